@@ -1,0 +1,109 @@
+import type { ActorOptions, AnyActorLogic } from 'xstate';
+
+type Clock = NonNullable<ActorOptions<AnyActorLogic>['clock']>;
+
+interface Timer {
+  due: number;
+  /** insertion order: equal due times fire first-scheduled first */
+  seq: number;
+  fn: () => void;
+  cancelled: boolean;
+}
+
+/**
+ * A virtual clock for XState's scheduler (`createActor(logic, { clock })`).
+ * Pending timers sit in a binary heap ordered by (due, seq): O(log n) per
+ * timer, stable for equal due times. Time moves only when a timer fires, so
+ * a run goes as fast as the CPU allows.
+ */
+export class VirtualClock implements Clock {
+  private heap: Timer[] = [];
+  private seq = 0;
+  private live = 0;
+  private _now = 0;
+  /** timers fired so far */
+  fired = 0;
+
+  now(): number {
+    return this._now;
+  }
+
+  /** Timers scheduled and neither fired nor cancelled. */
+  get pending(): number {
+    return this.live;
+  }
+
+  setTimeout(fn: (...args: any[]) => void, timeout: number): Timer {
+    const timer: Timer = { due: this._now + Math.max(0, timeout || 0), seq: this.seq++, fn, cancelled: false };
+    this.push(timer);
+    this.live++;
+    return timer;
+  }
+
+  clearTimeout(id: unknown): void {
+    const timer = id as Timer;
+    if (timer && !timer.cancelled) {
+      timer.cancelled = true;
+      this.live--;
+    }
+  }
+
+  /** Fires the next timer; false when none is pending. */
+  step(): boolean {
+    while (this.heap.length) {
+      const timer = this.pop()!;
+      if (timer.cancelled) continue;
+      timer.cancelled = true;
+      this.live--;
+      this._now = timer.due;
+      this.fired++;
+      timer.fn();
+      return true;
+    }
+    return false;
+  }
+
+  /** Fires timers until none is pending or `limit` have fired; returns how many fired. */
+  run(limit = Infinity): number {
+    let n = 0;
+    while (n < limit && this.step()) n++;
+    return n;
+  }
+
+  private less(a: Timer, b: Timer): boolean {
+    return a.due < b.due || (a.due === b.due && a.seq < b.seq);
+  }
+
+  private push(t: Timer): void {
+    const h = this.heap;
+    h.push(t);
+    let i = h.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.less(h[i], h[p])) break;
+      [h[i], h[p]] = [h[p], h[i]];
+      i = p;
+    }
+  }
+
+  private pop(): Timer | undefined {
+    const h = this.heap;
+    const top = h[0];
+    const last = h.pop();
+    if (h.length && last) {
+      h[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < h.length && this.less(h[l], h[m])) m = l;
+        if (r < h.length && this.less(h[r], h[m])) m = r;
+        if (m === i) break;
+        [h[i], h[m]] = [h[m], h[i]];
+        i = m;
+      }
+    }
+    return top;
+  }
+}

@@ -1,0 +1,189 @@
+import { assign, enqueueActions, setup } from 'xstate';
+import { z } from 'zod';
+import type {
+  ContainerFail,
+  ContainerRecover,
+  QueueRecordDelivered,
+  QueueRemove,
+  QueueRemoveCompleted,
+  QueueReceive,
+  QueueSend,
+  QueueSendCompleted,
+  TableInsert,
+  TableInsertCompleted,
+  TpsRecord,
+} from './protocol';
+import { regionSchema } from './protocol';
+import { immediate, LATENCY, parseInput, peer } from './support';
+
+export const containerInputSchema = z.object({
+  id: z.string().min(1),
+  stage: z.string().min(1),
+  region: regionSchema,
+  /** systemIds of the queue it reads, the global table it writes, the queue it feeds */
+  inputQueue: z.string().min(1),
+  table: z.string().min(1),
+  outputQueue: z.string().min(1),
+});
+export type ContainerInput = z.input<typeof containerInputSchema>;
+
+export type ContainerEvent =
+  | ContainerFail
+  | ContainerRecover
+  | QueueRecordDelivered
+  | TableInsertCompleted
+  | QueueSendCompleted
+  | QueueRemoveCompleted;
+
+export interface ContainerContext extends z.infer<typeof containerInputSchema> {
+  /** the record being processed */
+  current: TpsRecord | null;
+  /** id of the latest request; answers to older requests are stale */
+  ticket: number;
+  /** records already sent on: met again, they are only removed (idempotence) */
+  forwarded: Record<number, true>;
+  processed: number;
+}
+
+type Reply = { corr?: number; success?: boolean };
+
+/**
+ * A stage container (queue -> table -> queue). One record at a time: take
+ * the oldest record, write it to the stage's table in its own region, send
+ * it on, and only then remove it from the input queue. Any failed step
+ * leaves the record in the input queue and parks the container in failed
+ * dependency until it is recovered.
+ */
+export const containerMachine = setup({
+  types: {
+    context: {} as ContainerContext,
+    events: {} as ContainerEvent,
+    input: {} as ContainerInput,
+  },
+  delays: { [LATENCY]: immediate },
+  guards: {
+    isCurrent: ({ context, event }) => (event as Reply).corr === context.ticket,
+    succeeded: ({ context, event }) => (event as Reply).corr === context.ticket && (event as Reply).success === true,
+    failed: ({ context, event }) => (event as Reply).corr === context.ticket && (event as Reply).success === false,
+    isCurrentAndForwarded: ({ context, event }) =>
+      event.type === 'queue.record' && event.corr === context.ticket && event.record.recordId in context.forwarded,
+  },
+  actions: {
+    requestRecord: enqueueActions(({ context, enqueue, system, self }) => {
+      const corr = context.ticket + 1;
+      const receive: QueueReceive = { type: 'queue.receive', replyTo: self, corr };
+      enqueue.assign({ ticket: corr, current: null });
+      enqueue.sendTo(peer(system, context.inputQueue, context.id), receive, { delay: LATENCY });
+    }),
+    takeRecord: assign({
+      current: ({ event }) => (event as QueueRecordDelivered).record,
+    }),
+    writeRecord: enqueueActions(({ context, enqueue, system, self }) => {
+      const corr = context.ticket + 1;
+      const insert: TableInsert = {
+        type: 'table.insert',
+        region: context.region,
+        record: context.current!,
+        replyTo: self,
+        corr,
+      };
+      enqueue.assign({ ticket: corr });
+      enqueue.sendTo(peer(system, context.table, context.id), insert, { delay: LATENCY });
+    }),
+    publishRecord: enqueueActions(({ context, enqueue, system, self }) => {
+      const corr = context.ticket + 1;
+      const send: QueueSend = { type: 'queue.send', record: context.current!, replyTo: self, corr };
+      enqueue.assign({ ticket: corr });
+      enqueue.sendTo(peer(system, context.outputQueue, context.id), send, { delay: LATENCY });
+    }),
+    markForwarded: assign(({ context }) => {
+      context.forwarded[context.current!.recordId] = true;
+      return {};
+    }),
+    removeRecord: enqueueActions(({ context, enqueue, system, self }) => {
+      const corr = context.ticket + 1;
+      const remove: QueueRemove = { type: 'queue.remove', recordId: context.current!.recordId, replyTo: self, corr };
+      enqueue.assign({ ticket: corr });
+      enqueue.sendTo(peer(system, context.inputQueue, context.id), remove, { delay: LATENCY });
+    }),
+    countProcessed: assign({ processed: ({ context }) => context.processed + 1 }),
+    // Answers to requests made before a failure or recovery: nothing to do.
+    ignoreStaleReply: () => {},
+  },
+}).createMachine({
+  id: 'container',
+  context: ({ input }) => ({
+    ...parseInput(containerInputSchema, input, 'container input'),
+    current: null,
+    ticket: 0,
+    forwarded: {},
+    processed: 0,
+  }),
+  initial: 'processRecords',
+  on: {
+    'queue.record': { actions: 'ignoreStaleReply' },
+    'table.insertCompleted': { actions: 'ignoreStaleReply' },
+    'queue.sendCompleted': { actions: 'ignoreStaleReply' },
+    'queue.removeCompleted': { actions: 'ignoreStaleReply' },
+  },
+  states: {
+    processRecords: {
+      initial: 'awaitingRecord',
+      on: {
+        'container.fail': { target: 'failedProcessing' },
+        'container.recover': { description: 'Already processing.' },
+      },
+      states: {
+        awaitingRecord: {
+          entry: 'requestRecord',
+          on: {
+            'queue.record': [
+              { guard: 'isCurrentAndForwarded', target: 'removing', actions: 'takeRecord' },
+              { guard: 'isCurrent', target: 'writingTable', actions: 'takeRecord' },
+            ],
+          },
+        },
+        writingTable: {
+          entry: 'writeRecord',
+          on: {
+            'table.insertCompleted': [
+              { guard: 'succeeded', target: 'publishing' },
+              { guard: 'failed', target: '#container.failedDependency' },
+            ],
+          },
+        },
+        publishing: {
+          entry: 'publishRecord',
+          on: {
+            'queue.sendCompleted': [
+              { guard: 'succeeded', target: 'removing', actions: 'markForwarded' },
+              { guard: 'failed', target: '#container.failedDependency' },
+            ],
+          },
+        },
+        removing: {
+          entry: 'removeRecord',
+          on: {
+            'queue.removeCompleted': [
+              { guard: 'succeeded', target: 'awaitingRecord', actions: 'countProcessed' },
+              { guard: 'failed', target: '#container.failedDependency' },
+            ],
+          },
+        },
+      },
+    },
+    failedProcessing: {
+      on: {
+        // re-entering processRecords re-registers with the input queue
+        'container.recover': { target: 'processRecords' },
+        'container.fail': { description: 'Already failed.' },
+      },
+    },
+    failedDependency: {
+      on: {
+        'container.recover': { target: 'processRecords' },
+        'container.fail': { target: 'failedProcessing' },
+      },
+    },
+  },
+});

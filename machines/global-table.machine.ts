@@ -1,0 +1,151 @@
+import { assign, enqueueActions, sendTo, setup, type ActorRefFrom } from 'xstate';
+import { z } from 'zod';
+import type {
+  TableFail,
+  TableFailReplication,
+  TableInsert,
+  TableInsertCompleted,
+  TableRecover,
+  TableRecoverReplication,
+} from './protocol';
+import { regionSchema } from './protocol';
+import { regionalTableMachine } from './regional-table.machine';
+import { replicatorMachine } from './replicator.machine';
+import { immediate, LATENCY, parseInput } from './support';
+
+export const globalTableInputSchema = z.object({
+  id: z.string().min(1),
+  stage: z.string().min(1),
+  regions: z
+    .array(regionSchema)
+    .min(2, 'a global table spans at least two regions')
+    .refine((r) => new Set(r).size === r.length, 'regions must be distinct'),
+});
+export type GlobalTableInput = z.input<typeof globalTableInputSchema>;
+
+export type GlobalTableEvent =
+  | TableInsert
+  | TableFail
+  | TableRecover
+  | TableFailReplication
+  | TableRecoverReplication;
+
+/** systemIds of the parts of a global table, derived from its own. */
+export const regionalTableId = (tableId: string, region: number) => `${tableId}:r${region}`;
+export const replicatorId = (tableId: string) => `${tableId}:replicator`;
+
+export interface GlobalTableContext {
+  id: string;
+  stage: string;
+  regions: number[];
+  failedRegions: number[];
+  replicationFailed: boolean;
+  tables: Record<number, ActorRefFrom<typeof regionalTableMachine>>;
+  replicator: ActorRefFrom<typeof replicatorMachine>;
+}
+
+/**
+ * A global table (DynamoDB global table): one regional table per region and
+ * a replicator. Writes go to the writer's region; the replicator copies them
+ * to the others. It fails and recovers per region, whole, or replication only.
+ */
+export const globalTableMachine = setup({
+  types: {
+    context: {} as GlobalTableContext,
+    events: {} as GlobalTableEvent,
+    input: {} as GlobalTableInput,
+  },
+  actors: { regionalTable: regionalTableMachine, replicator: replicatorMachine },
+  delays: { [LATENCY]: immediate },
+  guards: {
+    hasRegion: ({ context, event }) => event.type === 'table.insert' && event.region in context.tables,
+  },
+  actions: {
+    // Internal routing within the component: no network hop, so no latency.
+    routeInsert: sendTo(
+      ({ context, event }) => context.tables[(event as TableInsert).region],
+      ({ event }) => event as TableInsert,
+    ),
+    refuseUnknownRegion: sendTo(
+      ({ event }) => (event as TableInsert).replyTo,
+      ({ context, event }): TableInsertCompleted => {
+        const e = event as TableInsert;
+        return {
+          type: 'table.insertCompleted',
+          table: context.id,
+          stage: context.stage,
+          region: e.region,
+          record: e.record,
+          success: false,
+          origin: e.origin ?? 'write',
+          corr: e.corr,
+        };
+      },
+      { delay: LATENCY },
+    ),
+    failTables: enqueueActions(({ context, event, enqueue }) => {
+      const e = event as TableFail;
+      const regions = e.region === undefined ? context.regions : [e.region];
+      for (const region of regions) enqueue.sendTo(context.tables[region], { type: 'table.fail' });
+      if (e.region === undefined) enqueue.sendTo(context.replicator, { type: 'replicator.fail' });
+      enqueue.assign({
+        failedRegions: [...new Set([...context.failedRegions, ...regions])].sort(),
+        replicationFailed: e.region === undefined ? true : context.replicationFailed,
+      });
+    }),
+    recoverTables: enqueueActions(({ context, event, enqueue }) => {
+      const e = event as TableRecover;
+      const regions = e.region === undefined ? context.regions : [e.region];
+      for (const region of regions) {
+        enqueue.sendTo(context.tables[region], { type: 'table.recover' });
+        // held copies for this region may now be applied
+        enqueue.sendTo(context.replicator, { type: 'replicator.regionRecovered', region });
+      }
+      if (e.region === undefined) enqueue.sendTo(context.replicator, { type: 'replicator.recover' });
+      enqueue.assign({
+        failedRegions: context.failedRegions.filter((r) => !regions.includes(r)),
+        replicationFailed: e.region === undefined ? false : context.replicationFailed,
+      });
+    }),
+    failReplication: enqueueActions(({ context, enqueue }) => {
+      enqueue.sendTo(context.replicator, { type: 'replicator.fail' });
+      enqueue.assign({ replicationFailed: true });
+    }),
+    recoverReplication: enqueueActions(({ context, enqueue }) => {
+      enqueue.sendTo(context.replicator, { type: 'replicator.recover' });
+      enqueue.assign({ replicationFailed: false });
+    }),
+  },
+}).createMachine({
+  id: 'globalTable',
+  context: ({ input, spawn }) => {
+    const { id, stage, regions } = parseInput(globalTableInputSchema, input, 'global table input');
+    const replicator = spawn('replicator', {
+      id: replicatorId(id),
+      systemId: replicatorId(id),
+      input: { id: replicatorId(id), tables: regions.map((region) => ({ region, table: regionalTableId(id, region) })) },
+    });
+    const tables: GlobalTableContext['tables'] = {};
+    for (const region of regions) {
+      const tableId = regionalTableId(id, region);
+      tables[region] = spawn('regionalTable', {
+        id: tableId,
+        systemId: tableId,
+        input: { id: tableId, stage, region, replicator: replicatorId(id) },
+      });
+    }
+    return { id, stage, regions, failedRegions: [], replicationFailed: false, tables, replicator };
+  },
+  initial: 'serving',
+  states: {
+    serving: {
+      on: {
+        'table.insert': [{ guard: 'hasRegion', actions: 'routeInsert' }, { actions: 'refuseUnknownRegion' }],
+        'table.fail': { actions: 'failTables' },
+        'table.recover': { actions: 'recoverTables' },
+        'table.failReplication': { actions: 'failReplication' },
+        'table.recoverReplication': { actions: 'recoverReplication' },
+      },
+    },
+  },
+});

@@ -1,0 +1,198 @@
+import { assign, enqueueActions, sendTo, setup, type AnyActorRef } from 'xstate';
+import { z } from 'zod';
+import type {
+  QueueCountReached,
+  QueueDepthReport,
+  QueueEvent,
+  QueueRecordDelivered,
+  QueueRemoveCompleted,
+  QueueSendCompleted,
+} from './protocol';
+import { regionSchema } from './protocol';
+import { RecordFifo } from './record-fifo';
+import { immediate, LATENCY, parseInput } from './support';
+
+export const queueInputSchema = z.object({
+  /** systemId of this queue, named in every answer it gives */
+  id: z.string().min(1),
+  region: regionSchema,
+});
+export type QueueInput = z.input<typeof queueInputSchema>;
+
+export interface QueueContext {
+  id: string;
+  region: number;
+  records: RecordFifo;
+  /** id of the record last handed to the consumer and not yet removed */
+  inFlight: number | null;
+  /** a registered consumer waiting for its next record */
+  consumer: { replyTo: AnyActorRef; corr?: number } | null;
+  /** successful sends ever, for count notifications */
+  sentCount: number;
+  waiters: { count: number; replyTo: AnyActorRef }[];
+}
+
+/**
+ * A message queue (SQS-like). Records stay stored until removed by id; a
+ * consumer that registers again gets the oldest record again, so a consumer
+ * that failed mid-record sees it once more. A failed queue answers failure
+ * to sends and removes but keeps everything it holds.
+ */
+export const queueMachine = setup({
+  types: {
+    context: {} as QueueContext,
+    events: {} as QueueEvent,
+    input: {} as QueueInput,
+  },
+  delays: { [LATENCY]: immediate },
+  actions: {
+    storeRecord: assign(({ context, event }) => {
+      if (event.type !== 'queue.send') return {};
+      context.records.push(event.record);
+      return { sentCount: context.sentCount + 1 };
+    }),
+    answerSend: sendTo(
+      ({ event }) => (event as { replyTo: AnyActorRef }).replyTo,
+      ({ context, event }, params: { success: boolean }): QueueSendCompleted => {
+        const e = event as Extract<QueueEvent, { type: 'queue.send' }>;
+        return {
+          type: 'queue.sendCompleted',
+          queue: context.id,
+          region: context.region,
+          record: e.record,
+          success: params.success,
+          corr: e.corr,
+        };
+      },
+      { delay: LATENCY },
+    ),
+    removeRecord: assign(({ context, event }) => {
+      if (event.type !== 'queue.remove') return {};
+      context.records.remove(event.recordId);
+      return { inFlight: context.inFlight === event.recordId ? null : context.inFlight };
+    }),
+    answerRemove: sendTo(
+      ({ event }) => (event as { replyTo: AnyActorRef }).replyTo,
+      ({ context, event }, params: { success: boolean; removed: boolean }): QueueRemoveCompleted => {
+        const e = event as Extract<QueueEvent, { type: 'queue.remove' }>;
+        return {
+          type: 'queue.removeCompleted',
+          queue: context.id,
+          region: context.region,
+          recordId: e.recordId,
+          success: params.success,
+          removed: params.removed,
+          corr: e.corr,
+        };
+      },
+      { delay: LATENCY },
+    ),
+    registerConsumer: assign({
+      consumer: ({ event }) => (event.type === 'queue.receive' ? { replyTo: event.replyTo, corr: event.corr } : null),
+    }),
+    deliverHead: enqueueActions(({ context, enqueue }) => {
+      const consumer = context.consumer;
+      const head = context.records.peek();
+      if (!consumer || !head) return;
+      const delivery: QueueRecordDelivered = {
+        type: 'queue.record',
+        queue: context.id,
+        region: context.region,
+        record: head,
+        corr: consumer.corr,
+      };
+      enqueue.sendTo(consumer.replyTo, delivery, { delay: LATENCY });
+      enqueue.assign({ consumer: null, inFlight: head.recordId });
+    }),
+    answerDepth: sendTo(
+      ({ event }) => (event as { replyTo: AnyActorRef }).replyTo,
+      ({ context }): QueueDepthReport => ({
+        type: 'queue.depthReport',
+        queue: context.id,
+        region: context.region,
+        depth: context.records.size,
+        inFlight: context.inFlight,
+        sentCount: context.sentCount,
+      }),
+      { delay: LATENCY },
+    ),
+    addWaiter: assign({
+      waiters: ({ context, event }) =>
+        event.type === 'queue.notifyAt'
+          ? [...context.waiters, { count: event.count, replyTo: event.replyTo }]
+          : context.waiters,
+    }),
+    notifyWaiters: enqueueActions(({ context, enqueue }) => {
+      if (!context.waiters.some((w) => w.count <= context.sentCount)) return;
+      for (const w of context.waiters) {
+        if (w.count > context.sentCount) continue;
+        const reached: QueueCountReached = {
+          type: 'queue.countReached',
+          queue: context.id,
+          region: context.region,
+          count: w.count,
+        };
+        enqueue.sendTo(w.replyTo, reached, { delay: LATENCY });
+      }
+      enqueue.assign({ waiters: context.waiters.filter((w) => w.count > context.sentCount) });
+    }),
+  },
+}).createMachine({
+  id: 'queue',
+  context: ({ input }) => {
+    const { id, region } = parseInput(queueInputSchema, input, 'queue input');
+    return {
+      id,
+      region,
+      records: new RecordFifo(),
+      inFlight: null,
+      consumer: null,
+      sentCount: 0,
+      waiters: [],
+    };
+  },
+  initial: 'processing',
+  on: {
+    'queue.depth': { actions: 'answerDepth' },
+    'queue.notifyAt': { actions: ['addWaiter', 'notifyWaiters'] },
+  },
+  states: {
+    processing: {
+      entry: 'deliverHead',
+      on: {
+        'queue.send': {
+          actions: [
+            'storeRecord',
+            { type: 'answerSend', params: { success: true } },
+            'deliverHead',
+            'notifyWaiters',
+          ],
+        },
+        'queue.receive': { actions: ['registerConsumer', 'deliverHead'] },
+        'queue.remove': {
+          actions: [
+            {
+              type: 'answerRemove',
+              params: ({ context, event }) => ({
+                success: true,
+                removed: context.records.has(event.recordId),
+              }),
+            },
+            'removeRecord',
+          ],
+        },
+        'queue.fail': { target: 'failed' },
+        'queue.recover': { description: 'Already processing: nothing to recover.' },
+      },
+    },
+    failed: {
+      on: {
+        'queue.send': { actions: { type: 'answerSend', params: { success: false } } },
+        'queue.receive': { actions: 'registerConsumer', description: 'Kept; served on recovery.' },
+        'queue.remove': { actions: { type: 'answerRemove', params: { success: false, removed: false } } },
+        'queue.fail': { description: 'Already failed.' },
+        'queue.recover': { target: 'processing' },
+      },
+    },
+  },
+});

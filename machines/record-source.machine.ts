@@ -1,0 +1,144 @@
+import { and, assign, enqueueActions, setup, type AnyActorRef } from 'xstate';
+import { z } from 'zod';
+import type {
+  DnsSend,
+  DnsSendCompleted,
+  SourceBatchFailed,
+  SourceBatchPublished,
+  SourcePublish,
+  SourcePublishRejected,
+  TpsRecord,
+} from './protocol';
+import { recordSchema } from './protocol';
+import { immediate, LATENCY, parseInput, peer } from './support';
+
+export const recordSourceInputSchema = z.object({
+  id: z.string().min(1),
+  /** systemId of the DNS it publishes through */
+  dns: z.string().min(1),
+  batches: z.array(z.array(recordSchema).min(1, 'a batch holds at least one record')),
+});
+export type RecordSourceInput = z.input<typeof recordSourceInputSchema>;
+
+export type RecordSourceEvent = SourcePublish | DnsSendCompleted;
+
+export interface RecordSourceContext {
+  id: string;
+  dns: string;
+  batches: TpsRecord[][];
+  /** 1-based number of the batch being published, 0 when idle */
+  batch: number;
+  /** index in the batch of the record awaiting its completion */
+  next: number;
+  replyTo: AnyActorRef | null;
+  ticket: number;
+  published: number;
+}
+
+/**
+ * The record source: publishes a batch one record at a time through the DNS,
+ * each after the previous one completed, then reports the batch done or how
+ * far it got.
+ */
+export const recordSourceMachine = setup({
+  types: {
+    context: {} as RecordSourceContext,
+    events: {} as RecordSourceEvent,
+    input: {} as RecordSourceInput,
+  },
+  delays: { [LATENCY]: immediate },
+  guards: {
+    isKnownBatch: ({ context, event }) =>
+      event.type === 'source.publish' &&
+      Number.isInteger(event.batch) &&
+      event.batch >= 1 &&
+      event.batch <= context.batches.length,
+    isCurrentSuccess: ({ context, event }) =>
+      event.type === 'dns.sendCompleted' && event.corr === context.ticket && event.success,
+    isCurrentFailure: ({ context, event }) =>
+      event.type === 'dns.sendCompleted' && event.corr === context.ticket && !event.success,
+    wasLastRecord: ({ context }) => context.next + 1 >= context.batches[context.batch - 1].length,
+  },
+  actions: {
+    startBatch: assign(({ event }) => {
+      const e = event as SourcePublish;
+      return { batch: e.batch, next: 0, replyTo: e.replyTo ?? null };
+    }),
+    sendNextRecord: enqueueActions(({ context, enqueue, system, self }) => {
+      const ticket = context.ticket + 1;
+      const send: DnsSend = {
+        type: 'dns.send',
+        record: context.batches[context.batch - 1][context.next],
+        replyTo: self,
+        corr: ticket,
+      };
+      enqueue.assign({ ticket });
+      enqueue.sendTo(peer(system, context.dns, context.id), send, { delay: LATENCY });
+    }),
+    advance: assign({
+      next: ({ context }) => context.next + 1,
+      published: ({ context }) => context.published + 1,
+    }),
+    reportPublished: enqueueActions(({ context, enqueue }) => {
+      const done: SourceBatchPublished = {
+        type: 'source.batchPublished',
+        batch: context.batch,
+        count: context.batches[context.batch - 1].length,
+      };
+      if (context.replyTo) enqueue.sendTo(context.replyTo, done);
+      enqueue.assign({ batch: 0, next: 0, replyTo: null });
+    }),
+    reportFailed: enqueueActions(({ context, enqueue }) => {
+      const failed: SourceBatchFailed = {
+        type: 'source.batchFailed',
+        batch: context.batch,
+        sent: context.next,
+        failedRecordId: context.batches[context.batch - 1][context.next].recordId,
+      };
+      if (context.replyTo) enqueue.sendTo(context.replyTo, failed);
+      enqueue.assign({ batch: 0, next: 0, replyTo: null });
+    }),
+    rejectPublish: enqueueActions(({ context, event, enqueue }) => {
+      const e = event as SourcePublish;
+      if (!e.replyTo) return;
+      const reason =
+        context.batch !== 0
+          ? `batch ${context.batch} is still being published`
+          : `no batch ${e.batch}: batches are 1..${context.batches.length}`;
+      const rejected: SourcePublishRejected = { type: 'source.publishRejected', batch: e.batch, reason };
+      enqueue.sendTo(e.replyTo, rejected);
+    }),
+    ignoreStaleReply: () => {},
+  },
+}).createMachine({
+  id: 'recordSource',
+  context: ({ input }) => {
+    const { id, dns, batches } = parseInput(recordSourceInputSchema, input, 'record source input');
+    return { id, dns, batches, batch: 0, next: 0, replyTo: null, ticket: 0, published: 0 };
+  },
+  initial: 'idle',
+  on: {
+    'dns.sendCompleted': { actions: 'ignoreStaleReply' },
+  },
+  states: {
+    idle: {
+      on: {
+        'source.publish': [
+          { guard: 'isKnownBatch', target: 'publishing', actions: 'startBatch' },
+          { actions: 'rejectPublish' },
+        ],
+      },
+    },
+    publishing: {
+      entry: 'sendNextRecord',
+      on: {
+        'source.publish': { actions: 'rejectPublish' },
+        'dns.sendCompleted': [
+          { guard: 'isCurrentFailure', target: 'idle', actions: 'reportFailed' },
+          { guard: and(['isCurrentSuccess', 'wasLastRecord']), target: 'idle', actions: ['advance', 'reportPublished'] },
+          { guard: 'isCurrentSuccess', target: 'publishing', reenter: true, actions: 'advance' },
+        ],
+      },
+    },
+  },
+});

@@ -1,0 +1,149 @@
+import { assign, enqueueActions, sendTo, setup, type AnyActorRef } from 'xstate';
+import { z } from 'zod';
+import type {
+  InsertOrigin,
+  ReplicatorReplicate,
+  TableCount,
+  TableCountReport,
+  TableFail,
+  TableInsert,
+  TableInsertCompleted,
+  TableRead,
+  TableReadResult,
+  TableRecover,
+  TpsRecord,
+} from './protocol';
+import { regionSchema } from './protocol';
+import { immediate, LATENCY, parseInput, peer } from './support';
+
+export const regionalTableInputSchema = z.object({
+  id: z.string().min(1),
+  /** the pipeline stage whose global table this replica belongs to */
+  stage: z.string().min(1),
+  region: regionSchema,
+  /** systemId of the replicator told about every local write; none for a lone table */
+  replicator: z.string().min(1).optional(),
+});
+export type RegionalTableInput = z.input<typeof regionalTableInputSchema>;
+
+export type RegionalTableEvent = TableInsert | TableRead | TableCount | TableFail | TableRecover;
+
+export interface RegionalTableContext {
+  id: string;
+  stage: string;
+  region: number;
+  replicator: string | undefined;
+  /** rows by record id; owned by this actor and updated in place */
+  rows: Record<number, TpsRecord>;
+  count: number;
+}
+
+/**
+ * One region's replica of a global table (DynamoDB-like). A failed table
+ * answers failure at once, as a real database returns errors, so writers
+ * notice and can react.
+ */
+export const regionalTableMachine = setup({
+  types: {
+    context: {} as RegionalTableContext,
+    events: {} as RegionalTableEvent,
+    input: {} as RegionalTableInput,
+  },
+  delays: { [LATENCY]: immediate },
+  guards: {
+    isLocalWriteWithReplicator: ({ context, event }) =>
+      context.replicator !== undefined && event.type === 'table.insert' && (event.origin ?? 'write') === 'write',
+  },
+  actions: {
+    writeRow: assign(({ context, event }) => {
+      if (event.type !== 'table.insert') return {};
+      const isNew = !(event.record.recordId in context.rows);
+      context.rows[event.record.recordId] = event.record;
+      return isNew ? { count: context.count + 1 } : {};
+    }),
+    answerInsert: sendTo(
+      ({ event }) => (event as TableInsert).replyTo,
+      ({ context, event }, params: { success: boolean }): TableInsertCompleted => {
+        const e = event as TableInsert;
+        return {
+          type: 'table.insertCompleted',
+          table: context.id,
+          stage: context.stage,
+          region: context.region,
+          record: e.record,
+          success: params.success,
+          origin: (e.origin ?? 'write') as InsertOrigin,
+          corr: e.corr,
+        };
+      },
+      { delay: LATENCY },
+    ),
+    tellReplicator: enqueueActions(({ context, event, system, enqueue }) => {
+      if (event.type !== 'table.insert' || !context.replicator) return;
+      const replicate: ReplicatorReplicate = {
+        type: 'replicator.replicate',
+        record: event.record,
+        from: context.region,
+      };
+      enqueue.sendTo(peer(system, context.replicator, context.id), replicate, { delay: LATENCY });
+    }),
+    answerRead: sendTo(
+      ({ event }) => (event as { replyTo: AnyActorRef }).replyTo,
+      ({ context, event }): TableReadResult => {
+        const recordId = (event as TableRead).recordId;
+        return {
+          type: 'table.readResult',
+          table: context.id,
+          region: context.region,
+          recordId,
+          record: context.rows[recordId] ?? null,
+        };
+      },
+      { delay: LATENCY },
+    ),
+    answerCount: sendTo(
+      ({ event }) => (event as { replyTo: AnyActorRef }).replyTo,
+      ({ context }): TableCountReport => ({
+        type: 'table.countReport',
+        table: context.id,
+        region: context.region,
+        count: context.count,
+      }),
+      { delay: LATENCY },
+    ),
+  },
+}).createMachine({
+  id: 'regionalTable',
+  context: ({ input }) => {
+    const { id, stage, region, replicator } = parseInput(regionalTableInputSchema, input, 'regional table input');
+    return { id, stage, region, replicator, rows: {}, count: 0 };
+  },
+  initial: 'active',
+  on: {
+    // Observability queries, answered from what is stored whatever the state.
+    'table.read': { actions: 'answerRead' },
+    'table.count': { actions: 'answerCount' },
+  },
+  states: {
+    active: {
+      on: {
+        'table.insert': [
+          {
+            guard: 'isLocalWriteWithReplicator',
+            actions: ['writeRow', { type: 'answerInsert', params: { success: true } }, 'tellReplicator'],
+          },
+          { actions: ['writeRow', { type: 'answerInsert', params: { success: true } }] },
+        ],
+        'table.fail': { target: 'failed' },
+        'table.recover': { description: 'Already active.' },
+      },
+    },
+    failed: {
+      on: {
+        'table.insert': { actions: { type: 'answerInsert', params: { success: false } } },
+        'table.fail': { description: 'Already failed.' },
+        'table.recover': { target: 'active' },
+      },
+    },
+  },
+});

@@ -1,0 +1,42 @@
+import type { ActorSystem, AnyActorRef } from 'xstate';
+import type { z } from 'zod';
+
+/** Thrown for input that fails its schema; the message names every bad field. */
+export class InputError extends Error {
+  constructor(
+    readonly what: string,
+    readonly issues: string[],
+  ) {
+    super(`Invalid ${what}: ${issues.join('; ')}`);
+    this.name = 'InputError';
+  }
+}
+
+/** Formats zod issues as `path: message` so the offending field is named. */
+export function formatIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.length ? issue.path.map(String).join('.') : '(root)';
+    return `${path}: ${issue.message}`;
+  });
+}
+
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what: string): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new InputError(what, formatIssues(result.error));
+  return result.data;
+}
+
+/** Resolves a peer by systemId, failing loudly rather than sending into the void. */
+export function peer(system: ActorSystem<any>, systemId: string, asker: string): AnyActorRef {
+  const ref = system.get(systemId);
+  if (!ref) throw new Error(`${asker}: no actor with systemId '${systemId}'`);
+  return ref;
+}
+
+/**
+ * Name of the delay every inter-actor send uses. By default it resolves to
+ * `undefined`, which XState treats as "deliver now"; a simulation provides a
+ * seeded latency with `machine.provide({ delays: { latency } })`.
+ */
+export const LATENCY = 'latency';
+export const immediate = (): number => undefined as unknown as number;
