@@ -36,6 +36,8 @@ export interface RegionalTableContext {
   /** rows by record id; owned by this actor and updated in place */
   rows: Record<number, TpsRecord>;
   count: number;
+  /** ids of local (non-replicated) writes, in the order they were made */
+  writes: number[];
 }
 
 /**
@@ -59,6 +61,7 @@ export const regionalTableMachine = setup({
       if (event.type !== 'table.insert') return {};
       const isNew = !(event.record.recordId in context.rows);
       context.rows[event.record.recordId] = event.record;
+      if ((event.origin ?? 'write') === 'write') context.writes.push(event.record.recordId);
       return isNew ? { count: context.count + 1 } : {};
     }),
     answerInsert: sendTo(
@@ -116,7 +119,7 @@ export const regionalTableMachine = setup({
   id: 'regionalTable',
   context: ({ input }) => {
     const { id, stage, region, replicator } = parseInput(regionalTableInputSchema, input, 'regional table input');
-    return { id, stage, region, replicator, rows: {}, count: 0 };
+    return { id, stage, region, replicator, rows: {}, count: 0, writes: [] };
   },
   initial: 'active',
   on: {

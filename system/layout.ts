@@ -1,0 +1,114 @@
+import type { AnyStateMachine } from 'xstate';
+import { containerMachine } from '../machines/container.machine';
+import { globalTableMachine, regionalTableId } from '../machines/global-table.machine';
+import { queueMachine } from '../machines/queue.machine';
+import { recordDestinationMachine } from '../machines/record-destination.machine';
+import { recordSourceMachine } from '../machines/record-source.machine';
+import { weightedDnsMachine } from '../machines/weighted-dns.machine';
+import type { TpsRecord } from '../machines/protocol';
+import type { Topology } from './topology';
+
+/** What a component is; control verbs are addressed as `${kind}.${verb}`. */
+export type ComponentKind = 'queue' | 'container' | 'table' | 'dns' | 'source' | 'destination';
+
+export interface ComponentSpec {
+  systemId: string;
+  kind: ComponentKind;
+  logic: AnyStateMachine;
+  input: unknown;
+}
+
+/** A queue of one region: position k feeds stage k (k = stages.length feeds the destination). */
+export interface QueueSlot {
+  id: string;
+  name: string;
+  position: number;
+  region: number;
+}
+
+export const ids = {
+  source: 'source',
+  destination: 'destination',
+  inDns: 'dns:in',
+  outDns: 'dns:out',
+  spec: 'spec',
+  driver: 'driver',
+  queue: (name: string, region: number) => `queue:${name}:r${region}`,
+  container: (stage: string, region: number) => `container:${stage}:r${region}`,
+  table: (stage: string) => `table:${stage}`,
+  regionalTable: (stage: string, region: number) => regionalTableId(`table:${stage}`, region),
+};
+
+/** Queue names as in the reference: inbound, inbound-preprocess, ..., outbound. */
+export function queueNames(stages: readonly string[]): string[] {
+  const first = stages[0];
+  const last = stages[stages.length - 1];
+  const between = stages.slice(1).map((s, i) => `${stages[i]}-${s}`);
+  return [first, ...between, stages.length === 1 ? `${last}-out` : last];
+}
+
+export interface Layout {
+  topology: Topology;
+  regions: number[];
+  stages: string[];
+  queues: QueueSlot[];
+  components: ComponentSpec[];
+}
+
+/** Every component of a topology, with its systemId and wiring. */
+export function layoutOf(topology: Topology, batches: TpsRecord[][]): Layout {
+  const regions = topology.regions.map((r) => r.region);
+  const stages = topology.stages;
+  const names = queueNames(stages);
+  const queues: QueueSlot[] = regions.flatMap((region) =>
+    names.map((name, position) => ({ id: ids.queue(name, region), name, position, region })),
+  );
+  const queueId = (position: number, region: number) => ids.queue(names[position], region);
+  const components: ComponentSpec[] = [
+    ...queues.map((q) => ({
+      systemId: q.id,
+      kind: 'queue' as const,
+      logic: queueMachine,
+      input: { id: q.id, region: q.region },
+    })),
+    ...stages.map((stage) => ({
+      systemId: ids.table(stage),
+      kind: 'table' as const,
+      logic: globalTableMachine,
+      input: { id: ids.table(stage), stage, regions },
+    })),
+    ...regions.flatMap((region) =>
+      stages.map((stage, position) => ({
+        systemId: ids.container(stage, region),
+        kind: 'container' as const,
+        logic: containerMachine,
+        input: {
+          id: ids.container(stage, region),
+          stage,
+          region,
+          inputQueue: queueId(position, region),
+          table: ids.table(stage),
+          outputQueue: queueId(position + 1, region),
+        },
+      })),
+    ),
+    {
+      systemId: ids.inDns,
+      kind: 'dns',
+      logic: weightedDnsMachine,
+      input: {
+        id: ids.inDns,
+        targets: topology.regions.map((r) => ({ region: r.region, queue: queueId(0, r.region), weight: r.weight })),
+      },
+    },
+    {
+      systemId: ids.outDns,
+      kind: 'dns',
+      logic: weightedDnsMachine,
+      input: { id: ids.outDns, targets: regions.map((region) => ({ region, queue: queueId(stages.length, region) })) },
+    },
+    { systemId: ids.source, kind: 'source', logic: recordSourceMachine, input: { id: ids.source, dns: ids.inDns, batches } },
+    { systemId: ids.destination, kind: 'destination', logic: recordDestinationMachine, input: { id: ids.destination, dns: ids.outDns } },
+  ];
+  return { topology, regions, stages, queues, components };
+}

@@ -1,0 +1,160 @@
+import { enqueueActions, setup, type AnyActorRef, type AnyStateMachine } from 'xstate';
+import { z } from 'zod';
+import { recordSchema } from '../machines/protocol';
+import { parseInput } from '../machines/support';
+import { activeActiveSpecMachine } from '../specs/active-active-spec.machine';
+import { ids, layoutOf, queueNames, type ComponentKind } from './layout';
+import { scenarioDriverMachine, type ScenarioStep } from './scenario-driver.machine';
+import { topologySchema } from './topology';
+
+/** Latency in virtual ms of a message sent by the actor with this systemId. */
+export type LatencyFn = (fromSystemId: string) => number;
+
+/** Operator verbs each kind of component accepts, and the event each becomes. */
+export const controlVerbs: Record<ComponentKind, Record<string, string>> = {
+  queue: { fail: 'queue.fail', recover: 'queue.recover' },
+  container: { fail: 'container.fail', recover: 'container.recover' },
+  table: {
+    fail: 'table.fail',
+    recover: 'table.recover',
+    failReplication: 'table.failReplication',
+    recoverReplication: 'table.recoverReplication',
+  },
+  dns: { setRegionOnline: 'dns.setRegionOnline' },
+  source: { publish: 'source.publish' },
+  destination: { notifyAt: 'destination.notifyAt' },
+};
+
+/** A fault or control command, addressed by component systemId. */
+export interface ControlCommand {
+  target: string;
+  verb: string;
+  args?: Record<string, unknown>;
+}
+export type ControlEvent = { type: 'tps.control'; command: ControlCommand; replyTo?: AnyActorRef };
+export type ControlRejected = { type: 'tps.controlRejected'; command: ControlCommand; reason: string };
+
+/** The component event a command becomes, or why it cannot be carried out. */
+export function resolveControl(
+  components: Record<string, ComponentKind>,
+  command: ControlCommand,
+): { event: { type: string } & Record<string, unknown> } | { error: string } {
+  const kind = components[command.target];
+  if (!kind) {
+    return { error: `unknown component '${command.target}'; known: ${Object.keys(components).sort().join(', ')}` };
+  }
+  const type = controlVerbs[kind][command.verb];
+  if (!type) {
+    const verbs = Object.keys(controlVerbs[kind]);
+    return { error: `${kind} '${command.target}' has no verb '${command.verb}'; it accepts: ${verbs.join(', ') || 'none'}` };
+  }
+  return { event: { ...command.args, type } };
+}
+
+export const orchestratorInputSchema = z.object({
+  topology: topologySchema,
+  batches: z.array(z.array(recordSchema).min(1)).min(1),
+  /** seeded per-message latency; without it messages are delivered at once */
+  latency: z.custom<LatencyFn>((v) => typeof v === 'function', 'latency must be a function').optional(),
+  /** replacement logic per component kind, e.g. a container given a faulty action */
+  machines: z
+    .record(z.string(), z.custom<AnyStateMachine>((v) => typeof v === 'object' && v !== null && 'provide' in v))
+    .optional(),
+  /** a test driver to run in the system, like the reference's test machine */
+  scenario: z.array(z.custom<ScenarioStep>()).optional(),
+});
+export type OrchestratorInput = z.input<typeof orchestratorInputSchema>;
+
+export interface OrchestratorContext {
+  components: Record<string, ComponentKind>;
+  rejected: { command: ControlCommand; reason: string }[];
+}
+
+/** Gives a machine, and the machines it spawns, the simulation's latency. */
+function provideLatency(machine: AnyStateMachine, latency: LatencyFn): AnyStateMachine {
+  const actors: Record<string, unknown> = {};
+  for (const [name, logic] of Object.entries(machine.implementations.actors ?? {})) {
+    actors[name] = logic && typeof logic === 'object' && 'implementations' in logic ? provideLatency(logic as AnyStateMachine, latency) : logic;
+  }
+  return machine.provide({
+    delays: { latency: ({ self }: { self: AnyActorRef }) => latency(self.id) },
+    actors,
+  } as never);
+}
+
+/**
+ * The root of the system: spawns every component of the topology as a child
+ * actor with a readable systemId, the spec, and optionally a scenario driver,
+ * and routes control commands to components by id.
+ */
+export const orchestratorMachine = setup({
+  types: {
+    context: {} as OrchestratorContext,
+    events: {} as ControlEvent,
+    input: {} as OrchestratorInput,
+  },
+  actors: { spec: activeActiveSpecMachine, scenarioDriver: scenarioDriverMachine },
+  guards: {
+    isValidCommand: ({ context, event }) => 'event' in resolveControl(context.components, event.command),
+  },
+  actions: {
+    forwardCommand: enqueueActions(({ context, event, enqueue, system }) => {
+      const resolved = resolveControl(context.components, event.command);
+      if ('event' in resolved) enqueue.sendTo(system.get(event.command.target), resolved.event as never);
+    }),
+    startScenario: enqueueActions(({ enqueue, system }) => {
+      const driver = system.get(ids.driver);
+      if (driver) enqueue.sendTo(driver, { type: 'driver.start' });
+    }),
+    rejectCommand: enqueueActions(({ context, event, enqueue }) => {
+      const resolved = resolveControl(context.components, event.command);
+      const reason = 'error' in resolved ? resolved.error : 'unknown';
+      enqueue.assign({ rejected: [...context.rejected, { command: event.command, reason }] });
+      if (event.replyTo) {
+        const rejected: ControlRejected = { type: 'tps.controlRejected', command: event.command, reason };
+        enqueue.sendTo(event.replyTo, rejected);
+      }
+    }),
+  },
+}).createMachine({
+  id: 'orchestrator',
+  context: ({ input, spawn }) => {
+    const { topology, batches, latency, machines, scenario } = parseInput(
+      orchestratorInputSchema,
+      input,
+      'orchestrator input',
+    );
+    const layout = layoutOf(topology, batches);
+    const prepared = new Map<AnyStateMachine, AnyStateMachine>();
+    const prepare = (logic: AnyStateMachine) => {
+      if (!prepared.has(logic)) prepared.set(logic, latency ? provideLatency(logic, latency) : logic);
+      return prepared.get(logic)!;
+    };
+    const components: Record<string, ComponentKind> = {};
+    for (const c of layout.components) {
+      components[c.systemId] = c.kind;
+      spawn(prepare(machines?.[c.kind] ?? c.logic), { id: c.systemId, systemId: c.systemId, input: c.input } as never);
+    }
+    spawn('spec', {
+      id: ids.spec,
+      systemId: ids.spec,
+      input: {
+        recordIds: batches.flat().map((r) => r.recordId),
+        stages: topology.stages,
+        regions: layout.regions,
+        queueNames: queueNames(topology.stages),
+      },
+    });
+    if (scenario) spawn('scenarioDriver', { id: ids.driver, systemId: ids.driver, input: { steps: scenario } });
+    return { components, rejected: [] };
+  },
+  entry: 'startScenario',
+  initial: 'running',
+  states: {
+    running: {
+      on: {
+        'tps.control': [{ guard: 'isValidCommand', actions: 'forwardCommand' }, { actions: 'rejectCommand' }],
+      },
+    },
+  },
+});

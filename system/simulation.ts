@@ -1,0 +1,193 @@
+import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { createActor, type AnyActorRef, type AnyStateMachine, type InspectionEvent } from 'xstate';
+import { createLatency, type LatencyOptions } from '../actors/latency';
+import { makeRecordSet } from '../actors/record-set';
+import { VirtualClock } from '../actors/virtual-clock';
+import type { TpsRecord } from '../machines/protocol';
+import type { SpecContext, Violation, PendingRecord } from '../specs/active-active-spec.machine';
+import { createDeliveryObserver } from '../specs/delivery-observer';
+import { ids, layoutOf, type ComponentKind, type Layout } from './layout';
+import { orchestratorMachine } from './orchestrator.machine';
+import type { ScenarioStep, StepResult } from './scenario-driver.machine';
+import { defaultTopology, parseTopology, type Topology, type TopologyInput } from './topology';
+
+export interface UnhandledEvent {
+  actor: string;
+  state: string;
+  event: string;
+  at: number;
+}
+
+export interface SimulationOptions {
+  seed: number;
+  topology?: TopologyInput;
+  batches?: { count: number; size: number };
+  latency?: LatencyOptions;
+  /** fail the run on any event an actor's state does not handle (default true) */
+  strict?: boolean;
+  /** keep the trace lines (one JSON object each) in the result */
+  keepTrace?: boolean;
+  /** replacement logic per component kind, e.g. a faulty container */
+  machines?: Partial<Record<ComponentKind, AnyStateMachine>>;
+  /** safety net against a run that never settles */
+  maxMessages?: number;
+  /** extra inspection observer (e.g. the Stately inspector) */
+  inspect?: (event: InspectionEvent) => void;
+}
+
+export interface SimulationResult {
+  seed: number;
+  verdict: 'pass' | 'fail';
+  steps: StepResult[];
+  records: { published: number; delivered: number; duplicates: number; lost: number };
+  violations: Violation[];
+  stuck: PendingRecord[];
+  specState: string;
+  unhandledEvents: UnhandledEvent[];
+  crossRegionOrderPreserved: boolean;
+  traceDigest: string;
+  trace?: string[];
+  stats: { messages: number; virtualTimeMs: number; wallMs: number };
+  /** final snapshot contexts of interest, for narratives and tests */
+  final: { destinationArrivals: number[]; spec: SpecContext };
+  layout: Layout;
+}
+
+const numberOrNull = (v: unknown) => (typeof v === 'number' ? v : undefined);
+
+/**
+ * Runs a scenario (the driver's steps) on a fresh system, on a virtual clock,
+ * to quiescence. Deterministic: the same options give the same trace.
+ */
+export function simulate(
+  steps: (layout: Layout, batches: TpsRecord[][]) => ScenarioStep[],
+  options: SimulationOptions,
+): SimulationResult {
+  const started = performance.now();
+  const topology: Topology = parseTopology(options.topology ?? defaultTopology);
+  const batches = makeRecordSet(options.seed, options.batches?.count ?? 3, options.batches?.size ?? 10);
+  const layout = layoutOf(topology, batches);
+  const clock = new VirtualClock();
+  const strict = options.strict ?? true;
+  const maxMessages = options.maxMessages ?? 50_000_000;
+
+  const hash = createHash('sha256');
+  const trace: string[] | undefined = options.keepTrace ? [] : undefined;
+  let messages = 0;
+  const unhandled: UnhandledEvent[] = [];
+  let spec: AnyActorRef | undefined;
+  const observe = createDeliveryObserver(layout, () => clock.now(), (e) => spec?.send(e));
+
+  // Refs by id as they are created: a finished driver leaves the system registry.
+  const refs = new Map<string, AnyActorRef>();
+  const inspect = (ev: InspectionEvent) => {
+    if (ev.type === '@xstate.actor') {
+      const ref = ev.actorRef as AnyActorRef;
+      refs.set(ref.id, ref);
+      if (ref.id === ids.spec) spec = ref;
+    } else if (ev.type === '@xstate.event') {
+      const source = ev.sourceRef as AnyActorRef | undefined;
+      const type = ev.event.type;
+      if (!source || type.startsWith('xstate.') || ev.actorRef === spec) return;
+      messages++;
+      const e = ev.event as Record<string, any>;
+      const recordId = numberOrNull(e.record?.recordId) ?? numberOrNull(e.recordId);
+      const line =
+        `{"t":${clock.now()},"from":"${source.id}","to":"${(ev.actorRef as AnyActorRef).id}","type":"${type}"` +
+        (recordId !== undefined ? `,"recordId":${recordId}` : '') +
+        (typeof e.success === 'boolean' ? `,"success":${e.success}` : '') +
+        '}';
+      hash.update(line);
+      hash.update('\n');
+      trace?.push(line);
+    } else if (ev.type === '@xstate.microstep') {
+      const micro = ev as any;
+      const type = micro.event.type;
+      if (micro._transitions.length === 0 && !type.startsWith('xstate.')) {
+        const value = micro.snapshot && 'value' in micro.snapshot ? (micro.snapshot as any).value : undefined;
+        unhandled.push({
+          actor: (micro.actorRef as AnyActorRef).id,
+          state: typeof value === 'string' ? value : JSON.stringify(value),
+          event: type,
+          at: clock.now(),
+        });
+      }
+    }
+    options.inspect?.(ev);
+  };
+
+  const root = createActor(orchestratorMachine, {
+    systemId: 'tps',
+    clock,
+    inspect,
+    input: {
+      topology,
+      batches,
+      latency: createLatency(options.latency ?? {}, options.seed),
+      machines: options.machines,
+      scenario: steps(layout, batches),
+    },
+  });
+  // Facts are read as answers are sent (when they happen), not when they land.
+  const scheduler = root.system.scheduler;
+  const schedule = scheduler.schedule.bind(scheduler);
+  scheduler.schedule = (source, target, event, delay, id) => {
+    observe(target, event);
+    schedule(source, target, event, delay, id);
+  };
+  let rootError: unknown;
+  root.subscribe({ error: (err) => (rootError = err) });
+  root.start();
+  if (rootError) throw rootError;
+  const driver = refs.get(ids.driver)!;
+  const driverDone = () => driver.getSnapshot().status !== 'active';
+
+  // Run to quiescence; tell the driver when it is still waiting then.
+  for (;;) {
+    while (messages < maxMessages && clock.step()) {
+      if (rootError) throw rootError;
+    }
+    if (rootError) throw rootError;
+    if (driverDone() || messages >= maxMessages) break;
+    driver.send({ type: 'sim.quiescent', at: clock.now() });
+    if (!driverDone() && clock.pending === 0) break;
+  }
+  clock.run();
+  if (spec!.getSnapshot().matches('hot')) spec!.send({ type: 'spec.quiescent', at: clock.now() });
+
+  const specSnapshot = spec!.getSnapshot();
+  const specContext = specSnapshot.context as SpecContext;
+  const destination = refs.get(ids.destination)!.getSnapshot().context;
+  const source = refs.get(ids.source)!.getSnapshot().context;
+  const steps_ = (driver.getSnapshot() as any).context.results as StepResult[];
+  const arrivals: number[] = destination.arrivals;
+  root.stop();
+
+  const total = batches.flat().length;
+  const duplicates = specContext.violations.filter((v) => v.kind === 'duplicate').length;
+  const orderPreserved = arrivals.every((id, i) => i === 0 || arrivals[i - 1] < id);
+  const ok =
+    driver.getSnapshot().value === 'passed' &&
+    steps_.every((s) => s.ok) &&
+    specSnapshot.value === 'cold' &&
+    specContext.violations.length === 0 &&
+    (!strict || unhandled.length === 0);
+
+  return {
+    seed: options.seed,
+    verdict: ok ? 'pass' : 'fail',
+    steps: steps_,
+    records: { published: source.published, delivered: destination.count, duplicates, lost: total - destination.count },
+    violations: specContext.violations,
+    stuck: specContext.stuck,
+    specState: String(specSnapshot.value),
+    unhandledEvents: unhandled,
+    crossRegionOrderPreserved: orderPreserved,
+    traceDigest: hash.digest('hex'),
+    trace,
+    stats: { messages, virtualTimeMs: clock.now(), wallMs: Math.round((performance.now() - started) * 100) / 100 },
+    final: { destinationArrivals: arrivals, spec: specContext },
+    layout,
+  };
+}
