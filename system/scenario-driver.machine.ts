@@ -67,6 +67,17 @@ export type DriverEvent =
   | { type: 'sim.quiescent'; at: number }
   | { type: 'tps.controlRejected'; command: ControlCommand; reason: string };
 
+/** A state value as a dotted path, e.g. "processRecords.awaitingRecord". */
+export function stateName(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    return Object.entries(value)
+      .map(([k, v]) => `${k}.${stateName(v)}`)
+      .join(',');
+  }
+  return String(value);
+}
+
 export function systemView(system: ActorSystem<any>, now: number): SystemView {
   const get = (id: string) => {
     const ref = system.get(id);
@@ -76,10 +87,7 @@ export function systemView(system: ActorSystem<any>, now: number): SystemView {
   return {
     now,
     snapshot: get,
-    state: (id) => {
-      const v = get(id).value;
-      return typeof v === 'string' ? v : JSON.stringify(v);
-    },
+    state: (id) => stateName(get(id).value),
     context: (id) => get(id).context,
     spec: () => get('spec').context as SpecContext,
   };

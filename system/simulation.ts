@@ -9,7 +9,7 @@ import type { SpecContext, Violation, PendingRecord } from '../specs/active-acti
 import { createDeliveryObserver } from '../specs/delivery-observer';
 import { ids, layoutOf, type ComponentKind, type Layout } from './layout';
 import { orchestratorMachine } from './orchestrator.machine';
-import type { ScenarioStep, StepResult } from './scenario-driver.machine';
+import { stateName, type ScenarioStep, type StepResult } from './scenario-driver.machine';
 import { defaultTopology, parseTopology, type Topology, type TopologyInput } from './topology';
 
 export interface UnhandledEvent {
@@ -105,10 +105,9 @@ export function simulate(
       const micro = ev as any;
       const type = micro.event.type;
       if (micro._transitions.length === 0 && !type.startsWith('xstate.')) {
-        const value = micro.snapshot && 'value' in micro.snapshot ? (micro.snapshot as any).value : undefined;
         unhandled.push({
           actor: (micro.actorRef as AnyActorRef).id,
-          state: typeof value === 'string' ? value : JSON.stringify(value),
+          state: stateName(micro.snapshot?.value),
           event: type,
           at: clock.now(),
         });

@@ -1,0 +1,140 @@
+#!/usr/bin/env node
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { InputError, formatIssues } from '../machines/support';
+import { narrate } from '../system/narrative';
+import { runScenario } from '../system/run-scenario';
+import { scenarios } from '../system/scenarios';
+
+export const EXIT = { pass: 0, fail: 1, badInput: 2 } as const;
+
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  isTty: boolean;
+}
+
+const USAGE = `Usage:
+  tps list                                   list the scenarios
+  tps run <scenario> [options]               run one scenario and print its narrative
+      --seed N              run seed (default 1)
+      --json                print one JSON report instead of the narrative
+      --trace FILE          write the full event trace, one JSON object a line
+      --latency MODEL       uniform (default) | skewed | heavy-tail
+      --slow WHAT           skewed: slow region ("r2") or component ("container:core:r1")
+      --factor X            skewed: how many times slower (default 10)
+      --topology FILE       JSON topology ({ regions: [{region, weight}], stages: [...] })
+      --no-strict           do not fail the run on unhandled events
+Exit codes: 0 pass, 1 a spec violation or failed step, 2 bad input.`;
+
+const seedSchema = z.coerce.number().int('--seed must be a whole number').min(0).max(2 ** 32 - 1);
+
+function latencyFlags(values: Record<string, unknown>) {
+  const schema = z.object({
+    latency: z.enum(['uniform', 'skewed', 'heavy-tail'], { message: '--latency must be uniform, skewed or heavy-tail' }).optional(),
+    slow: z.string().min(1).optional(),
+    factor: z.coerce.number().positive('--factor must be above 0').optional(),
+  });
+  const parsed = schema.safeParse(values);
+  if (!parsed.success) throw new InputError('flags', formatIssues(parsed.error));
+  const { latency, slow, factor } = parsed.data;
+  return { model: latency ?? 'uniform', ...(slow ? { slow } : {}), ...(factor ? { factor } : {}) };
+}
+
+function readTopology(file: string | undefined): unknown {
+  if (!file) return undefined;
+  if (!existsSync(file)) throw new InputError('--topology', [`no file '${file}'`]);
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new InputError('--topology', [`'${file}' is not JSON: ${(err as Error).message}`]);
+  }
+}
+
+function commandRun(args: string[], io: Io): number {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      seed: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      trace: { type: 'string' },
+      latency: { type: 'string' },
+      slow: { type: 'string' },
+      factor: { type: 'string' },
+      topology: { type: 'string' },
+      'no-strict': { type: 'boolean', default: false },
+    },
+  });
+  if (positionals.length !== 1) throw new InputError('arguments', ['tps run takes exactly one scenario name']);
+  const seed = values.seed === undefined ? 1 : seedSchema.parse(values.seed);
+  if (values.trace !== undefined) {
+    const dir = dirname(resolve(values.trace));
+    if (!existsSync(dir) || !statSync(dir).isDirectory())
+      throw new InputError('--trace', [`directory '${dir}' does not exist`]);
+  }
+  const { report, result } = runScenario({
+    scenario: positionals[0],
+    seed,
+    latency: latencyFlags(values),
+    topology: readTopology(values.topology),
+    strict: !values['no-strict'],
+    keepTrace: values.trace !== undefined,
+  });
+  if (values.trace !== undefined) writeFileSync(values.trace, result.trace!.join('\n') + '\n');
+  io.out(values.json ? JSON.stringify(report) : narrate(report, result));
+  return report.verdict === 'pass' ? EXIT.pass : EXIT.fail;
+}
+
+function commandList(_args: string[], io: Io): number {
+  for (const s of Object.values(scenarios)) io.out(`${s.name.padEnd(26)} ${s.description}`);
+  return EXIT.pass;
+}
+
+export const commands: Record<string, (args: string[], io: Io) => number | Promise<number>> = {
+  list: commandList,
+  run: commandRun,
+};
+
+/** Runs the CLI; returns the exit code. Bad input never starts a run. */
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out(USAGE);
+    return name ? EXIT.pass : EXIT.badInput;
+  }
+  const command = commands[name];
+  if (!command) {
+    io.err(`tps: unknown command '${name}'; commands: ${Object.keys(commands).join(', ')}\n${USAGE}`);
+    return EXIT.badInput;
+  }
+  try {
+    return await command(rest, io);
+  } catch (err) {
+    if (err instanceof InputError || err instanceof z.ZodError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      const message = err instanceof z.ZodError ? formatIssues(err).join('; ') : (err as Error).message;
+      io.err(`tps ${name}: ${message}`);
+      return EXIT.badInput;
+    }
+    throw err;
+  }
+}
+
+if (require.main === module) {
+  const io: Io = {
+    out: (t) => process.stdout.write(t + '\n'),
+    err: (t) => process.stderr.write(t + '\n'),
+    isTty: Boolean(process.stdout.isTTY),
+  };
+  main(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      process.stderr.write(`tps: ${(err as Error).stack ?? err}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

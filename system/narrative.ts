@@ -1,0 +1,45 @@
+import type { RunReport } from './run-scenario';
+import type { SimulationResult } from './simulation';
+
+const show = (v: unknown): string => {
+  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  return s.length > 160 ? `${s.slice(0, 157)}...` : s;
+};
+
+/** The human-readable story of a run: each step, what was observed, the verdict. */
+export function narrate(report: RunReport, result: SimulationResult): string {
+  const { layout } = result;
+  const lines: string[] = [];
+  const lat = report.latency;
+  lines.push(`Scenario ${report.scenario} (seed ${report.seed}, latency ${lat.model} ${lat.min}-${lat.max} ms${lat.model === 'skewed' ? `, ${lat.slow} x${lat.factor}` : ''})`);
+  lines.push(
+    `Topology: regions ${layout.topology.regions.map((r) => `r${r.region} (weight ${r.weight})`).join(', ')}; ` +
+      `stages ${layout.stages.join(' -> ')}; ${layout.components.length} components + spec + driver`,
+  );
+  lines.push('');
+  for (const s of report.steps) {
+    lines.push(`Step ${s.step.padEnd(4)} ${s.ok ? 'ok  ' : 'FAIL'}  t=${s.at}ms  ${s.name}`);
+    for (const c of s.commands) lines.push(`            did: ${c.verb} ${c.target}${c.args && Object.keys(c.args).length ? ` ${show(c.args)}` : ''}`);
+    for (const w of s.waited) lines.push(`            waited until: ${w}`);
+    for (const [k, v] of Object.entries(s.observed)) lines.push(`            ${k}: ${show(v)}`);
+    if (s.detail) lines.push(`            ${s.detail}`);
+  }
+  lines.push('');
+  const r = report.records;
+  lines.push(
+    `Records: ${r.published} published, ${r.delivered} delivered, ${r.lost} lost, ${r.duplicates} duplicates; ` +
+      `spec ${report.specState}, ${report.violations.length} violations, ${report.unhandledEvents} unhandled events`,
+  );
+  for (const v of report.violations.slice(0, 10)) lines.push(`  violation at t=${v.at}ms in ${v.component}: ${v.message}`);
+  for (const p of report.stuck.slice(0, 10)) lines.push(`  pending record ${p.recordId}: ${p.stuckAt}`);
+  for (const u of report.unhandled.slice(0, 10)) lines.push(`  unhandled at t=${u.at}ms: ${u.actor} in ${u.state} got ${u.event}`);
+  lines.push(
+    `Cross-region order at the destination: ${report.crossRegionOrderPreserved ? 'preserved' : 'not preserved'} ` +
+      `(arrivals ${show(report.destinationArrivals.join(','))}); the seed does not guarantee it`,
+  );
+  lines.push(
+    `Trace: ${report.stats.messages} messages, ${report.stats.virtualTimeMs} virtual ms, ${report.stats.wallMs} wall ms; digest ${report.traceDigest.slice(0, 16)}`,
+  );
+  lines.push(`Verdict: ${report.verdict.toUpperCase()}`);
+  return lines.join('\n');
+}
