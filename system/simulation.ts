@@ -117,6 +117,7 @@ export function simulate(
   };
 
   const root = createActor(orchestratorMachine, {
+    id: 'tps',
     systemId: 'tps',
     clock,
     inspect,
