@@ -29,7 +29,18 @@ const USAGE = `Usage:
       --no-strict           do not fail the run on unhandled events
 Exit codes: 0 pass, 1 a spec violation or failed step, 2 bad input.`;
 
-const seedSchema = z.coerce.number().int('--seed must be a whole number').min(0).max(2 ** 32 - 1);
+const seedSchema = z.coerce
+  .number({ message: 'must be a number' })
+  .int('must be a whole number')
+  .min(0, 'must be 0 or more')
+  .max(2 ** 32 - 1, 'must be below 2^32');
+
+function parseSeed(value: string | undefined, flag = '--seed'): number {
+  if (value === undefined) return 1;
+  const parsed = seedSchema.safeParse(value);
+  if (!parsed.success) throw new InputError(flag, [`'${value}' ${parsed.error.issues[0].message}`]);
+  return parsed.data;
+}
 
 function latencyFlags(values: Record<string, unknown>) {
   const schema = z.object({
@@ -69,7 +80,7 @@ function commandRun(args: string[], io: Io): number {
     },
   });
   if (positionals.length !== 1) throw new InputError('arguments', ['tps run takes exactly one scenario name']);
-  const seed = values.seed === undefined ? 1 : seedSchema.parse(values.seed);
+  const seed = parseSeed(values.seed);
   if (values.trace !== undefined) {
     const dir = dirname(resolve(values.trace));
     if (!existsSync(dir) || !statSync(dir).isDirectory())
