@@ -7,6 +7,7 @@ import { InputError, formatIssues } from '../machines/support';
 import { narrate } from '../system/narrative';
 import { runScenario } from '../system/run-scenario';
 import { scenarios } from '../system/scenarios';
+import { commandInspect } from './inspect';
 
 export const EXIT = { pass: 0, fail: 1, badInput: 2 } as const;
 
@@ -27,6 +28,9 @@ const USAGE = `Usage:
       --factor X            skewed: how many times slower (default 10)
       --topology FILE       JSON topology ({ regions: [{region, weight}], stages: [...] })
       --no-strict           do not fail the run on unhandled events
+  tps inspect <scenario> [--seed N] [--port 8080] [--delay MS] [--open] [--exit]
+                                             run a scenario streamed to the Stately inspector
+                                             through a local WebSocket server
 Exit codes: 0 pass, 1 a spec violation or failed step, 2 bad input.`;
 
 const seedSchema = z.coerce
@@ -107,6 +111,7 @@ function commandList(_args: string[], io: Io): number {
 export const commands: Record<string, (args: string[], io: Io) => number | Promise<number>> = {
   list: commandList,
   run: commandRun,
+  inspect: commandInspect,
 };
 
 /** Runs the CLI; returns the exit code. Bad input never starts a run. */
@@ -141,7 +146,9 @@ if (require.main === module) {
   };
   main(process.argv.slice(2), io).then(
     (code) => {
+      // Exit explicitly: an inspector viewer may still hold a socket open.
       process.exitCode = code;
+      setImmediate(() => process.exit(code));
     },
     (err) => {
       process.stderr.write(`tps: ${(err as Error).stack ?? err}\n`);

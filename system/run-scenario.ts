@@ -4,7 +4,7 @@ import { formatIssues, InputError } from '../machines/support';
 import type { AnyStateMachine } from 'xstate';
 import type { ComponentKind } from './layout';
 import { scenarios } from './scenarios';
-import { simulate, type SimulationResult } from './simulation';
+import { simulate, type SimulationOptions, type SimulationResult } from './simulation';
 import type { TopologyInput } from './topology';
 
 export const runOptionsSchema = z
@@ -26,6 +26,8 @@ export const runOptionsSchema = z
   });
 export type RunOptions = z.input<typeof runOptionsSchema> & {
   machines?: Partial<Record<ComponentKind, AnyStateMachine>>;
+  /** extra inspection observer, e.g. the Stately inspector */
+  inspect?: SimulationOptions['inspect'];
 };
 
 /** The machine-readable result of one run (what `tps run --json` prints). */
@@ -60,6 +62,7 @@ export function runScenario(options: RunOptions): { report: RunReport; result: S
     strict: o.strict,
     keepTrace: o.keepTrace,
     machines: options.machines,
+    inspect: options.inspect,
   });
   const report: RunReport = {
     scenario: o.scenario,
