@@ -109,6 +109,12 @@ export const containerMachine = setup({
     countProcessed: assign({ processed: ({ context }) => context.processed + 1 }),
     // Answers to requests made before a failure or recovery: nothing to do.
     ignoreStaleReply: () => {},
+    // ...except a send that succeeded: the record is in the output queue, so
+    // when it is delivered again it is only removed, not sent a second time.
+    noteStaleForward: assign(({ context, event }) => {
+      if (event.type === 'queue.sendCompleted' && event.success) context.forwarded[event.record.recordId] = true;
+      return {};
+    }),
   },
 }).createMachine({
   id: 'container',
@@ -123,7 +129,7 @@ export const containerMachine = setup({
   on: {
     'queue.record': { actions: 'ignoreStaleReply' },
     'table.insertCompleted': { actions: 'ignoreStaleReply' },
-    'queue.sendCompleted': { actions: 'ignoreStaleReply' },
+    'queue.sendCompleted': { actions: 'noteStaleForward' },
     'queue.removeCompleted': { actions: 'ignoreStaleReply' },
   },
   states: {

@@ -85,17 +85,19 @@ export const globalTableMachine = setup({
     ),
     failTables: enqueueActions(({ context, event, enqueue }) => {
       const e = event as TableFail;
-      const regions = e.region === undefined ? context.regions : [e.region];
+      // an unknown region is ignored: an undefined sendTo target would be this machine itself
+      const regions = e.region === undefined ? context.regions : context.regions.filter((r) => r === e.region);
       for (const region of regions) enqueue.sendTo(context.tables[region], { type: 'table.fail' });
       if (e.region === undefined) enqueue.sendTo(context.replicator, { type: 'replicator.fail' });
       enqueue.assign({
-        failedRegions: [...new Set([...context.failedRegions, ...regions])].sort(),
+        failedRegions: [...new Set([...context.failedRegions, ...regions])].sort((a, b) => a - b),
         replicationFailed: e.region === undefined ? true : context.replicationFailed,
       });
     }),
     recoverTables: enqueueActions(({ context, event, enqueue }) => {
       const e = event as TableRecover;
-      const regions = e.region === undefined ? context.regions : [e.region];
+      // an unknown region is ignored: an undefined sendTo target would be this machine itself
+      const regions = e.region === undefined ? context.regions : context.regions.filter((r) => r === e.region);
       for (const region of regions) {
         enqueue.sendTo(context.tables[region], { type: 'table.recover' });
         // held copies for this region may now be applied
