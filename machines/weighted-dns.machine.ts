@@ -87,6 +87,19 @@ function settleCredit(targets: Target[], chosen: number): void {
   if (c) c.credit -= total;
 }
 
+/** Remembers who asked under a fresh ticket, then sends the request on with that ticket. */
+function forward(
+  context: WeightedDnsContext,
+  request: { replyTo: AnyActorRef; corr?: number },
+  assign: (patch: Partial<WeightedDnsContext>) => void,
+  send: (ticket: number) => void,
+): void {
+  const ticket = context.ticket + 1;
+  context.pending[ticket] = { replyTo: request.replyTo, corr: request.corr };
+  assign({ ticket });
+  send(ticket);
+}
+
 /**
  * Route 53 with a weighted routing policy. In role: each record sent is
  * routed to a region's queue by weight; an offline region gets nothing. Out
@@ -116,13 +129,12 @@ export const weightedDnsMachine = setup({
         enqueue.sendTo(e.replyTo, refused, { delay: LATENCY });
         return;
       }
-      const ticket = context.ticket + 1;
-      context.pending[ticket] = { replyTo: e.replyTo, corr: e.corr };
-      enqueue.assign({ ticket });
-      enqueue.sendTo(
-        peer(system, target.queue, context.id),
-        { type: 'queue.send', record: e.record, replyTo: self, corr: ticket },
-        { delay: LATENCY },
+      forward(context, e, enqueue.assign, (ticket) =>
+        enqueue.sendTo(
+          peer(system, target.queue, context.id),
+          { type: 'queue.send', record: e.record, replyTo: self, corr: ticket },
+          { delay: LATENCY },
+        ),
       );
     }),
     answerSend: enqueueActions(({ context, event, enqueue }) => {
@@ -176,13 +188,12 @@ export const weightedDnsMachine = setup({
         enqueue.sendTo(e.replyTo, refused, { delay: LATENCY });
         return;
       }
-      const ticket = context.ticket + 1;
-      context.pending[ticket] = { replyTo: e.replyTo, corr: e.corr };
-      enqueue.assign({ ticket });
-      enqueue.sendTo(
-        peer(system, target.queue, context.id),
-        { type: 'queue.remove', recordId: e.recordId, replyTo: self, corr: ticket },
-        { delay: LATENCY },
+      forward(context, e, enqueue.assign, (ticket) =>
+        enqueue.sendTo(
+          peer(system, target.queue, context.id),
+          { type: 'queue.remove', recordId: e.recordId, replyTo: self, corr: ticket },
+          { delay: LATENCY },
+        ),
       );
     }),
     answerRemove: enqueueActions(({ context, event, enqueue }) => {
