@@ -42,6 +42,8 @@ export interface ContainerContext extends z.infer<typeof containerInputSchema> {
   ticket: number;
   /** records already sent on: met again, they are only removed (idempotence) */
   forwarded: Record<number, true>;
+  /** a record whose send to the output queue has not been answered yet */
+  inDoubt: number | null;
   processed: number;
 }
 
@@ -67,6 +69,12 @@ export const containerMachine = setup({
     failed: ({ context, event }) => (event as Reply).corr === context.ticket && (event as Reply).success === false,
     isCurrentAndForwarded: ({ context, event }) =>
       event.type === 'queue.record' && event.corr === context.ticket && event.record.recordId in context.forwarded,
+    isCurrentAndInDoubt: ({ context, event }) =>
+      event.type === 'queue.record' && event.corr === context.ticket && event.record.recordId === context.inDoubt,
+    answersDoubtWithSuccess: ({ context, event }) =>
+      event.type === 'queue.sendCompleted' && event.record.recordId === context.inDoubt && event.success,
+    answersDoubtWithFailure: ({ context, event }) =>
+      event.type === 'queue.sendCompleted' && event.record.recordId === context.inDoubt && !event.success,
   },
   actions: {
     requestRecord: enqueueActions(({ context, enqueue, system, self }) => {
@@ -93,13 +101,14 @@ export const containerMachine = setup({
     publishRecord: enqueueActions(({ context, enqueue, system, self }) => {
       const corr = context.ticket + 1;
       const send: QueueSend = { type: 'queue.send', record: context.current!, replyTo: self, corr };
-      enqueue.assign({ ticket: corr });
+      enqueue.assign({ ticket: corr, inDoubt: context.current!.recordId });
       enqueue.sendTo(peer(system, context.outputQueue, context.id), send, { delay: LATENCY });
     }),
     markForwarded: assign(({ context }) => {
       context.forwarded[context.current!.recordId] = true;
-      return {};
+      return { inDoubt: null };
     }),
+    clearDoubt: assign({ inDoubt: null }),
     removeRecord: enqueueActions(({ context, enqueue, system, self }) => {
       const corr = context.ticket + 1;
       const remove: QueueRemove = { type: 'queue.remove', recordId: context.current!.recordId, replyTo: self, corr };
@@ -112,8 +121,9 @@ export const containerMachine = setup({
     // ...except a send that succeeded: the record is in the output queue, so
     // when it is delivered again it is only removed, not sent a second time.
     noteStaleForward: assign(({ context, event }) => {
-      if (event.type === 'queue.sendCompleted' && event.success) context.forwarded[event.record.recordId] = true;
-      return {};
+      if (event.type !== 'queue.sendCompleted') return {};
+      if (event.success) context.forwarded[event.record.recordId] = true;
+      return event.record.recordId === context.inDoubt ? { inDoubt: null } : {};
     }),
   },
 }).createMachine({
@@ -123,6 +133,7 @@ export const containerMachine = setup({
     current: null,
     ticket: 0,
     forwarded: {},
+    inDoubt: null,
     processed: 0,
   }),
   initial: 'processRecords',
@@ -145,6 +156,7 @@ export const containerMachine = setup({
           on: {
             'queue.record': [
               { guard: 'isCurrentAndForwarded', target: 'removing', actions: 'takeRecord' },
+              { guard: 'isCurrentAndInDoubt', target: 'confirmingForward', actions: 'takeRecord' },
               { guard: 'isCurrent', target: 'writingTable', actions: 'takeRecord' },
             ],
           },
@@ -163,7 +175,17 @@ export const containerMachine = setup({
           on: {
             'queue.sendCompleted': [
               { guard: 'succeeded', target: 'removing', actions: 'markForwarded' },
-              { guard: 'failed', target: '#container.failedDependency' },
+              { guard: 'failed', target: '#container.failedDependency', actions: 'clearDoubt' },
+            ],
+          },
+        },
+        confirmingForward: {
+          description:
+            'Recovered while a send of this record was unanswered: wait for that answer rather than send it twice.',
+          on: {
+            'queue.sendCompleted': [
+              { guard: 'answersDoubtWithSuccess', target: 'removing', actions: 'markForwarded' },
+              { guard: 'answersDoubtWithFailure', target: 'writingTable', actions: 'clearDoubt' },
             ],
           },
         },

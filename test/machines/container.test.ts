@@ -9,14 +9,22 @@ import { inputOutcome, rec, startSystem, stepUntil } from './harness';
  * global table 'gt' (regions 1 and 2), feeding queue 'out'; a producer probe 'p'.
  * With `latency`, every machine delays its sends by that much on the virtual clock.
  */
-function setupContainer(options: { latency?: number; region?: number } = {}) {
+function setupContainer(options: { latency?: number; outLatency?: number; region?: number } = {}) {
   const region = options.region ?? 1;
   const clock = options.latency === undefined ? undefined : new VirtualClock();
   const delays = options.latency === undefined ? undefined : { latency: () => options.latency! };
   const sys = startSystem(
     [
       { id: 'in', logic: delays ? queueMachine.provide({ delays }) : queueMachine, input: { id: 'in', region } },
-      { id: 'out', logic: delays ? queueMachine.provide({ delays }) : queueMachine, input: { id: 'out', region } },
+      {
+        id: 'out',
+        logic: options.outLatency !== undefined
+          ? queueMachine.provide({ delays: { latency: () => options.outLatency! } })
+          : delays
+            ? queueMachine.provide({ delays })
+            : queueMachine,
+        input: { id: 'out', region },
+      },
       {
         id: 'gt',
         logic: delays ? globalTableMachine.provide({ delays }) : globalTableMachine,
@@ -459,6 +467,19 @@ describe('container machine', () => {
       t.send('c', { type: 'container.recover' });
       t.clock.run();
       expect(t.states.slice(-5)).toEqual(['publishing', 'failedProcessing', 'awaitingRecord', 'removing', 'awaitingRecord']);
+      expect(t.sendsToOut(1)).toBe(1);
+      expect(t.outIds()).toEqual([1]);
+      expect(t.inIds()).toEqual([]);
+    });
+
+    it('recovered before a slow send answer: the redelivered record waits for that answer instead of being sent twice', () => {
+      const t = setupContainer({ latency: 5, outLatency: 50 });
+      t.produce(1);
+      stepUntil(t.clock, () => t.leaf() === 'publishing');
+      t.send('c', { type: 'container.fail' });
+      t.send('c', { type: 'container.recover' });
+      t.clock.run();
+      expect(t.states.slice(-6)).toEqual(['publishing', 'failedProcessing', 'awaitingRecord', 'confirmingForward', 'removing', 'awaitingRecord']);
       expect(t.sendsToOut(1)).toBe(1);
       expect(t.outIds()).toEqual([1]);
       expect(t.inIds()).toEqual([]);
