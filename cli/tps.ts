@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -7,15 +7,10 @@ import { InputError, formatIssues } from '../machines/support';
 import { narrate } from '../system/narrative';
 import { runScenario } from '../system/run-scenario';
 import { scenarios } from '../system/scenarios';
+import { EXIT, latencyFlags, parseSeed, readMachines, readTopology, type Io } from './common';
 import { commandInspect } from './inspect';
 
-export const EXIT = { pass: 0, fail: 1, badInput: 2 } as const;
-
-export interface Io {
-  out: (text: string) => void;
-  err: (text: string) => void;
-  isTty: boolean;
-}
+export { EXIT, type Io } from './common';
 
 const USAGE = `Usage:
   tps list                                   list the scenarios
@@ -28,45 +23,12 @@ const USAGE = `Usage:
       --factor X            skewed: how many times slower (default 10)
       --topology FILE       JSON topology ({ regions: [{region, weight}], stages: [...] })
       --no-strict           do not fail the run on unhandled events
+      --machines MODULE     CommonJS module exporting \`machines\`: replacement machines per
+                            component kind (queue, container, table, dns, source, destination)
   tps inspect <scenario> [--seed N] [--port 8080] [--delay MS] [--open] [--exit]
                                              run a scenario streamed to the Stately inspector
                                              through a local WebSocket server
 Exit codes: 0 pass, 1 a spec violation or failed step, 2 bad input.`;
-
-const seedSchema = z.coerce
-  .number({ message: 'must be a number' })
-  .int('must be a whole number')
-  .min(0, 'must be 0 or more')
-  .max(2 ** 32 - 1, 'must be below 2^32');
-
-function parseSeed(value: string | undefined, flag = '--seed'): number {
-  if (value === undefined) return 1;
-  const parsed = seedSchema.safeParse(value);
-  if (!parsed.success) throw new InputError(flag, [`'${value}' ${parsed.error.issues[0].message}`]);
-  return parsed.data;
-}
-
-function latencyFlags(values: Record<string, unknown>) {
-  const schema = z.object({
-    latency: z.enum(['uniform', 'skewed', 'heavy-tail'], { message: '--latency must be uniform, skewed or heavy-tail' }).optional(),
-    slow: z.string().min(1).optional(),
-    factor: z.coerce.number().positive('--factor must be above 0').optional(),
-  });
-  const parsed = schema.safeParse(values);
-  if (!parsed.success) throw new InputError('flags', formatIssues(parsed.error));
-  const { latency, slow, factor } = parsed.data;
-  return { model: latency ?? 'uniform', ...(slow ? { slow } : {}), ...(factor ? { factor } : {}) };
-}
-
-function readTopology(file: string | undefined): unknown {
-  if (!file) return undefined;
-  if (!existsSync(file)) throw new InputError('--topology', [`no file '${file}'`]);
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new InputError('--topology', [`'${file}' is not JSON: ${(err as Error).message}`]);
-  }
-}
 
 function commandRun(args: string[], io: Io): number {
   const { values, positionals } = parseArgs({
@@ -81,6 +43,7 @@ function commandRun(args: string[], io: Io): number {
       factor: { type: 'string' },
       topology: { type: 'string' },
       'no-strict': { type: 'boolean', default: false },
+      machines: { type: 'string' },
     },
   });
   if (positionals.length !== 1) throw new InputError('arguments', ['tps run takes exactly one scenario name']);
@@ -97,6 +60,7 @@ function commandRun(args: string[], io: Io): number {
     topology: readTopology(values.topology),
     strict: !values['no-strict'],
     keepTrace: values.trace !== undefined,
+    machines: readMachines(values.machines),
   });
   if (values.trace !== undefined) writeFileSync(values.trace, result.trace!.join('\n') + '\n');
   io.out(values.json ? JSON.stringify(report) : narrate(report, result));

@@ -1,0 +1,64 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { InputError, formatIssues } from '../machines/support';
+import { loadMachinesModule, type MachineOverrides } from '../system/machines-module';
+
+/** Flag parsing shared by the tps commands; every error names its flag. */
+
+export const EXIT = { pass: 0, fail: 1, badInput: 2 } as const;
+
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  isTty: boolean;
+  /** where a progress bar is drawn on a terminal (default process.stderr) */
+  progress?: NodeJS.WritableStream;
+}
+
+/** A whole-number flag within bounds; `undefined` gives the fallback. */
+export function parseIntFlag(flag: string, value: string | undefined, bounds: { min: number; max: number; fallback?: number }): number {
+  if (value === undefined) {
+    if (bounds.fallback === undefined) throw new InputError(flag, ['required']);
+    return bounds.fallback;
+  }
+  const schema = z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(bounds.min, `must be ${bounds.min} or more`)
+    .max(bounds.max, bounds.max === 2 ** 32 - 1 ? 'must be below 2^32' : `must be ${bounds.max} or less`);
+  // z.coerce turns '' into 0: an empty flag is not a number.
+  const parsed = value.trim() === '' ? undefined : schema.safeParse(value);
+  if (!parsed?.success) throw new InputError(flag, [`'${value}' ${parsed?.error.issues[0].message ?? 'must be a number'}`]);
+  return parsed.data;
+}
+
+export function parseSeed(value: string | undefined, flag = '--seed'): number {
+  return parseIntFlag(flag, value, { min: 0, max: 2 ** 32 - 1, fallback: 1 });
+}
+
+export function latencyFlags(values: Record<string, unknown>) {
+  const schema = z.object({
+    latency: z.enum(['uniform', 'skewed', 'heavy-tail'], { message: '--latency must be uniform, skewed or heavy-tail' }).optional(),
+    slow: z.string().min(1).optional(),
+    factor: z.coerce.number().positive('--factor must be above 0').optional(),
+  });
+  const parsed = schema.safeParse(values);
+  if (!parsed.success) throw new InputError('flags', formatIssues(parsed.error));
+  const { latency, slow, factor } = parsed.data;
+  return { model: latency ?? 'uniform', ...(slow ? { slow } : {}), ...(factor ? { factor } : {}) };
+}
+
+export function readTopology(file: string | undefined): unknown {
+  if (!file) return undefined;
+  if (!existsSync(file)) throw new InputError('--topology', [`no file '${file}'`]);
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new InputError('--topology', [`'${file}' is not JSON: ${(err as Error).message}`]);
+  }
+}
+
+/** `--machines MODULE`: replacement machines from a CommonJS module. */
+export function readMachines(file: string | undefined): MachineOverrides | undefined {
+  return file === undefined ? undefined : loadMachinesModule(file, '--machines');
+}

@@ -1,0 +1,56 @@
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { AnyStateMachine } from 'xstate';
+import { InputError } from '../machines/support';
+import type { ComponentKind } from './layout';
+
+/** Replacement logic per component kind, as `runScenario` and `simulate` take it. */
+export type MachineOverrides = Partial<Record<ComponentKind, AnyStateMachine>>;
+
+export const componentKinds = ['queue', 'container', 'table', 'dns', 'source', 'destination'] as const satisfies readonly ComponentKind[];
+// Fails to compile if a component kind is added to the layout but not here.
+const everyKindListed: Exclude<ComponentKind, (typeof componentKinds)[number]> extends never ? true : never = true;
+void everyKindListed;
+
+const isKind = (key: string): key is ComponentKind => (componentKinds as readonly string[]).includes(key);
+
+/** Checks that a value is an object of component kind to XState machine; `what` names the input in errors. */
+export function validateMachines(value: unknown, what: string): MachineOverrides {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new InputError(what, ['machines must be an object of component kind to XState machine']);
+  const entries = Object.entries(value);
+  if (entries.length === 0) throw new InputError(what, ['no machines given']);
+  const issues: string[] = [];
+  for (const [key, machine] of entries) {
+    if (!isKind(key)) issues.push(`unknown component kind '${key}'; known: ${componentKinds.join(', ')}`);
+    else if (typeof (machine as { provide?: unknown } | null)?.provide !== 'function')
+      issues.push(`'${key}' is not an XState machine (it has no .provide)`);
+  }
+  if (issues.length) throw new InputError(what, issues);
+  return value as MachineOverrides;
+}
+
+/**
+ * Loads a CommonJS module whose `machines` export (or default export) holds
+ * replacement machines. Worker threads call this themselves: machines are
+ * functions and cannot be posted between threads.
+ */
+export function loadMachinesModule(file: string, what = 'machinesModule'): MachineOverrides {
+  const path = resolve(file);
+  if (!existsSync(path) || !statSync(path).isFile()) throw new InputError(what, [`no file '${file}'`]);
+  let loaded: Record<string, unknown>;
+  try {
+    loaded = require(path);
+  } catch (err) {
+    throw new InputError(what, [`'${file}' could not be loaded: ${(err as Error).message.split('\n')[0]}`]);
+  }
+  const exported = loaded?.machines ?? loaded?.default;
+  if (exported === undefined)
+    throw new InputError(what, [`'${file}' exports neither 'machines' nor a default export (an object of component kind to machine)`]);
+  try {
+    return validateMachines(exported, what);
+  } catch (err) {
+    if (err instanceof InputError) throw new InputError(what, err.issues.map((issue) => `'${file}': ${issue}`));
+    throw err;
+  }
+}
