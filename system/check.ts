@@ -1,0 +1,362 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import { z } from 'zod';
+import { latencySchema } from '../actors/latency';
+import { formatIssues, InputError } from '../machines/support';
+import { loadMachinesModule, validateMachines, type MachineOverrides } from './machines-module';
+import { runScenario, type RunReport } from './run-scenario';
+import { scenarios } from './scenarios';
+import { parseTopology, topologySchema } from './topology';
+
+const MAX_SEED = 2 ** 32 - 1;
+
+export const checkOptionsSchema = z
+  .object({
+    scenario: z.string().min(1),
+    /** first seed */
+    from: z.number().int().min(0).max(MAX_SEED).default(1),
+    /** how many seeds: from .. from+count-1 */
+    count: z.number().int().min(1, 'must be 1 or more').max(10_000_000),
+    /** worker threads; 0 runs in-process (default: one per core) */
+    workers: z.number().int().min(0).max(1024).optional(),
+    latency: latencySchema.optional(),
+    /** a topology object, or ... */
+    topology: z.unknown().optional(),
+    /** ... a JSON file holding one (it is then named in replay commands) */
+    topologyFile: z.string().min(1).optional(),
+    strict: z.boolean().default(true),
+    /** a CommonJS module exporting `machines` (or a default export); every worker requires it */
+    machinesModule: z.string().min(1).optional(),
+    /** seeds a worker takes at a time (default: from the seed and worker counts) */
+    chunkSize: z.number().int().min(1).optional(),
+  })
+  .superRefine((o, ctx) => {
+    if (!(o.scenario in scenarios))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['scenario'],
+        message: `unknown scenario '${o.scenario}'; known: ${Object.keys(scenarios).join(', ')}`,
+      });
+    if (o.from + o.count - 1 > MAX_SEED)
+      ctx.addIssue({ code: 'custom', path: ['count'], message: `the last seed, from + count - 1, must be below 2^32` });
+    if (o.topology !== undefined && o.topologyFile !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['topologyFile'], message: 'give topology or topologyFile, not both' });
+  });
+
+export interface CheckProgress {
+  done: number;
+  total: number;
+  failed: number;
+  elapsedMs: number;
+  schedulesPerSecond: number;
+  /** the seed just finished (none on the first call, made before any run starts) */
+  last?: SeedSummary;
+}
+
+export type CheckOptions = z.input<typeof checkOptionsSchema> & {
+  /** in-memory replacement machines; they cannot cross threads, so the check runs in-process */
+  machines?: MachineOverrides;
+  /** called after every seed, on the main thread */
+  onProgress?: (progress: CheckProgress) => void;
+};
+
+/** What a worker sends back per seed: small, never a trace. */
+export interface SeedSummary {
+  seed: number;
+  /** `error`: the run threw */
+  verdict: 'pass' | 'fail' | 'error';
+  messages: number;
+  virtualTimeMs: number;
+  wallMs: number;
+  traceDigest: string;
+  /** one line: what made it fail */
+  reason?: string;
+}
+
+export interface Range {
+  min: number;
+  avg: number;
+  max: number;
+}
+
+export interface CheckFailure {
+  seed: number;
+  reason: string;
+  traceDigest: string;
+  /** the `tps run` command that reproduces this seed's trace byte for byte */
+  replay: string;
+}
+
+export interface CheckReport {
+  scenario: string;
+  from: number;
+  count: number;
+  /** worker threads used; 0 = in-process */
+  workers: number;
+  latency: z.infer<typeof latencySchema>;
+  strict: boolean;
+  verdict: 'pass' | 'fail';
+  passed: number;
+  failed: number;
+  failingSeeds: number[];
+  /** per run, over the runs that did not throw */
+  messages: Range;
+  virtualTimeMs: Range;
+  wallMs: number;
+  schedulesPerSecond: number;
+  failures: CheckFailure[];
+  /** every seed, in seed order */
+  results: SeedSummary[];
+}
+
+/** What every run of a check shares; plain data, posted to each worker. */
+export const runPlanSchema = z.object({
+  scenario: z.string(),
+  latency: latencySchema,
+  topology: topologySchema.optional(),
+  strict: z.boolean(),
+  machinesModule: z.string().optional(),
+});
+export type RunPlan = z.infer<typeof runPlanSchema>;
+
+export type ToWorker = { type: 'chunk'; from: number; to: number } | { type: 'stop' };
+export type FromWorker = { type: 'seed'; summary: SeedSummary } | { type: 'next' };
+
+const oneLine = (text: string, max = 240) => {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 3)}...` : flat;
+};
+
+/** Whatever made a run fail, in one line: a violation, a failed step, a stuck record, an unhandled event. */
+export function failureReason(report: RunReport): string {
+  const v = report.violations[0];
+  if (v) return oneLine(`violation ${v.kind} at t=${v.at}ms in ${v.component}: ${v.message}`);
+  const stuck = report.stuck[0];
+  const stuckNote = stuck ? `; record ${stuck.recordId} stuck: ${stuck.stuckAt}` : '';
+  const step = report.steps.find((s) => !s.ok);
+  if (step) return oneLine(`step ${step.step} failed: ${step.detail ?? step.name}${stuckNote}`);
+  if (stuck) return oneLine(`spec ${report.specState}${stuckNote}`);
+  const u = report.unhandled[0];
+  if (u) return oneLine(`unhandled event at t=${u.at}ms: ${u.actor} in ${u.state} got ${u.event}`);
+  return oneLine(`spec ended ${report.specState}; the scenario did not pass`);
+}
+
+/** Runs one seed and boils its report down to a summary. */
+export function runSeed(plan: RunPlan, seed: number, machines?: MachineOverrides): SeedSummary {
+  const started = performance.now();
+  try {
+    const { report } = runScenario({ scenario: plan.scenario, seed, latency: plan.latency, topology: plan.topology, strict: plan.strict, machines });
+    const { messages, virtualTimeMs, wallMs } = report.stats;
+    const summary: SeedSummary = { seed, verdict: report.verdict, messages, virtualTimeMs, wallMs, traceDigest: report.traceDigest };
+    if (report.verdict === 'fail') summary.reason = failureReason(report);
+    return summary;
+  } catch (err) {
+    const wallMs = Math.round((performance.now() - started) * 100) / 100;
+    return { seed, verdict: 'error', messages: 0, virtualTimeMs: 0, wallMs, traceDigest: '', reason: oneLine(`threw: ${(err as Error).message ?? err}`) };
+  }
+}
+
+const shellQuote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`);
+
+/** The `tps run` command line that replays one seed with the check's settings. */
+export function replayCommand(
+  o: Pick<z.infer<typeof checkOptionsSchema>, 'scenario' | 'topology' | 'topologyFile' | 'strict' | 'machinesModule'> & {
+    latency: z.infer<typeof latencySchema>;
+    machines?: MachineOverrides;
+  },
+  seed: number,
+): string {
+  const args = ['run', o.scenario, '--seed', String(seed), '--trace', `${o.scenario}-${seed}.jsonl`];
+  const defaults = latencySchema.parse({});
+  if (o.latency.model !== defaults.model) args.push('--latency', o.latency.model);
+  // slow and factor only shape the skewed model's schedule.
+  if (o.latency.model === 'skewed') {
+    if (o.latency.slow !== defaults.slow) args.push('--slow', o.latency.slow);
+    if (o.latency.factor !== defaults.factor) args.push('--factor', String(o.latency.factor));
+  }
+  if (o.topologyFile) args.push('--topology', o.topologyFile);
+  if (!o.strict) args.push('--no-strict');
+  if (o.machinesModule) args.push('--machines', o.machinesModule);
+  const placeholders = [
+    ...(o.topology !== undefined ? ['--topology <a file holding this topology>'] : []),
+    ...(o.machines && !o.machinesModule ? ['--machines <a module exporting these machines>'] : []),
+  ];
+  return ['tps', ...args.map(shellQuote), ...placeholders].join(' ');
+}
+
+const range = (values: number[]): Range => {
+  if (values.length === 0) return { min: 0, avg: 0, max: 0 };
+  let min = Infinity;
+  let max = -Infinity;
+  let sum = 0;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+    sum += v;
+  }
+  return { min, avg: Math.round((sum / values.length) * 100) / 100, max };
+};
+
+/** The worker script: built JS next to this file, or under dist/ when this file runs from TS source (jest). */
+export function workerScript(): string {
+  const script = __filename.endsWith('.ts')
+    ? resolve(__dirname, '..', 'dist', 'system', 'check-worker.js')
+    : join(__dirname, 'check-worker.js');
+  if (!existsSync(script))
+    throw new Error(`tps check: no worker script at ${script}; run 'npm run build' first (or use workers: 0)`);
+  return script;
+}
+
+/** Hands seeds out in chunks as workers ask for them, so one slow seed stalls only its own chunk. */
+function runInWorkers(
+  plan: RunPlan,
+  from: number,
+  count: number,
+  workers: number,
+  chunkSize: number,
+  onSummary: (summary: SeedSummary) => void,
+): Promise<void> {
+  const script = workerScript();
+  const end = from + count;
+  let next = from;
+  return new Promise((resolvePool, rejectPool) => {
+    let running = workers;
+    let failed = false;
+    const pool: Worker[] = [];
+    const fail = (err: unknown) => {
+      if (failed) return;
+      failed = true;
+      for (const w of pool) void w.terminate();
+      rejectPool(err);
+    };
+    for (let i = 0; i < workers; i++) {
+      const worker = new Worker(script, { workerData: plan });
+      pool.push(worker);
+      worker.on('message', (message: FromWorker) => {
+        if (failed) return;
+        try {
+          if (message.type === 'seed') onSummary(message.summary);
+          else {
+            const to = Math.min(end, next + chunkSize);
+            const order: ToWorker = next < end ? { type: 'chunk', from: next, to } : { type: 'stop' };
+            next = to;
+            worker.postMessage(order);
+          }
+        } catch (err) {
+          fail(err);
+        }
+      });
+      worker.on('error', fail);
+      worker.on('exit', (code) => {
+        if (code !== 0) fail(new Error(`tps check: worker ${i} exited with code ${code}`));
+        else if (--running === 0 && !failed) resolvePool();
+      });
+    }
+  });
+}
+
+const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
+
+/**
+ * Explores schedules: runs a scenario for seeds from .. from+count-1, each an
+ * independent deterministic run, on worker threads. The report is the same
+ * (but for timings and `workers`) for any worker count.
+ */
+export async function checkScenario(options: CheckOptions): Promise<CheckReport> {
+  const parsed = checkOptionsSchema.safeParse(options);
+  if (!parsed.success) throw new InputError('check options', formatIssues(parsed.error));
+  const o = parsed.data;
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function')
+    throw new InputError('check options', ['onProgress: must be a function']);
+  if (options.machines !== undefined && o.machinesModule !== undefined)
+    throw new InputError('check options', ['machines: give machines or machinesModule, not both']);
+
+  // Validate everything a run needs before any run starts.
+  const latency = latencySchema.parse(o.latency ?? {});
+  let topologyInput = o.topology;
+  if (o.topologyFile !== undefined) {
+    if (!existsSync(o.topologyFile)) throw new InputError('topologyFile', [`no file '${o.topologyFile}'`]);
+    try {
+      topologyInput = JSON.parse(readFileSync(o.topologyFile, 'utf8'));
+    } catch (err) {
+      throw new InputError('topologyFile', [`'${o.topologyFile}' is not JSON: ${(err as Error).message}`]);
+    }
+  }
+  const topology = topologyInput === undefined ? undefined : parseTopology(topologyInput);
+  const machinesPath = o.machinesModule === undefined ? undefined : resolve(o.machinesModule);
+  let machines = options.machines === undefined ? undefined : validateMachines(options.machines, 'machines');
+  if (machinesPath) machines = loadMachinesModule(machinesPath);
+  const plan: RunPlan = { scenario: o.scenario, latency, topology, strict: o.strict, machinesModule: machinesPath };
+
+  // In-memory machines are functions: they cannot be posted to a worker.
+  const wanted = options.machines ? 0 : (o.workers ?? availableParallelism());
+  const workers = Math.min(wanted, o.count);
+  const chunkSize = o.chunkSize ?? Math.max(1, Math.min(32, Math.floor(o.count / Math.max(1, workers * 8))));
+
+  const results: SeedSummary[] = new Array(o.count);
+  let done = 0;
+  let failedSoFar = 0;
+  const started = performance.now();
+  const progress = (last?: SeedSummary) => {
+    if (!options.onProgress) return;
+    const elapsedMs = performance.now() - started;
+    options.onProgress({
+      done,
+      total: o.count,
+      failed: failedSoFar,
+      elapsedMs,
+      schedulesPerSecond: elapsedMs > 0 ? (done * 1000) / elapsedMs : 0,
+      last,
+    });
+  };
+  const onSummary = (summary: SeedSummary) => {
+    // Workers finish out of order; the slot keeps the report in seed order.
+    results[summary.seed - o.from] = summary;
+    done++;
+    if (summary.verdict !== 'pass') failedSoFar++;
+    progress(summary);
+  };
+
+  progress(); // input is valid: a progress bar may start now
+
+  if (workers === 0) {
+    for (let seed = o.from; seed < o.from + o.count; seed++) {
+      onSummary(runSeed(plan, seed, machines));
+      await yieldToEventLoop(); // let a progress bar draw
+    }
+  } else {
+    await runInWorkers(plan, o.from, o.count, workers, chunkSize, onSummary);
+  }
+  const wallMs = Math.round((performance.now() - started) * 100) / 100;
+  if (done !== o.count) throw new Error(`tps check: ${o.count - done} seeds got no result`);
+
+  const ran = results.filter((r) => r.verdict !== 'error');
+  const failing = results.filter((r) => r.verdict !== 'pass');
+  const replayOptions = { ...o, latency, machinesModule: o.machinesModule, machines: options.machines };
+  return {
+    scenario: o.scenario,
+    from: o.from,
+    count: o.count,
+    workers,
+    latency,
+    strict: o.strict,
+    verdict: failing.length === 0 ? 'pass' : 'fail',
+    passed: o.count - failing.length,
+    failed: failing.length,
+    failingSeeds: failing.map((r) => r.seed),
+    messages: range(ran.map((r) => r.messages)),
+    virtualTimeMs: range(ran.map((r) => r.virtualTimeMs)),
+    wallMs,
+    schedulesPerSecond: wallMs > 0 ? Math.round((o.count * 1000 * 100) / wallMs) / 100 : 0,
+    failures: failing.map((r) => ({
+      seed: r.seed,
+      reason: r.reason ?? r.verdict,
+      traceDigest: r.traceDigest,
+      replay: replayCommand(replayOptions, r.seed),
+    })),
+    results,
+  };
+}
