@@ -7,6 +7,7 @@ import { InputError, formatIssues } from '../machines/support';
 import { narrate } from '../system/narrative';
 import { runScenario } from '../system/run-scenario';
 import { scenarios } from '../system/scenarios';
+import { commandCheck } from './check';
 import { EXIT, latencyFlags, parseSeed, readMachines, readTopology, type Io } from './common';
 import { commandInspect } from './inspect';
 
@@ -25,10 +26,16 @@ const USAGE = `Usage:
       --no-strict           do not fail the run on unhandled events
       --machines MODULE     CommonJS module exporting \`machines\`: replacement machines per
                             component kind (queue, container, table, dns, source, destination)
+  tps check <scenario> --seeds N [options]   explore N schedules: run seeds S..S+N-1 in parallel
+      --seeds N             how many seeds (required)
+      --from S              first seed (default 1)
+      --workers K           worker threads (default: one per core)
+      --json                print one JSON summary
+      --latency, --slow, --factor, --topology, --no-strict, --machines   as for run
   tps inspect <scenario> [--seed N] [--port 8080] [--delay MS] [--open] [--exit]
                                              run a scenario streamed to the Stately inspector
                                              through a local WebSocket server
-Exit codes: 0 pass, 1 a spec violation or failed step, 2 bad input.`;
+Exit codes: 0 pass, 1 a spec violation or failed step (check: any failing seed), 2 bad input.`;
 
 function commandRun(args: string[], io: Io): number {
   const { values, positionals } = parseArgs({
@@ -75,6 +82,7 @@ function commandList(_args: string[], io: Io): number {
 export const commands: Record<string, (args: string[], io: Io) => number | Promise<number>> = {
   list: commandList,
   run: commandRun,
+  check: commandCheck,
   inspect: commandInspect,
 };
 

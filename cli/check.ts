@@ -1,0 +1,115 @@
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+import { SingleBar } from 'cli-progress';
+import { InputError } from '../machines/support';
+import { checkScenario, type CheckProgress, type CheckReport } from '../system/check';
+import { EXIT, latencyFlags, parseIntFlag, parseSeed, readMachines, readTopology, type Io } from './common';
+
+/** How many failing seeds the text summary details. */
+const SHOWN_FAILURES = 5;
+
+const seconds = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
+const percent = (part: number, whole: number) => `${((100 * part) / whole).toFixed(2)}%`;
+
+/** The human-readable summary, after the P checker's. */
+export function summarize(report: CheckReport): string {
+  const lat = report.latency;
+  const last = report.from + report.count - 1;
+  const lines = [
+    `Checked ${report.scenario}: seeds ${report.from}..${last}, latency ${lat.model} ${lat.min}-${lat.max} ms` +
+      `${lat.model === 'skewed' ? ` (${lat.slow} x${lat.factor})` : ''}${report.strict ? '' : ', not strict'}`,
+    `Explored ${report.count} schedules ${report.workers === 0 ? 'in-process' : `on ${report.workers} worker${report.workers === 1 ? '' : 's'}`} ` +
+      `in ${seconds(report.wallMs)}: ${report.schedulesPerSecond} schedules/s`,
+    `Messages per run: min ${report.messages.min}, avg ${report.messages.avg}, max ${report.messages.max}`,
+    `Virtual time per run (ms): min ${report.virtualTimeMs.min}, avg ${report.virtualTimeMs.avg}, max ${report.virtualTimeMs.max}`,
+    `Failing seeds: ${report.failed} of ${report.count} (${percent(report.failed, report.count)})`,
+  ];
+  for (const f of report.failures.slice(0, SHOWN_FAILURES)) {
+    lines.push(`  seed ${f.seed}: ${f.reason}`);
+    lines.push(`    replay: ${f.replay}`);
+  }
+  const rest = report.failingSeeds.slice(SHOWN_FAILURES);
+  if (rest.length > 0) {
+    const listed = rest.slice(0, 20).join(', ');
+    lines.push(`  and ${rest.length} more: ${listed}${rest.length > 20 ? ', ...' : ''}`);
+  }
+  lines.push(`Verdict: ${report.verdict.toUpperCase()}`);
+  return lines.join('\n');
+}
+
+/** A bar on stderr: seeds done/total, failures so far, rate. Started on the first result, so bad input draws nothing. */
+function progressBar(io: Io) {
+  const bar = new SingleBar({
+    stream: io.progress ?? process.stderr,
+    format: 'tps check [{bar}] {value}/{total} seeds | {failed} failing | {rate} schedules/s | ETA {eta_formatted}',
+    barCompleteChar: '#',
+    barIncompleteChar: '-',
+    hideCursor: true,
+    clearOnComplete: true,
+    etaBuffer: 50,
+  });
+  let started = false;
+  return {
+    update(p: CheckProgress) {
+      const payload = { failed: p.failed, rate: p.schedulesPerSecond.toFixed(1) };
+      if (!started) bar.start(p.total, 0, payload);
+      started = true;
+      bar.update(p.done, payload);
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
+}
+
+/** `tps check <scenario> --seeds N`: explores N schedules (seeds) of a scenario in parallel. */
+export async function commandCheck(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      seeds: { type: 'string' },
+      from: { type: 'string' },
+      workers: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      latency: { type: 'string' },
+      slow: { type: 'string' },
+      factor: { type: 'string' },
+      topology: { type: 'string' },
+      'no-strict': { type: 'boolean', default: false },
+      machines: { type: 'string' },
+    },
+  });
+  if (positionals.length !== 1) throw new InputError('arguments', ['tps check takes exactly one scenario name']);
+  const count = parseIntFlag('--seeds', values.seeds, { min: 1, max: 10_000_000 });
+  const from = parseSeed(values.from, '--from');
+  if (from + count - 1 > 2 ** 32 - 1) throw new InputError('--seeds', [`the last seed, --from + --seeds - 1, must be below 2^32`]);
+  const workers = parseIntFlag('--workers', values.workers, { min: 1, max: 1024, fallback: availableParallelism() });
+  const latency = latencyFlags(values);
+  // Read here, not only in the API, so that errors name the flags.
+  readTopology(values.topology);
+  readMachines(values.machines);
+
+  const bar = io.isTty ? progressBar(io) : undefined;
+  let report: CheckReport;
+  try {
+    report = await checkScenario({
+      scenario: positionals[0],
+      from,
+      count,
+      workers,
+      latency,
+      topologyFile: values.topology,
+      strict: !values['no-strict'],
+      machinesModule: values.machines,
+      onProgress: bar?.update,
+    });
+  } finally {
+    bar?.stop();
+  }
+  if (values.json) {
+    const { results: _perSeed, ...summary } = report;
+    io.out(JSON.stringify(summary));
+  } else io.out(summarize(report));
+  return report.failed === 0 ? EXIT.pass : EXIT.fail;
+}
