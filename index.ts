@@ -47,3 +47,18 @@ export { defaultTopology, topologySchema, parseTopology, type Topology, type Top
 export { layoutOf, ids, queueNames, type Layout } from './system/layout';
 export { simulate, type SimulationOptions, type SimulationResult } from './system/simulation';
 export { scenarios, type Scenario } from './system/scenarios';
+export { runScenario, type RunOptions, type RunReport } from './system/run-scenario';
+
+// Exploring many schedules (`tps check`).
+export {
+  checkScenario,
+  checkOptionsSchema,
+  failureReason,
+  type CheckOptions,
+  type CheckReport,
+  type CheckProgress,
+  type CheckFailure,
+  type SeedSummary,
+  type MinAvgMax,
+} from './system/check';
+export { componentKinds, loadMachinesModule, validateMachines, type MachineOverrides } from './system/machines-module';
