@@ -76,7 +76,7 @@ export interface SeedSummary {
   reason?: string;
 }
 
-export interface Range {
+export interface MinAvgMax {
   min: number;
   avg: number;
   max: number;
@@ -103,8 +103,8 @@ export interface CheckReport {
   failed: number;
   failingSeeds: number[];
   /** per run, over the runs that did not throw */
-  messages: Range;
-  virtualTimeMs: Range;
+  messages: MinAvgMax;
+  virtualTimeMs: MinAvgMax;
   wallMs: number;
   schedulesPerSecond: number;
   failures: CheckFailure[];
@@ -187,7 +187,7 @@ export function replayCommand(
   return ['tps', ...args.map(shellQuote), ...placeholders].join(' ');
 }
 
-const range = (values: number[]): Range => {
+const minAvgMax = (values: number[]): MinAvgMax => {
   if (values.length === 0) return { min: 0, avg: 0, max: 0 };
   let min = Infinity;
   let max = -Infinity;
@@ -212,6 +212,7 @@ export function workerScript(): string {
 
 /** Hands seeds out in chunks as workers ask for them, so one slow seed stalls only its own chunk. */
 function runInWorkers(
+  script: string,
   plan: RunPlan,
   from: number,
   count: number,
@@ -219,7 +220,6 @@ function runInWorkers(
   chunkSize: number,
   onSummary: (summary: SeedSummary) => void,
 ): Promise<void> {
-  const script = workerScript();
   const end = from + count;
   let next = from;
   return new Promise((resolvePool, rejectPool) => {
@@ -295,6 +295,7 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
   const wanted = options.machines ? 0 : (o.workers ?? availableParallelism());
   const workers = Math.min(wanted, o.count);
   const chunkSize = o.chunkSize ?? Math.max(1, Math.min(32, Math.floor(o.count / Math.max(1, workers * 8))));
+  const script = workers > 0 ? workerScript() : undefined;
 
   const results: SeedSummary[] = new Array(o.count);
   let done = 0;
@@ -322,20 +323,20 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
 
   progress(); // input is valid: a progress bar may start now
 
-  if (workers === 0) {
+  if (script === undefined) {
     for (let seed = o.from; seed < o.from + o.count; seed++) {
       onSummary(runSeed(plan, seed, machines));
       await yieldToEventLoop(); // let a progress bar draw
     }
   } else {
-    await runInWorkers(plan, o.from, o.count, workers, chunkSize, onSummary);
+    await runInWorkers(script, plan, o.from, o.count, workers, chunkSize, onSummary);
   }
   const wallMs = Math.round((performance.now() - started) * 100) / 100;
   if (done !== o.count) throw new Error(`tps check: ${o.count - done} seeds got no result`);
 
   const ran = results.filter((r) => r.verdict !== 'error');
   const failing = results.filter((r) => r.verdict !== 'pass');
-  const replayOptions = { ...o, latency, machinesModule: o.machinesModule, machines: options.machines };
+  const replayOptions = { ...o, latency, machines: options.machines };
   return {
     scenario: o.scenario,
     from: o.from,
@@ -347,8 +348,8 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
     passed: o.count - failing.length,
     failed: failing.length,
     failingSeeds: failing.map((r) => r.seed),
-    messages: range(ran.map((r) => r.messages)),
-    virtualTimeMs: range(ran.map((r) => r.virtualTimeMs)),
+    messages: minAvgMax(ran.map((r) => r.messages)),
+    virtualTimeMs: minAvgMax(ran.map((r) => r.virtualTimeMs)),
     wallMs,
     schedulesPerSecond: wallMs > 0 ? Math.round((o.count * 1000 * 100) / wallMs) / 100 : 0,
     failures: failing.map((r) => ({
