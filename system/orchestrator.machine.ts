@@ -1,4 +1,4 @@
-import { enqueueActions, setup, type AnyActorRef, type AnyStateMachine } from 'xstate';
+import { enqueueActions, setup, type ActorSystem, type AnyActorRef, type AnyStateMachine } from 'xstate';
 import { z } from 'zod';
 import { recordSchema } from '../machines/protocol';
 import { parseInput } from '../machines/support';
@@ -70,16 +70,30 @@ export interface OrchestratorContext {
   rejected: { command: ControlCommand; reason: string }[];
 }
 
-/** Gives a machine, and the machines it spawns, the simulation's latency. */
-function provideLatency(machine: AnyStateMachine, latency: LatencyFn): AnyStateMachine {
+/** Each running system's seeded latency, looked up by the machines' latency delay. */
+const latencyBySystem = new WeakMap<ActorSystem<any>, LatencyFn>();
+const withLatency = new WeakMap<AnyStateMachine, AnyStateMachine>();
+
+/**
+ * Gives a machine, and the machines it spawns, the simulation's latency.
+ * Done once per machine, not per run: building a machine is costly, and the
+ * delay finds the latency of the system the actor runs in.
+ */
+function provideLatency(machine: AnyStateMachine): AnyStateMachine {
+  const cached = withLatency.get(machine);
+  if (cached) return cached;
   const actors: Record<string, unknown> = {};
   for (const [name, logic] of Object.entries(machine.implementations.actors ?? {})) {
-    actors[name] = logic && typeof logic === 'object' && 'implementations' in logic ? provideLatency(logic as AnyStateMachine, latency) : logic;
+    actors[name] = logic && typeof logic === 'object' && 'implementations' in logic ? provideLatency(logic as AnyStateMachine) : logic;
   }
-  return machine.provide({
-    delays: { latency: ({ self }: { self: AnyActorRef }) => latency(self.id) },
+  const provided = machine.provide({
+    delays: {
+      latency: ({ self, system }: { self: AnyActorRef; system: ActorSystem<any> }) => latencyBySystem.get(system)?.(self.id),
+    },
     actors,
   } as never);
+  withLatency.set(machine, provided);
+  return provided;
 }
 
 /**
@@ -118,18 +132,15 @@ export const orchestratorMachine = setup({
   },
 }).createMachine({
   id: 'orchestrator',
-  context: ({ input, spawn }) => {
+  context: ({ input, spawn, self }) => {
     const { topology, batches, latency, machines, scenario } = parseInput(
       orchestratorInputSchema,
       input,
       'orchestrator input',
     );
     const layout = layoutOf(topology, batches);
-    const prepared = new Map<AnyStateMachine, AnyStateMachine>();
-    const prepare = (logic: AnyStateMachine) => {
-      if (!prepared.has(logic)) prepared.set(logic, latency ? provideLatency(logic, latency) : logic);
-      return prepared.get(logic)!;
-    };
+    if (latency) latencyBySystem.set(self.system, latency);
+    const prepare = (logic: AnyStateMachine) => (latency ? provideLatency(logic) : logic);
     const components: Record<string, ComponentKind> = {};
     for (const c of layout.components) {
       components[c.systemId] = c.kind;

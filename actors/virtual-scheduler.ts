@@ -1,0 +1,62 @@
+import type { ActorSystem, AnyActorRef, EventObject } from 'xstate';
+
+type AnyActorSystem = ActorSystem<any>;
+import type { VirtualClock } from './virtual-clock';
+
+type Timer = ReturnType<VirtualClock['setTimeout']>;
+type RelayingSystem = AnyActorSystem & {
+  _relay: (source: AnyActorRef | undefined, target: AnyActorRef, event: EventObject) => void;
+};
+
+/** Called for every delayed send as it is scheduled (when the sender sends it). */
+export type ScheduleHook = (source: AnyActorRef, target: AnyActorRef, event: EventObject) => void;
+
+/**
+ * Gives an actor system a lean scheduler for delayed sends on a VirtualClock.
+ *
+ * XState's own scheduler draws a `Math.random()` id and reads `Date.now()`
+ * for every delayed send and files it in a dictionary keyed by that id. In a
+ * simulation every message is a delayed send, so that halves throughput and
+ * puts randomness and the wall clock on the model's path. This one keeps the
+ * same semantics (delivery through the system's relay after the delay;
+ * `cancel(source, id)` for sends given an id; `cancelAll(actor)` when an
+ * actor stops) without them. Not kept: the system's persisted list of
+ * scheduled events; a simulation is never persisted mid-run.
+ */
+export function useVirtualScheduler(system: AnyActorSystem, clock: VirtualClock, onSchedule?: ScheduleHook): void {
+  const relaying = system as RelayingSystem;
+  const named = new Map<string, Timer>();
+  const bySource = new WeakMap<AnyActorRef, Set<Timer>>();
+  const key = (source: AnyActorRef, id: string) => `${source.sessionId}.${id}`;
+
+  system.scheduler.schedule = (source, target, event, delay, id) => {
+    onSchedule?.(source, target, event);
+    let timers = bySource.get(source);
+    if (!timers) bySource.set(source, (timers = new Set()));
+    const pending = timers;
+    const timer: Timer = clock.setTimeout(() => {
+      pending.delete(timer);
+      if (id !== undefined && named.get(key(source, id)) === timer) named.delete(key(source, id));
+      relaying._relay(source, target, event);
+    }, delay);
+    pending.add(timer);
+    if (id !== undefined) named.set(key(source, id), timer);
+  };
+
+  system.scheduler.cancel = (source, id) => {
+    const timer = named.get(key(source, id));
+    if (timer === undefined) return;
+    named.delete(key(source, id));
+    bySource.get(source)?.delete(timer);
+    clock.clearTimeout(timer);
+  };
+
+  system.scheduler.cancelAll = (source) => {
+    const timers = bySource.get(source);
+    if (!timers) return;
+    for (const timer of timers) clock.clearTimeout(timer);
+    timers.clear();
+    const prefix = `${source.sessionId}.`;
+    for (const k of named.keys()) if (k.startsWith(prefix)) named.delete(k);
+  };
+}
