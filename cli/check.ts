@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { InputError } from '../machines/support';
 import { checkScenario, type CheckProgress, type CheckReport } from '../system/check';
-import { EXIT, latencyFlags, parseIntFlag, parseSeed, readMachines, readTopology, type Io } from './common';
+import { EXIT, latencyFlags, parseIntFlag, parseSeed, readMachines, readTopology, runFlags, type Io } from './common';
 
 /** How many failing seeds the text summary details. */
 const SHOWN_FAILURES = 5;
@@ -72,12 +72,7 @@ export async function commandCheck(args: string[], io: Io): Promise<number> {
       from: { type: 'string' },
       workers: { type: 'string' },
       json: { type: 'boolean', default: false },
-      latency: { type: 'string' },
-      slow: { type: 'string' },
-      factor: { type: 'string' },
-      topology: { type: 'string' },
-      'no-strict': { type: 'boolean', default: false },
-      machines: { type: 'string' },
+      ...runFlags,
     },
   });
   if (positionals.length !== 1) throw new InputError('arguments', ['tps check takes exactly one scenario name']);

@@ -15,6 +15,16 @@ export interface Io {
   progress?: NodeJS.WritableStream;
 }
 
+/** The flags every command that runs a scenario takes (node:util parseArgs options). */
+export const runFlags = {
+  latency: { type: 'string' },
+  slow: { type: 'string' },
+  factor: { type: 'string' },
+  topology: { type: 'string' },
+  'no-strict': { type: 'boolean', default: false },
+  machines: { type: 'string' },
+} as const;
+
 /** A whole-number flag within bounds; `undefined` gives the fallback. */
 export function parseIntFlag(flag: string, value: string | undefined, bounds: { min: number; max: number; fallback?: number }): number {
   if (value === undefined) {

@@ -8,7 +8,7 @@ import { narrate } from '../system/narrative';
 import { runScenario } from '../system/run-scenario';
 import { scenarios } from '../system/scenarios';
 import { commandCheck } from './check';
-import { EXIT, latencyFlags, parseSeed, readMachines, readTopology, type Io } from './common';
+import { EXIT, latencyFlags, parseSeed, readMachines, readTopology, runFlags, type Io } from './common';
 import { commandInspect } from './inspect';
 
 export { EXIT, type Io } from './common';
@@ -45,12 +45,7 @@ function commandRun(args: string[], io: Io): number {
       seed: { type: 'string' },
       json: { type: 'boolean', default: false },
       trace: { type: 'string' },
-      latency: { type: 'string' },
-      slow: { type: 'string' },
-      factor: { type: 'string' },
-      topology: { type: 'string' },
-      'no-strict': { type: 'boolean', default: false },
-      machines: { type: 'string' },
+      ...runFlags,
     },
   });
   if (positionals.length !== 1) throw new InputError('arguments', ['tps run takes exactly one scenario name']);

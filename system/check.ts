@@ -8,14 +8,14 @@ import { latencySchema } from '../actors/latency';
 import { formatIssues, InputError } from '../machines/support';
 import { loadMachinesModule, validateMachines, type MachineOverrides } from './machines-module';
 import { runScenario, type RunReport } from './run-scenario';
-import { scenarios } from './scenarios';
+import { scenarioNameSchema } from './scenarios';
 import { parseTopology, topologySchema } from './topology';
 
 const MAX_SEED = 2 ** 32 - 1;
 
 export const checkOptionsSchema = z
   .object({
-    scenario: z.string().min(1),
+    scenario: scenarioNameSchema,
     /** first seed */
     from: z.number().int().min(0).max(MAX_SEED).default(1),
     /** how many seeds: from .. from+count-1 */
@@ -34,12 +34,6 @@ export const checkOptionsSchema = z
     chunkSize: z.number().int().min(1).optional(),
   })
   .superRefine((o, ctx) => {
-    if (!(o.scenario in scenarios))
-      ctx.addIssue({
-        code: 'custom',
-        path: ['scenario'],
-        message: `unknown scenario '${o.scenario}'; known: ${Object.keys(scenarios).join(', ')}`,
-      });
     if (o.from + o.count - 1 > MAX_SEED)
       ctx.addIssue({ code: 'custom', path: ['count'], message: `the last seed, from + count - 1, must be below 2^32` });
     if (o.topology !== undefined && o.topologyFile !== undefined)

@@ -3,26 +3,18 @@ import { latencySchema, type LatencyOptions } from '../actors/latency';
 import { formatIssues, InputError } from '../machines/support';
 import type { AnyStateMachine } from 'xstate';
 import type { ComponentKind } from './layout';
-import { scenarios } from './scenarios';
+import { scenarioNameSchema, scenarios } from './scenarios';
 import { simulate, type SimulationOptions, type SimulationResult } from './simulation';
 import type { TopologyInput } from './topology';
 
 export const runOptionsSchema = z
   .object({
-    scenario: z.string().min(1),
+    scenario: scenarioNameSchema,
     seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
     latency: latencySchema.optional(),
     topology: z.unknown().optional(),
     strict: z.boolean().default(true),
     keepTrace: z.boolean().default(false),
-  })
-  .superRefine((o, ctx) => {
-    if (!(o.scenario in scenarios))
-      ctx.addIssue({
-        code: 'custom',
-        path: ['scenario'],
-        message: `unknown scenario '${o.scenario}'; known: ${Object.keys(scenarios).join(', ')}`,
-      });
   });
 export type RunOptions = z.input<typeof runOptionsSchema> & {
   machines?: Partial<Record<ComponentKind, AnyStateMachine>>;

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { TpsRecord } from '../../machines/protocol';
 import type { Layout } from '../layout';
 import type { ScenarioStep } from '../scenario-driver.machine';
@@ -27,3 +28,12 @@ export const scenarios: Record<string, Scenario> = {
     steps: happyPathSteps,
   },
 };
+
+/** A scenario name; an unknown one is refused with the list of known ones. */
+export const scenarioNameSchema = z
+  .string()
+  .min(1)
+  .superRefine((name, ctx) => {
+    if (!Object.hasOwn(scenarios, name))
+      ctx.addIssue({ code: 'custom', message: `unknown scenario '${name}'; known: ${Object.keys(scenarios).join(', ')}` });
+  });

@@ -2,29 +2,16 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { enqueueActions } from 'xstate';
 import { main, type Io } from '../../cli/tps';
 import { containerMachine } from '../../machines/container.machine';
-import type { QueueRemove, TableInsert } from '../../machines/protocol';
-import { InputError, LATENCY } from '../../machines/support';
+import { InputError } from '../../machines/support';
 import { checkScenario, type CheckReport } from '../../system/check';
 import { runScenario } from '../../system/run-scenario';
+import { removesBeforePersisting } from '../fixtures/faulty-container';
 
 const repo = resolve(__dirname, '..', '..');
 
-/** The faulty container of spec-detects-faults: removes the record from its input queue before the table write. */
-const removesBeforePersisting = containerMachine.provide({
-  actions: {
-    writeRecord: enqueueActions(({ context, enqueue, system, self }) => {
-      const corr = context.ticket + 1;
-      const remove: QueueRemove = { type: 'queue.remove', recordId: context.current!.recordId, replyTo: self, corr: -1 };
-      const insert: TableInsert = { type: 'table.insert', region: context.region, record: context.current!, replyTo: self, corr };
-      enqueue.assign({ ticket: corr });
-      enqueue.sendTo(system.get(context.inputQueue), remove, { delay: LATENCY });
-      enqueue.sendTo(system.get(context.table), insert, { delay: LATENCY });
-    }),
-  },
-});
+
 
 /** The same fault as a module on disk, built on the compiled package, for worker threads to require. */
 function writeFaultyModule(dir: string): string {

@@ -1,23 +1,10 @@
 import { enqueueActions } from 'xstate';
 import { containerMachine } from '../../machines/container.machine';
 import { queueMachine } from '../../machines/queue.machine';
-import type { QueueRemove, TableInsert } from '../../machines/protocol';
+import type { QueueRemove } from '../../machines/protocol';
 import { LATENCY } from '../../machines/support';
 import { runScenario } from '../../system/run-scenario';
-
-/** A container whose write step first removes the record from its input queue: the bug the spec must catch. */
-const removesBeforePersisting = containerMachine.provide({
-  actions: {
-    writeRecord: enqueueActions(({ context, enqueue, system, self }) => {
-      const corr = context.ticket + 1;
-      const remove: QueueRemove = { type: 'queue.remove', recordId: context.current!.recordId, replyTo: self, corr: -1 };
-      const insert: TableInsert = { type: 'table.insert', region: context.region, record: context.current!, replyTo: self, corr };
-      enqueue.assign({ ticket: corr });
-      enqueue.sendTo(system.get(context.inputQueue), remove, { delay: LATENCY });
-      enqueue.sendTo(system.get(context.table), insert, { delay: LATENCY });
-    }),
-  },
-});
+import { removesBeforePersisting } from '../fixtures/faulty-container';
 
 describe('the spec fails (does not pass) a faulty system', () => {
   it('reports a container that removes a record before persisting and forwarding it', () => {
