@@ -34,6 +34,7 @@ export { RecordFifo } from './machines/record-fifo';
 
 // Simulation support.
 export { VirtualClock } from './actors/virtual-clock';
+export { useVirtualScheduler, type ScheduleHook } from './actors/virtual-scheduler';
 export { Prng } from './actors/prng';
 export { createLatency, latencySchema, type LatencyOptions } from './actors/latency';
 export { makeRecordSet } from './actors/record-set';
