@@ -113,9 +113,14 @@ if (require.main === module) {
   };
   main(process.argv.slice(2), io).then(
     (code) => {
-      // Exit explicitly: an inspector viewer may still hold a socket open.
+      // Exit explicitly (an inspector viewer may still hold a socket open),
+      // but only once stdout and stderr are flushed: a pipe takes 64 KiB at a
+      // time, and exiting earlier cuts a long --json report short.
       process.exitCode = code;
-      setImmediate(() => process.exit(code));
+      let open = 2;
+      const done = () => --open === 0 && process.exit(code);
+      process.stdout.write('', done);
+      process.stderr.write('', done);
     },
     (err) => {
       process.stderr.write(`tps: ${(err as Error).stack ?? err}\n`);

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -140,5 +141,23 @@ describe('tps check', () => {
     const { io, err } = fakeIo();
     expect(await main(['check', 'happy-path', '--seeds', '2', '--topology', file], io)).toBe(2);
     expect(err.join('\n')).toMatch(/topology: regions: an active-active system needs at least two regions/);
+  });
+});
+
+describe('the tps binary', () => {
+  it('writes a --json report longer than a pipe holds (64 KiB) whole before it exits, to a slow reader', () => {
+    const cli = join(repo, 'dist', 'cli', 'tps.js');
+    const args = [process.execPath, cli, 'check', 'happy-path', '--seeds', '400', '--json', '--machines', writeStuckModule()];
+    const command = args.map((a) => `'${a}'`).join(' ');
+    // The reader starts late, as a busy consumer would: the pipe fills and the writer must wait for it.
+    const child = spawnSync('sh', ['-c', `{ ${command}; echo "exit $?" >&2; } | { sleep 1; cat; }`], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    expect(child.stderr.trim().split('\n').pop()).toBe('exit 1');
+    expect(child.stdout.length).toBeGreaterThan(64 * 1024);
+    const report = JSON.parse(child.stdout);
+    expect(report.failed).toBe(400);
+    expect(report.failures).toHaveLength(400);
   });
 });
