@@ -104,7 +104,7 @@ export function simulate(
       '}';
     // Hashed in chunks: one native call per line costs more than the hashing.
     pendingHash += line + '\n';
-    if (pendingHash.length > 1 << 16) {
+    if (pendingHash.length > 4096) {
       hash.update(pendingHash);
       pendingHash = '';
     }
