@@ -1,6 +1,7 @@
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import { parseInput } from '../machines/support';
+import { RecordProgressTable } from './record-progress';
 
 /**
  * Facts the spec is fed, one per observed delivery. `position` k is the
@@ -29,21 +30,11 @@ export interface PendingRecord {
   stuckAt: string;
 }
 
-/** What the spec knows of one record. Counters are per queue position / stage. */
-export interface RecordProgress {
-  region: number;
-  sent: Uint8Array;
-  received: Uint8Array;
-  removed: Uint8Array;
-  written: Uint8Array;
-  /** per stage, bit i set when region index i holds the record */
-  replicas: Uint32Array;
-  delivered: number;
-  complete: boolean;
-}
-
 export const specInputSchema = z.object({
-  recordIds: z.array(z.number().int().nonnegative()).min(1),
+  recordIds: z
+    .array(z.number().int().nonnegative())
+    .min(1)
+    .refine((ids) => new Set(ids).size === ids.length, 'record ids must be distinct'),
   stages: z.array(z.string().min(1)).min(1),
   regions: z.array(z.number().int().positive()).min(1).max(31),
   /** queue names by position, stages.length + 1 of them */
@@ -57,7 +48,8 @@ export interface SpecContext {
   queueNames: string[];
   regionIndex: Record<number, number>;
   fullMask: number;
-  records: Record<number, RecordProgress>;
+  /** per-record progress, one row a record */
+  progress: RecordProgressTable;
   pending: number;
   violations: Violation[];
   stuck: PendingRecord[];
@@ -66,30 +58,34 @@ export interface SpecContext {
 
 const queueLabel = (c: SpecContext, position: number, region: number) => `queue:${c.queueNames[position]}:r${region}`;
 
-function isComplete(c: SpecContext, p: RecordProgress): boolean {
-  if (p.delivered < 1) return false;
-  for (let k = 0; k < p.sent.length; k++) if (p.sent[k] < 1 || p.removed[k] < 1) return false;
-  for (let s = 0; s < p.replicas.length; s++) if (p.replicas[s] !== c.fullMask) return false;
+function isComplete(c: SpecContext, slot: number): boolean {
+  const t = c.progress;
+  if (t.delivered(slot) < 1) return false;
+  for (let k = 0; k < t.positions; k++) if (t.sent(slot, k) < 1 || t.removed(slot, k) < 1) return false;
+  for (let s = 0; s < t.stages; s++) if (t.replicas(slot, s) !== c.fullMask) return false;
   return true;
 }
 
 /** Where a record that has not completed is stuck, in words. */
 export function whereIsRecord(c: SpecContext, recordId: number): string {
-  const p = c.records[recordId];
-  if (!p.region) return 'never published (not in any inbound queue)';
+  const t = c.progress;
+  const slot = t.slot(recordId);
+  if (slot === undefined) return 'not in the published record set';
+  const region = t.region(slot);
+  if (!region) return 'never published (not in any inbound queue)';
   const S = c.stages.length;
   for (let k = 0; k <= S; k++) {
-    const q = queueLabel(c, k, p.region);
-    const reader = k < S ? `container:${c.stages[k]}:r${p.region}` : 'destination';
-    if (p.sent[k] < 1) return `not yet sent to ${q}`;
-    if (p.received[k] < 1) return `waiting in ${q}, not received by ${reader}`;
-    if (k < S && p.written[k] < 1) return `received by ${reader} from ${q}, not written to table:${c.stages[k]}:r${p.region}`;
-    if (k === S && p.delivered < 1) return `in ${q}, not delivered to the destination`;
-    if (p.removed[k] < 1) return `in flight in ${q}, not removed by ${reader}`;
+    const q = queueLabel(c, k, region);
+    const reader = k < S ? `container:${c.stages[k]}:r${region}` : 'destination';
+    if (t.sent(slot, k) < 1) return `not yet sent to ${q}`;
+    if (t.received(slot, k) < 1) return `waiting in ${q}, not received by ${reader}`;
+    if (k < S && t.written(slot, k) < 1) return `received by ${reader} from ${q}, not written to table:${c.stages[k]}:r${region}`;
+    if (k === S && t.delivered(slot) < 1) return `in ${q}, not delivered to the destination`;
+    if (t.removed(slot, k) < 1) return `in flight in ${q}, not removed by ${reader}`;
   }
   for (let s = 0; s < S; s++) {
-    if (p.replicas[s] !== c.fullMask) {
-      const missing = c.regions.filter((_, i) => !(p.replicas[s] & (1 << i)));
+    if (t.replicas(slot, s) !== c.fullMask) {
+      const missing = c.regions.filter((_, i) => !(t.replicas(slot, s) & (1 << i)));
       return `not replicated to table:${c.stages[s]} in region ${missing.join(', ')}`;
     }
   }
@@ -116,10 +112,11 @@ export const activeActiveSpecMachine = setup({
   actions: {
     observe: assign(({ context: c, event: e }) => {
       if (e.type === 'spec.quiescent') return {};
-      const p = c.records[e.recordId];
+      const t = c.progress;
+      const p = t.slot(e.recordId);
       const flag = (kind: Violation['kind'], component: string, message: string) =>
         c.violations.push({ kind, recordId: e.recordId, component, at: e.at, message: `record ${e.recordId}: ${message}` });
-      if (!p) {
+      if (p === undefined) {
         const where = 'position' in e ? queueLabel(c, e.position, e.region) : 'stage' in e ? `table:${c.stages[e.stage]}` : 'destination';
         flag('unknown-record', where, `not in the published record set (seen at ${where})`);
         return { violations: c.violations };
@@ -127,58 +124,58 @@ export const activeActiveSpecMachine = setup({
       const S = c.stages.length;
       const ri = c.regionIndex[e.region];
       if (e.type !== 'spec.persisted' || !e.replication) {
-        if (p.region === 0 && e.type === 'spec.sent' && e.position === 0) p.region = e.region;
-        else if (p.region !== e.region) {
+        const region = t.region(p);
+        if (region === 0 && e.type === 'spec.sent' && e.position === 0) t.setRegion(p, e.region);
+        else if (region !== e.region) {
           const where = 'position' in e ? queueLabel(c, e.position, e.region) : `region ${e.region}`;
-          flag('wrong-region', where, `routed to region ${p.region || 'none'} but seen at ${where}`);
+          flag('wrong-region', where, `routed to region ${region || 'none'} but seen at ${where}`);
         }
       }
       switch (e.type) {
         case 'spec.sent': {
-          const q = queueLabel(c, e.position, e.region);
-          if (e.position > 0 && (p.written[e.position - 1] < 1 || p.received[e.position - 1] < 1))
-            flag('forwarded-before-persisted', q, `sent to ${q} before ${c.stages[e.position - 1]} received and persisted it`);
-          if (p.sent[e.position] > 0) flag('duplicate', q, `sent to ${q} a second time`);
-          p.sent[e.position]++;
+          const q = () => queueLabel(c, e.position, e.region);
+          if (e.position > 0 && (t.written(p, e.position - 1) < 1 || t.received(p, e.position - 1) < 1))
+            flag('forwarded-before-persisted', q(), `sent to ${q()} before ${c.stages[e.position - 1]} received and persisted it`);
+          if (t.sent(p, e.position) > 0) flag('duplicate', q(), `sent to ${q()} a second time`);
+          t.countSent(p, e.position);
           break;
         }
         case 'spec.received': {
-          const q = queueLabel(c, e.position, e.region);
-          if (p.sent[e.position] < 1) flag('out-of-order', q, `received from ${q} before it was sent there`);
-          p.received[e.position]++;
+          const q = () => queueLabel(c, e.position, e.region);
+          if (t.sent(p, e.position) < 1) flag('out-of-order', q(), `received from ${q()} before it was sent there`);
+          t.countReceived(p, e.position);
           break;
         }
         case 'spec.persisted': {
-          const t = `table:${c.stages[e.stage]}:r${e.region}`;
+          const table = () => `table:${c.stages[e.stage]}:r${e.region}`;
           if (!e.replication) {
-            if (p.received[e.stage] < 1) flag('out-of-order', t, `written to ${t} before its container received it`);
-            p.written[e.stage]++;
+            if (t.received(p, e.stage) < 1) flag('out-of-order', table(), `written to ${table()} before its container received it`);
+            t.countWritten(p, e.stage);
           }
-          p.replicas[e.stage] |= 1 << ri;
+          t.addReplica(p, e.stage, ri);
           break;
         }
         case 'spec.removed': {
-          const q = queueLabel(c, e.position, e.region);
-          const done =
-            e.position < S ? p.written[e.position] > 0 && p.sent[e.position + 1] > 0 : p.delivered > 0;
+          const q = () => queueLabel(c, e.position, e.region);
+          const done = e.position < S ? t.written(p, e.position) > 0 && t.sent(p, e.position + 1) > 0 : t.delivered(p) > 0;
           if (!done)
             flag(
               'removed-before-persisted-and-forwarded',
-              q,
+              q(),
               e.position < S
-                ? `removed from ${q} before ${c.stages[e.position]} persisted it and sent it on`
-                : `removed from ${q} before the destination got it`,
+                ? `removed from ${q()} before ${c.stages[e.position]} persisted it and sent it on`
+                : `removed from ${q()} before the destination got it`,
             );
-          p.removed[e.position]++;
+          t.countRemoved(p, e.position);
           break;
         }
         case 'spec.delivered':
-          if (p.sent[S] < 1) flag('out-of-order', 'destination', 'delivered before it reached an outbound queue');
-          p.delivered++;
+          if (t.sent(p, S) < 1) flag('out-of-order', 'destination', 'delivered before it reached an outbound queue');
+          t.countDelivered(p);
           break;
       }
-      if (!p.complete && isComplete(c, p)) {
-        p.complete = true;
+      if (!t.complete(p) && isComplete(c, p)) {
+        t.markComplete(p);
         return { pending: c.pending - 1 };
       }
       return {};
@@ -186,14 +183,11 @@ export const activeActiveSpecMachine = setup({
     markCold: assign({ coldAt: ({ event }) => ('at' in event ? event.at : null) }),
     listStuck: assign({
       stuck: ({ context }) =>
-        Object.keys(context.records)
-          .map(Number)
-          .filter((id) => !context.records[id].complete)
-          .map((recordId) => ({
-            recordId,
-            region: context.records[recordId].region || null,
-            stuckAt: whereIsRecord(context, recordId),
-          })),
+        context.progress.incomplete().map((recordId) => ({
+          recordId,
+          region: context.progress.regionOf(recordId) || null,
+          stuckAt: whereIsRecord(context, recordId),
+        })),
     }),
   },
 }).createMachine({
@@ -202,28 +196,15 @@ export const activeActiveSpecMachine = setup({
     const { recordIds, stages, regions, queueNames } = parseInput(specInputSchema, input, 'spec input');
     if (queueNames.length !== stages.length + 1)
       throw new Error(`Invalid spec input: queueNames needs ${stages.length + 1} names, got ${queueNames.length}`);
-    const S = stages.length;
-    const records: Record<number, RecordProgress> = {};
-    for (const id of recordIds) {
-      records[id] = {
-        region: 0,
-        sent: new Uint8Array(S + 1),
-        received: new Uint8Array(S + 1),
-        removed: new Uint8Array(S + 1),
-        written: new Uint8Array(S),
-        replicas: new Uint32Array(S),
-        delivered: 0,
-        complete: false,
-      };
-    }
+    const progress = new RecordProgressTable(recordIds, stages.length);
     return {
       stages,
       regions,
       queueNames,
       regionIndex: Object.fromEntries(regions.map((r, i) => [r, i])),
       fullMask: (1 << regions.length) - 1,
-      records,
-      pending: Object.keys(records).length,
+      progress,
+      pending: progress.size,
       violations: [],
       stuck: [],
       coldAt: null,

@@ -49,7 +49,7 @@ export const control = (target: string, verb: string, args?: Record<string, unkn
 /** Records of the set the in-DNS routed to `region` (as the spec observed). */
 export function routedTo(view: SystemView, region: number, records: TpsRecord[]): number[] {
   const spec = view.spec();
-  return records.map((r) => r.recordId).filter((id) => spec.records[id]?.region === region);
+  return records.map((r) => r.recordId).filter((id) => spec.progress.regionOf(id) === region);
 }
 
 /** Every regional table of every stage holds `count` rows. */

@@ -41,7 +41,8 @@ describe('topology', () => {
     };
     const { report, result } = runScenario({ scenario: 'happy-path', seed: 4, topology });
     expect(report.verdict).toBe('pass');
-    const regions = Object.values(result.final.spec.records).map((r) => r.region);
+    const progress = result.final.spec.progress;
+    const regions = progress.recordIds().map((id) => progress.regionOf(id));
     expect([1, 2, 3].map((r) => regions.filter((x) => x === r).length)).toEqual([18, 6, 6]);
   });
 
