@@ -110,6 +110,8 @@ export function simulate(
     }
     trace?.push(line);
     // Unhandled: no transition of the target's current state is enabled by it.
+    // Delivered from a timer, the event is processed at once in that state;
+    // guards are pure, so evaluating them here as well changes nothing.
     const snapshot = target.getSnapshot() as AnyMachineSnapshot;
     if (snapshot.status === 'active' && snapshot.machine && !snapshot.machine.getTransitionData(snapshot, event).length) {
       unhandled.push({ actor: target.id, state: stateName(snapshot.value), event: type, at: clock.now() });
