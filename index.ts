@@ -47,6 +47,7 @@ export { scenarioDriverMachine, type ScenarioStep, type StepResult, type Wait } 
 export { defaultTopology, topologySchema, parseTopology, type Topology, type TopologyInput } from './system/topology';
 export { layoutOf, ids, queueNames, type Layout } from './system/layout';
 export { simulate, type SimulationOptions, type SimulationResult } from './system/simulation';
+export { tuneGcForSimulation } from './system/gc-tuning';
 export { scenarios, type Scenario } from './system/scenarios';
 export { runScenario, type RunOptions, type RunReport } from './system/run-scenario';
 

@@ -21,6 +21,7 @@
  * peaks are the measured run's.
  */
 import { scenarios } from '../system/scenarios';
+import { tuneGcForSimulation } from '../system/gc-tuning';
 import { simulate } from '../system/simulation';
 
 export interface ScalePointResult {
@@ -77,4 +78,7 @@ function main(): void {
   else console.log(JSON.stringify(out));
 }
 
-if (require.main === module) main();
+if (require.main === module) {
+  tuneGcForSimulation();
+  main();
+}

@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { InputError, formatIssues } from '../machines/support';
+import { tuneGcForSimulation } from '../system/gc-tuning';
 import { narrate } from '../system/narrative';
 import { runScenario } from '../system/run-scenario';
 import { scenarios } from '../system/scenarios';
@@ -106,6 +107,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
 }
 
 if (require.main === module) {
+  tuneGcForSimulation();
   const io: Io = {
     out: (t) => process.stdout.write(t + '\n'),
     err: (t) => process.stderr.write(t + '\n'),

@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { tuneGcForSimulation } from './gc-tuning';
 import { runPlanSchema, runSeed, type FromWorker, type ToWorker } from './check';
 import { loadMachinesModule } from './machines-module';
 
@@ -8,6 +9,7 @@ import { loadMachinesModule } from './machines-module';
  */
 const port = parentPort;
 if (port) {
+  tuneGcForSimulation();
   const plan = runPlanSchema.parse(workerData);
   // Machines are code, not data: each worker loads the module itself.
   const machines = plan.machinesModule ? loadMachinesModule(plan.machinesModule) : undefined;
