@@ -1,8 +1,7 @@
 import type { ActorSystem, AnyActorRef, EventObject } from 'xstate';
-
-type AnyActorSystem = ActorSystem<any>;
 import type { VirtualClock } from './virtual-clock';
 
+type AnyActorSystem = ActorSystem<any>;
 type Timer = ReturnType<VirtualClock['setTimeout']>;
 type RelayingSystem = AnyActorSystem & {
   _relay: (source: AnyActorRef | undefined, target: AnyActorRef, event: EventObject) => void;
@@ -14,8 +13,8 @@ export type ScheduleHook = (source: AnyActorRef, target: AnyActorRef, event: Eve
 /**
  * Gives an actor system a lean scheduler for delayed sends on a VirtualClock.
  *
- * XState's own scheduler draws a `Math.random()` id and reads `Date.now()`
- * for every delayed send and files it in a dictionary keyed by that id. In a
+ * XState's own scheduler draws a random id and reads the wall clock for
+ * every delayed send and files it in a dictionary keyed by that id. In a
  * simulation every message is a delayed send, so that halves throughput and
  * puts randomness and the wall clock on the model's path. This one keeps the
  * same semantics (delivery through the system's relay after the delay;
@@ -34,13 +33,14 @@ export function useVirtualScheduler(system: AnyActorSystem, clock: VirtualClock,
     let timers = bySource.get(source);
     if (!timers) bySource.set(source, (timers = new Set()));
     const pending = timers;
+    const name = id === undefined ? undefined : key(source, id);
     const timer: Timer = clock.setTimeout(() => {
       pending.delete(timer);
-      if (id !== undefined && named.get(key(source, id)) === timer) named.delete(key(source, id));
+      if (name !== undefined && named.get(name) === timer) named.delete(name);
       relaying._relay(source, target, event);
     }, delay);
     pending.add(timer);
-    if (id !== undefined) named.set(key(source, id), timer);
+    if (name !== undefined) named.set(name, timer);
   };
 
   system.scheduler.cancel = (source, id) => {

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { InputError, formatIssues } from '../machines/support';
 import { loadMachinesModule, type MachineOverrides } from '../system/machines-module';
+import { readTopologyFile } from '../system/topology';
 
 /** Flag parsing shared by the tps commands; every error names its flag. */
 
@@ -59,13 +59,7 @@ export function latencyFlags(values: Record<string, unknown>) {
 }
 
 export function readTopology(file: string | undefined): unknown {
-  if (!file) return undefined;
-  if (!existsSync(file)) throw new InputError('--topology', [`no file '${file}'`]);
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new InputError('--topology', [`'${file}' is not JSON: ${(err as Error).message}`]);
-  }
+  return file ? readTopologyFile(file, '--topology') : undefined;
 }
 
 /** `--machines MODULE`: replacement machines from a CommonJS module. */

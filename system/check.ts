@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -9,7 +9,7 @@ import { formatIssues, InputError } from '../machines/support';
 import { loadMachinesModule, validateMachines, type MachineOverrides } from './machines-module';
 import { runScenario, type RunReport } from './run-scenario';
 import { scenarioNameSchema } from './scenarios';
-import { parseTopology, topologySchema } from './topology';
+import { parseTopology, readTopologyFile, topologySchema } from './topology';
 
 const MAX_SEED = 2 ** 32 - 1;
 
@@ -270,15 +270,7 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
 
   // Validate everything a run needs before any run starts.
   const latency = latencySchema.parse(o.latency ?? {});
-  let topologyInput = o.topology;
-  if (o.topologyFile !== undefined) {
-    if (!existsSync(o.topologyFile)) throw new InputError('topologyFile', [`no file '${o.topologyFile}'`]);
-    try {
-      topologyInput = JSON.parse(readFileSync(o.topologyFile, 'utf8'));
-    } catch (err) {
-      throw new InputError('topologyFile', [`'${o.topologyFile}' is not JSON: ${(err as Error).message}`]);
-    }
-  }
+  const topologyInput = o.topologyFile === undefined ? o.topology : readTopologyFile(o.topologyFile, 'topologyFile');
   const topology = topologyInput === undefined ? undefined : parseTopology(topologyInput);
   const machinesPath = o.machinesModule === undefined ? undefined : resolve(o.machinesModule);
   let machines = options.machines === undefined ? undefined : validateMachines(options.machines, 'machines');

@@ -1,7 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
 
-let tuned = false;
-
 /**
  * Turns off V8's allocation-site pretenuring for this process. A simulation
  * allocates snapshots and events that V8 judges long-lived from a sample and
@@ -14,7 +12,5 @@ let tuned = false;
  * `--no-allocation-site-pretenuring`.
  */
 export function tuneGcForSimulation(): void {
-  if (tuned) return;
-  tuned = true;
   setFlagsFromString('--no-allocation-site-pretenuring');
 }

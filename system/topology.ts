@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { formatIssues, InputError } from '../machines/support';
 
@@ -40,4 +41,14 @@ export function parseTopology(input: unknown): Topology {
   const result = topologySchema.safeParse(input);
   if (!result.success) throw new InputError('topology', formatIssues(result.error));
   return result.data;
+}
+
+/** Reads a JSON topology file (not yet validated); `what` names the input in errors. */
+export function readTopologyFile(file: string, what: string): unknown {
+  if (!existsSync(file)) throw new InputError(what, [`no file '${file}'`]);
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new InputError(what, [`'${file}' is not JSON: ${(err as Error).message}`]);
+  }
 }
