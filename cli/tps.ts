@@ -6,10 +6,10 @@ import { z } from 'zod';
 import { InputError, formatIssues } from '../machines/support';
 import { tuneGcForSimulation } from '../system/gc-tuning';
 import { narrate } from '../system/narrative';
-import { runScenario } from '../system/run-scenario';
+import { planToSave, runScenario } from '../system/run-scenario';
 import { scenarios } from '../system/scenarios';
 import { commandCheck } from './check';
-import { EXIT, latencyFlags, parseSeed, readMachines, readTopology, runFlags, type Io } from './common';
+import { EXIT, latencyFlagsGiven, parseSeed, readMachines, readTopology, runFlags, scenarioArgument, type Io } from './common';
 import { commandInspect } from './inspect';
 
 export { EXIT, type Io } from './common';
@@ -17,7 +17,10 @@ export { EXIT, type Io } from './common';
 const USAGE = `Usage:
   tps list                                   list the scenarios
   tps run <scenario> [options]               run one scenario and print its narrative
-      --seed N              run seed (default 1)
+  tps run --scenario-file FILE [options]     run a scenario file (JSON, docs/scenarios.md)
+      --seed N              run seed (default: the file's seed, else 1)
+      --save-plan FILE      write the scenario as run (a generated one's drawn fault plan) as a
+                            scenario file that replays it: tps run --scenario-file FILE
       --json                print one JSON report instead of the narrative
       --trace FILE          write the full event trace, one JSON object a line
       --latency MODEL       uniform (default) | skewed | heavy-tail
@@ -28,11 +31,12 @@ const USAGE = `Usage:
       --machines MODULE     CommonJS module exporting \`machines\`: replacement machines per
                             component kind (queue, container, table, dns, source, destination)
   tps check <scenario> --seeds N [options]   explore N schedules: run seeds S..S+N-1 in parallel
+  tps check --scenario-file FILE --seeds N   the same for a scenario file
       --seeds N             how many seeds (required)
       --from S              first seed (default 1)
       --workers K           worker threads (default: one per core)
       --json                print one JSON summary
-      --latency, --slow, --factor, --topology, --no-strict, --machines   as for run
+      --latency, --slow, --factor, --topology, --no-strict, --machines, --scenario-file   as for run
   tps inspect <scenario> [--seed N] [--port 8080] [--delay MS] [--open] [--exit]
                                              run a scenario streamed to the Stately inspector
                                              through a local WebSocket server
@@ -46,26 +50,34 @@ function commandRun(args: string[], io: Io): number {
       seed: { type: 'string' },
       json: { type: 'boolean', default: false },
       trace: { type: 'string' },
+      'save-plan': { type: 'string' },
       ...runFlags,
     },
   });
-  if (positionals.length !== 1) throw new InputError('arguments', ['tps run takes exactly one scenario name']);
-  const seed = parseSeed(values.seed);
-  if (values.trace !== undefined) {
-    const dir = dirname(resolve(values.trace));
-    if (!existsSync(dir) || !statSync(dir).isDirectory())
-      throw new InputError('--trace', [`directory '${dir}' does not exist`]);
+  const scenario = scenarioArgument('run', positionals, values['scenario-file']);
+  const seed = values.seed === undefined ? undefined : parseSeed(values.seed);
+  for (const [flag, file] of [['--trace', values.trace], ['--save-plan', values['save-plan']]] as const) {
+    if (file === undefined) continue;
+    const dir = dirname(resolve(file));
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(flag, [`directory '${dir}' does not exist`]);
+    if (existsSync(file) && statSync(file).isDirectory()) throw new InputError(flag, [`'${file}' is a directory`]);
+    const inputs = [values.topology, values.machines, values['scenario-file']].filter((f): f is string => f !== undefined);
+    if (inputs.some((input) => resolve(input) === resolve(file))) throw new InputError(flag, [`'${file}' is an input of this command; it is never overwritten`]);
   }
-  const { report, result } = runScenario({
-    scenario: positionals[0],
+  const { report, result, plan } = runScenario({
+    ...scenario,
     seed,
-    latency: latencyFlags(values),
+    latency: latencyFlagsGiven(values),
     topology: readTopology(values.topology),
     strict: !values['no-strict'],
     keepTrace: values.trace !== undefined,
     machines: readMachines(values.machines),
   });
   if (values.trace !== undefined) writeFileSync(values.trace, result.trace!.join('\n') + '\n');
+  if (values['save-plan'] !== undefined) {
+    if (!plan) throw new InputError('--save-plan', [`scenario '${report.scenario}' is code, not a plan`]);
+    writeFileSync(values['save-plan'], JSON.stringify(planToSave(plan, report), null, 2) + '\n');
+  }
   io.out(values.json ? JSON.stringify(report) : narrate(report, result));
   return report.verdict === 'pass' ? EXIT.pass : EXIT.fail;
 }
