@@ -11,6 +11,8 @@ import { scenarios } from '../system/scenarios';
 import { commandCheck } from './check';
 import { EXIT, latencyFlags, parseSeed, readMachines, readTopology, runFlags, type Io } from './common';
 import { commandInspect } from './inspect';
+import { checkOutputFile, writeFileAtomic } from './output-file';
+import { buildHtmlReportInput, renderHtmlReport } from '../system/report/html-report';
 
 export { EXIT, type Io } from './common';
 
@@ -20,6 +22,7 @@ const USAGE = `Usage:
       --seed N              run seed (default 1)
       --json                print one JSON report instead of the narrative
       --trace FILE          write the full event trace, one JSON object a line
+      --html FILE           write a self-contained HTML picture of the run (lanes, faults, verdict)
       --latency MODEL       uniform (default) | skewed | heavy-tail
       --slow WHAT           skewed: slow region ("r2") or component ("container:core:r1")
       --factor X            skewed: how many times slower (default 10)
@@ -46,6 +49,7 @@ function commandRun(args: string[], io: Io): number {
       seed: { type: 'string' },
       json: { type: 'boolean', default: false },
       trace: { type: 'string' },
+      html: { type: 'string' },
       ...runFlags,
     },
   });
@@ -56,16 +60,19 @@ function commandRun(args: string[], io: Io): number {
     if (!existsSync(dir) || !statSync(dir).isDirectory())
       throw new InputError('--trace', [`directory '${dir}' does not exist`]);
   }
+  if (values.html !== undefined)
+    checkOutputFile('--html', values.html, { '--trace': values.trace, '--topology': values.topology, '--machines': values.machines });
   const { report, result } = runScenario({
     scenario: positionals[0],
     seed,
     latency: latencyFlags(values),
     topology: readTopology(values.topology),
     strict: !values['no-strict'],
-    keepTrace: values.trace !== undefined,
+    keepTrace: values.trace !== undefined || values.html !== undefined,
     machines: readMachines(values.machines),
   });
   if (values.trace !== undefined) writeFileSync(values.trace, result.trace!.join('\n') + '\n');
+  if (values.html !== undefined) writeFileAtomic(values.html, renderHtmlReport(buildHtmlReportInput(report, result)));
   io.out(values.json ? JSON.stringify(report) : narrate(report, result));
   return report.verdict === 'pass' ? EXIT.pass : EXIT.fail;
 }

@@ -14,7 +14,7 @@ h1{margin:0;font-size:20px}.seed{color:#57606a;font-weight:500}
 .stat.bad{border-color:#cf222e;background:#ffebe9}.stat.bad .v{color:#cf222e}
 .stat.warn{border-color:#d4a72c;background:#fff8c5}
 .findings{margin:10px 20px 0;padding:8px 14px;list-style:none;background:#fff;border:1px solid #d8dee4;border-radius:8px}
-.findings li{padding:2px 0}.findings .dot{display:inline-block;width:9px;height:9px;border-radius:50%;background:#d4a72c;margin-right:6px}.f-fault b{color:#b91c1c}.f-slow b{color:#9a6700}.f-viol{color:#a40e26}
+.findings li{padding:2px 0}.findings details{font-size:12px}.findings details summary{cursor:pointer}.findings ol{max-height:240px;overflow:auto;margin:4px 0}.findings .dot{display:inline-block;width:9px;height:9px;border-radius:50%;background:#d4a72c;margin-right:6px}.f-fault b{color:#b91c1c}.f-slow b{color:#9a6700}.f-viol{color:#a40e26}
 details.steps{margin:8px 20px 0;background:#fff;border:1px solid #d8dee4;border-radius:8px;padding:4px 12px}
 details.steps summary{cursor:pointer;font-weight:600}
 details.steps table{border-collapse:collapse;font-size:13px;margin:6px 0}
@@ -24,7 +24,7 @@ details.steps tr.bad{color:#cf222e}
 .legend{display:flex;flex-wrap:wrap;gap:4px 14px;font-size:12px;color:#424a53}
 .lg{display:inline-flex;align-items:center;gap:5px}
 .sw{display:inline-block;width:14px;height:10px;border-radius:2px}
-.sw.tick{width:10px;background:linear-gradient(90deg,transparent 4px,#424a53 4px,#424a53 6px,transparent 6px)}
+.sw.hopsw{width:10px;background:linear-gradient(90deg,transparent 4px,#424a53 4px,#424a53 6px,transparent 6px)}
 .sw.faultsw{background:rgba(220,38,38,.18);border:1px dashed #dc2626}
 .sw.failsw{width:4px;background:#d62728}.sw.violsw{width:6px;background:#c2185b}
 .sw.stepsw{width:2px;background:#57606a}
@@ -107,8 +107,12 @@ function apply(){
   items.forEach(function(el){
     var t0 = Number(el.getAttribute('data-t0')), t1 = el.getAttribute('data-t1');
     el.style.left = ((t0 - view.a) / span * 100) + '%';
-    if (t1 !== null) el.style.width = ((Number(t1) - t0) / span * 100) + '%';
-    else {
+    if (t1 !== null) {
+      el.style.width = ((Number(t1) - t0) / span * 100) + '%';
+      // a band that starts left of the view keeps its label in sight
+      var lbl = el.firstElementChild, tw = el.parentNode.getBoundingClientRect().width;
+      if (lbl) lbl.style.marginLeft = t0 < view.a ? ((view.a - t0) / span * tw) + 'px' : '';
+    } else {
       // keep a centred mark whole at the track's edges
       var p = (t0 - view.a) / span;
       el.style.transform = p < 0.02 ? 'none' : p > 0.98 ? 'translateX(-100%)' : '';

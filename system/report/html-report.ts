@@ -412,9 +412,20 @@ export function renderHtmlReport(raw: HtmlReportInput): string {
         ` — longest: #${w.id} paused ${pause(w)} ms at ${esc(stageName(w.wait!.stage))} (t=${w.wait!.from}–${w.wait!.to} ms)</li>`,
     );
   }
-  for (const v of input.violations.slice(0, 20))
-    findings.push(`<li class="f-viol">! <b>${esc(v.kind)}</b>: record ${v.recordId} in ${esc(v.component)} at t=${v.at} ms — ${esc(v.message)}</li>`);
-  if (input.violations.length > 20) findings.push(`<li class="f-viol">… and ${input.violations.length - 20} more violations</li>`);
+  if (input.violations.length) {
+    const kinds = new Map<string, number>();
+    for (const v of input.violations) kinds.set(v.kind, (kinds.get(v.kind) ?? 0) + 1);
+    const v0 = input.violations[0];
+    const LIST = 200;
+    findings.push(
+      `<li class="f-viol"><b>! ${input.violations.length} spec violation${input.violations.length === 1 ? '' : 's'}</b> ` +
+        `(${[...kinds].map(([k, c]) => `${c} ${esc(k)}`).join(', ')}); first: record ${v0.recordId} in ${esc(v0.component)} at t=${v0.at} ms — ${esc(v0.message)}` +
+        `<details><summary>every violation</summary><ol>${input.violations
+          .slice(0, LIST)
+          .map((v) => `<li>t=${v.at} ms · record ${v.recordId} · ${esc(v.component)} · ${esc(v.kind)}: ${esc(v.message)}</li>`)
+          .join('')}${input.violations.length > LIST ? `<li>… and ${input.violations.length - LIST} more</li>` : ''}</ol></details></li>`,
+    );
+  }
   for (const s of input.steps.filter((s) => !s.ok)) findings.push(`<li class="f-viol">Step ${esc(s.step)} failed at t=${s.at} ms: ${esc(s.detail ?? s.name)}</li>`);
   if (stuck) findings.push(`<li class="f-viol">The spec is <b>stuck</b>: the system went quiescent with records pending</li>`);
   if (input.unhandledEvents) findings.push(`<li class="f-viol">${input.unhandledEvents} unhandled events</li>`);
@@ -422,7 +433,7 @@ export function renderHtmlReport(raw: HtmlReportInput): string {
 
   const legend = [
     ...stageKeys.map((s) => `<span class="lg"><i class="sw" style="background:${stageColor(s)}"></i>${esc(stageName(s))}</span>`),
-    `<span class="lg"><i class="sw tick"></i>tall tick: a message · short tick: replication</span>`,
+    `<span class="lg"><i class="sw hopsw"></i>tall tick: a message · short tick: replication</span>`,
     `<span class="lg"><i class="sw faultsw"></i>fault window</span>`,
     `<span class="lg"><i class="sw failsw"></i>failed reply</span>`,
     `<span class="lg"><i class="sw violsw"></i>spec violation</span>`,
@@ -460,7 +471,8 @@ ${findings.length ? `<ul class="findings">${findings.join('')}</ul>` : `<ul clas
   <div class="arow"><div class="alabel">virtual ms</div><div class="atrack ticks" id="ticks">${ticks.join('')}</div></div>
   <div class="arow"><div class="alabel">steps</div><div class="atrack steps-track">${stepMarks.join('')}</div></div>
   <div class="arow faultrow"><div class="alabel">faults</div><div class="atrack">${faultMarks.join('') || '<span class="none">none</span>'}</div></div>
-  <div class="arow"><div class="alabel">spec</div><div class="atrack spec-track">${specParts.join('')}${violMarks.join('')}</div></div>
+  <div class="arow"><div class="alabel">spec</div><div class="atrack spec-track">${specParts.join('')}</div></div>
+  ${violMarks.length ? `<div class="arow"><div class="alabel">violations</div><div class="atrack">${violMarks.join('')}</div></div>` : ''}
 </div>
 <div id="groups">${groupHtml}</div>
 </main>
