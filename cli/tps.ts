@@ -11,6 +11,8 @@ import { scenarios } from '../system/scenarios';
 import { commandCheck } from './check';
 import { EXIT, latencyFlagsGiven, parseSeed, readMachines, readTopology, runFlags, scenarioArgument, type Io } from './common';
 import { commandInspect } from './inspect';
+import { checkOutputFile, writeFileAtomic } from './output-file';
+import { buildHtmlReportInput, renderHtmlReport } from '../system/report/html-report';
 
 export { EXIT, type Io } from './common';
 
@@ -23,6 +25,7 @@ const USAGE = `Usage:
                             scenario file that replays it: tps run --scenario-file FILE
       --json                print one JSON report instead of the narrative
       --trace FILE          write the full event trace, one JSON object a line
+      --html FILE           write a self-contained HTML picture of the run (lanes, faults, verdict)
       --latency MODEL       uniform (default) | skewed | heavy-tail
       --slow WHAT           skewed: slow region ("r2") or component ("container:core:r1")
       --factor X            skewed: how many times slower (default 10)
@@ -51,33 +54,38 @@ function commandRun(args: string[], io: Io): number {
       json: { type: 'boolean', default: false },
       trace: { type: 'string' },
       'save-plan': { type: 'string' },
+      html: { type: 'string' },
       ...runFlags,
     },
   });
   const scenario = scenarioArgument('run', positionals, values['scenario-file']);
   const seed = values.seed === undefined ? undefined : parseSeed(values.seed);
-  for (const [flag, file] of [['--trace', values.trace], ['--save-plan', values['save-plan']]] as const) {
-    if (file === undefined) continue;
-    const dir = dirname(resolve(file));
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(flag, [`directory '${dir}' does not exist`]);
-    if (existsSync(file) && statSync(file).isDirectory()) throw new InputError(flag, [`'${file}' is a directory`]);
-    const inputs = [values.topology, values.machines, values['scenario-file']].filter((f): f is string => f !== undefined);
-    if (inputs.some((input) => resolve(input) === resolve(file))) throw new InputError(flag, [`'${file}' is an input of this command; it is never overwritten`]);
-  }
+  const inputs = { '--topology': values.topology, '--machines': values.machines, '--scenario-file': values['scenario-file'] };
+  if (values.trace !== undefined) checkOutputFile('--trace', values.trace, { ...inputs, '--save-plan': values['save-plan'], '--html': values.html });
+  if (values['save-plan'] !== undefined) checkOutputFile('--save-plan', values['save-plan'], { ...inputs, '--html': values.html });
+  if (values.html !== undefined)
+    checkOutputFile('--html', values.html, {
+      '--trace': values.trace,
+      '--topology': values.topology,
+      '--machines': values.machines,
+      '--scenario-file': values['scenario-file'],
+      '--save-plan': values['save-plan'],
+    });
   const { report, result, plan } = runScenario({
     ...scenario,
     seed,
     latency: latencyFlagsGiven(values),
     topology: readTopology(values.topology),
     strict: !values['no-strict'],
-    keepTrace: values.trace !== undefined,
+    keepTrace: values.trace !== undefined || values.html !== undefined,
     machines: readMachines(values.machines),
   });
   if (values.trace !== undefined) writeFileSync(values.trace, result.trace!.join('\n') + '\n');
   if (values['save-plan'] !== undefined) {
     if (!plan) throw new InputError('--save-plan', [`scenario '${report.scenario}' is code, not a plan`]);
-    writeFileSync(values['save-plan'], JSON.stringify(planToSave(plan, report), null, 2) + '\n');
+    writeFileAtomic(values['save-plan'], JSON.stringify(planToSave(plan, report), null, 2) + '\n');
   }
+  if (values.html !== undefined) writeFileAtomic(values.html, renderHtmlReport(buildHtmlReportInput(report, result)));
   io.out(values.json ? JSON.stringify(report) : narrate(report, result));
   return report.verdict === 'pass' ? EXIT.pass : EXIT.fail;
 }
