@@ -4,7 +4,7 @@ import { formatIssues, InputError } from '../machines/support';
 import type { AnyStateMachine } from 'xstate';
 import type { ComponentKind } from './layout';
 import { scenarioNameSchema, scenarios } from './scenarios';
-import { simulate, type SimulationOptions, type SimulationResult } from './simulation';
+import { simulate, simulateAsync, type Pace, type SimulationOptions, type SimulationResult } from './simulation';
 import type { TopologyInput } from './topology';
 
 export const runOptionsSchema = z
@@ -43,11 +43,22 @@ export interface RunReport {
 
 /** Validates options, runs a named scenario, and shapes its report. */
 export function runScenario(options: RunOptions): { report: RunReport; result: SimulationResult } {
+  const { o, latency, simOptions } = prepare(options);
+  return shape(o, latency, simulate(scenarios[o.scenario].steps, simOptions));
+}
+
+/** `runScenario` played in real time (`simulateAsync`), e.g. for a live viewer. */
+export async function runScenarioAsync(options: RunOptions, pace: Pace): Promise<{ report: RunReport; result: SimulationResult }> {
+  const { o, latency, simOptions } = prepare(options);
+  return shape(o, latency, await simulateAsync(scenarios[o.scenario].steps, simOptions, pace));
+}
+
+function prepare(options: RunOptions) {
   const parsed = runOptionsSchema.safeParse(options);
   if (!parsed.success) throw new InputError('run options', formatIssues(parsed.error));
   const o = parsed.data;
   const latency = latencySchema.parse(o.latency ?? {});
-  const result = simulate(scenarios[o.scenario].steps, {
+  const simOptions: SimulationOptions = {
     seed: o.seed,
     latency,
     topology: o.topology as TopologyInput | undefined,
@@ -55,7 +66,11 @@ export function runScenario(options: RunOptions): { report: RunReport; result: S
     keepTrace: o.keepTrace,
     machines: options.machines,
     inspect: options.inspect,
-  });
+  };
+  return { o, latency, simOptions };
+}
+
+function shape(o: z.infer<typeof runOptionsSchema>, latency: LatencyOptions, result: SimulationResult) {
   const report: RunReport = {
     scenario: o.scenario,
     seed: o.seed,
