@@ -72,7 +72,7 @@ function activePaths(value, prefix, out) {
   if (value && typeof value === 'object') for (const k of Object.keys(value)) { out.push(prefix.concat(k).join('.')); activePaths(value[k], prefix.concat(k), out); }
   return out;
 }
-const valueText = (v) => typeof v === 'string' ? v : JSON.stringify(v);
+const valueText = (v) => typeof v === 'string' ? v : activePaths(v, [], []).filter((p) => !activePaths(v, [], []).some((q) => q.startsWith(p + '.'))).join(', ');
 const nameOf = (sessionId) => actors.get(sessionId)?.name ?? sessionId ?? '';
 
 function group(diagram) {
