@@ -1,23 +1,32 @@
+import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { formatIssues, InputError } from '../machines/support';
 import { narrate } from '../system/narrative';
-import { runScenario } from '../system/run-scenario';
+import { runScenarioAsync } from '../system/run-scenario';
+import { scenarioNameSchema } from '../system/scenarios';
+import { offlinePage } from './inspector/page';
+import { toStatelyMessage } from './inspector/protocol';
+import { ListenError, startInspectorServer } from './inspector/server';
 import type { Io } from './tps';
 
 const flagsSchema = z.object({
-  port: z.coerce.number().int().min(1, '--port must be 1-65535').max(65535, '--port must be 1-65535'),
-  delay: z.coerce.number().int().min(0, '--delay must be 0 or more'),
-  seed: z.coerce.number().int().min(0, '--seed must be 0 or more'),
+  scenario: scenarioNameSchema,
+  host: z.string().min(1, '--host must not be empty'),
+  port: z.coerce.number({ message: '--port must be a number' }).int('--port must be a whole number').min(1, '--port must be 1-65535').max(65535, '--port must be 1-65535'),
+  delay: z.coerce.number({ message: '--delay must be a number' }).int('--delay must be a whole number').min(0, '--delay must be 0 or more'),
+  seed: z.coerce.number({ message: '--seed must be a number' }).int('--seed must be a whole number').min(0, '--seed must be 0 or more').max(2 ** 32 - 1, '--seed must be below 2^32'),
+  speed: z.coerce.number({ message: '--speed must be a number' }).positive('--speed must be above 0').finite('--speed must be finite'),
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 /**
- * `tps inspect <scenario>`: runs a scenario with every actor streamed to the
- * Stately inspector through a local WebSocket server (@statelyai/inspect).
- * Open http://localhost:PORT in a browser (it embeds the Stately inspector
- * page, which needs the internet) before the run starts.
+ * `tps inspect <scenario>`: plays a scenario in real time (`--speed` virtual
+ * ms per real ms) and streams every actor to a local server: an offline page
+ * at http://HOST:PORT/ (machine diagrams with current states, event log) and
+ * the online Stately inspector at /stately. Every message is kept, so a
+ * viewer that joins late still gets the whole run.
  */
 export async function commandInspect(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -25,39 +34,73 @@ export async function commandInspect(args: string[], io: Io): Promise<number> {
     allowPositionals: true,
     options: {
       seed: { type: 'string', default: '1' },
+      host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: '8080' },
       delay: { type: 'string', default: '5000' },
+      speed: { type: 'string', default: '1' },
       open: { type: 'boolean', default: false },
       exit: { type: 'boolean', default: false },
     },
   });
   if (positionals.length !== 1) throw new InputError('arguments', ['tps inspect takes exactly one scenario name']);
-  const parsed = flagsSchema.safeParse(values);
+  // Everything is checked before the port is claimed.
+  const numeric = (v: string) => (v.trim() === '' ? undefined : v);
+  const parsed = flagsSchema.safeParse({
+    scenario: positionals[0],
+    host: values.host,
+    port: numeric(values.port),
+    delay: numeric(values.delay),
+    seed: numeric(values.seed),
+    speed: numeric(values.speed),
+  });
   if (!parsed.success) throw new InputError('flags', formatIssues(parsed.error));
-  const { port, delay, seed } = parsed.data;
+  const { scenario, host, port: wanted, delay, seed, speed } = parsed.data;
 
-  // ESM-only packages: loaded with a real dynamic import from this CommonJS build.
-  const { createInspectorServer } = await import('@statelyai/inspect/server');
-  const { createWebSocketInspector } = await import('@statelyai/inspect');
-  const server = createInspectorServer({ port, autoOpen: values.open });
-  io.out(`Inspector server listening on ws://localhost:${port}; open http://localhost:${port} to watch.`);
-  const inspector = createWebSocketInspector({ url: `ws://localhost:${port}` });
-  await sleep(delay);
-  io.out(`Running ${positionals[0]} (seed ${seed}) with the inspector attached...`);
-  let code = 2;
+  let server;
   try {
-    const { report, result } = runScenario({ scenario: positionals[0], seed, inspect: (e) => inspector.inspect.next?.(e) });
+    server = await startInspectorServer({ host, port: wanted, page: () => offlinePage(`tps inspect ${scenario} (seed ${seed})`) });
+  } catch (err) {
+    if (err instanceof ListenError) throw new InputError(err.code === 'EADDRINUSE' || err.code === 'EACCES' ? '--port' : '--host', [err.message]);
+    throw err;
+  }
+  const shown = host.includes(':') ? `[${host}]` : host;
+  const url = `http://${shown}:${server.port}/`;
+  if (!LOOPBACK.has(host))
+    io.err(`tps inspect: warning: listening on ${host}, not loopback: anyone who can reach this machine can watch the run.`);
+  io.out(`Inspector listening on ${url} (offline view); the Stately inspector (needs the internet): ${url}stately`);
+  if (values.open) spawn(process.platform === 'darwin' ? 'open' : 'xdg-open', [url], { stdio: 'ignore', detached: true }).on('error', () => {}).unref();
+
+  // Start when the first viewer connects, or after --delay ms.
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([server.firstViewer, new Promise<void>((r) => (timer = setTimeout(r, delay)))]);
+  clearTimeout(timer);
+
+  io.out(`Running ${scenario} (seed ${seed}) at ${speed}x with the inspector attached...`);
+  let code = 3;
+  try {
+    const { report, result } = await runScenarioAsync(
+      {
+        scenario,
+        seed,
+        inspect: (e, virtualMs) => {
+          const message = toStatelyMessage(e, virtualMs);
+          if (message) server.publish(message);
+        },
+      },
+      { speed },
+    );
     io.out(narrate(report, result));
     code = report.verdict === 'pass' ? 0 : 1;
   } finally {
     if (values.exit) {
-      await sleep(1000); // let the socket flush
-      inspector.stop();
-      server.stop();
-    } else {
-      io.out('Still serving the inspector; press Ctrl-C to stop.');
-      await new Promise(() => {});
+      const { messages, viewers } = await server.drain();
+      io.out(`Sent ${messages} inspection messages to ${viewers} viewer(s)`);
+      await server.close();
     }
+  }
+  if (!values.exit) {
+    io.out(`Still serving ${server.count} inspection messages at ${url}; press Ctrl-C to stop.`);
+    await new Promise(() => {});
   }
   return code;
 }

@@ -40,9 +40,9 @@ const USAGE = `Usage:
       --workers K           worker threads (default: one per core)
       --json                print one JSON summary
       --latency, --slow, --factor, --topology, --no-strict, --machines, --scenario-file   as for run
-  tps inspect <scenario> [--seed N] [--port 8080] [--delay MS] [--open] [--exit]
-                                             run a scenario streamed to the Stately inspector
-                                             through a local WebSocket server
+  tps inspect <scenario> [--seed N] [--host 127.0.0.1] [--port 8080] [--speed X] [--delay MS] [--open] [--exit]
+                                             play a scenario in real time (--speed X virtual ms per ms)
+                                             to a local page (diagrams, states, events) and the Stately inspector
 Exit codes: 0 pass, 1 a spec violation or failed step (check: any failing seed), 2 bad input.`;
 
 function commandRun(args: string[], io: Io): number {

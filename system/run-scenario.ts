@@ -5,7 +5,7 @@ import { formatIssues, InputError } from '../machines/support';
 import type { FaultRecord } from './faults/fault-plan';
 import { validateMachines, type MachineOverrides } from './machines-module';
 import { isPlanned, parseScenarioFile, scenarioNameSchema, scenarios, type ScenarioFile } from './scenarios';
-import { simulate, type ScenarioSource, type SimulationOptions, type SimulationResult } from './simulation';
+import { simulate, simulateAsync, type Pace, type ScenarioSource, type SimulationOptions, type SimulationResult } from './simulation';
 import { defaultTopology, parseTopology, type Topology } from './topology';
 
 /** Scenario files larger than this are refused before they are read. */
@@ -111,18 +111,34 @@ export function resolveRun(options: RunOptions): { o: z.infer<typeof runOptionsS
   return { o: { ...o, topology: topologyInput }, resolved, machines };
 }
 
+type Resolved = ReturnType<typeof resolveRun>;
+
+const simulationOptions = ({ o, resolved, machines }: Resolved): SimulationOptions => ({
+  seed: resolved.seed,
+  latency: resolved.latency,
+  topology: o.topology as SimulationOptions['topology'],
+  strict: o.strict,
+  keepTrace: o.keepTrace,
+  machines,
+  inspect: o.inspect,
+});
+
 /** Validates options, runs a scenario (by name or file), and shapes its report. */
 export function runScenario(options: RunOptions): { report: RunReport; result: SimulationResult; plan?: ScenarioFile } {
-  const { o, resolved, machines } = resolveRun(options);
-  const result = simulate(resolved.source, {
-    seed: resolved.seed,
-    latency: resolved.latency,
-    topology: o.topology as SimulationOptions['topology'],
-    strict: o.strict,
-    keepTrace: o.keepTrace,
-    machines,
-    inspect: o.inspect,
-  });
+  const run = resolveRun(options);
+  return shape(run, simulate(run.resolved.source, simulationOptions(run)));
+}
+
+/** `runScenario` played in real time (`simulateAsync`), e.g. for a live viewer. */
+export async function runScenarioAsync(
+  options: RunOptions,
+  pace: Pace,
+): Promise<{ report: RunReport; result: SimulationResult; plan?: ScenarioFile }> {
+  const run = resolveRun(options);
+  return shape(run, await simulateAsync(run.resolved.source, simulationOptions(run), pace));
+}
+
+function shape({ o, resolved }: Resolved, result: SimulationResult): { report: RunReport; result: SimulationResult; plan?: ScenarioFile } {
   const report: RunReport = {
     scenario: resolved.name,
     ...(o.scenarioFile !== undefined ? { scenarioFile: o.scenarioFile } : {}),

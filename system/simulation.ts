@@ -47,8 +47,8 @@ export interface SimulationOptions {
   machines?: Partial<Record<ComponentKind, AnyStateMachine>>;
   /** safety net against a run that never settles */
   maxMessages?: number;
-  /** extra inspection observer (e.g. the Stately inspector) */
-  inspect?: (event: InspectionEvent) => void;
+  /** extra inspection observer (e.g. the Stately inspector), told the virtual time too */
+  inspect?: (event: InspectionEvent, virtualMs: number) => void;
 }
 
 export interface SimulationResult {
@@ -78,6 +78,56 @@ const numberOrNull = (v: unknown) => (typeof v === 'number' ? v : undefined);
  * to quiescence. Deterministic: the same options give the same trace.
  */
 export function simulate(scenario: ScenarioSource, options: SimulationOptions): SimulationResult {
+  const run = simulation(scenario, options);
+  let next = run.next();
+  while (!next.done) next = run.next();
+  return next.value;
+}
+
+/** Playback pace: `speed` virtual ms per real ms; `sleep` waits real ms (default setTimeout). */
+export interface Pace {
+  speed: number;
+  sleep?: (ms: number) => Promise<void>;
+  /** longest single wait in real ms (default 1000) */
+  maxSleepMs?: number;
+}
+
+const realSleep = (ms: number) =>
+  new Promise<void>((resolve) => (ms >= 1 ? setTimeout(resolve, ms) : setImmediate(resolve)));
+
+/**
+ * `simulate` played in real time: waits (virtual delta / speed) ms before the
+ * timers of each new virtual instant fire, so whatever observes the run (an
+ * inspector) sees every event while its snapshot is current. Same trace and
+ * digest as `simulate`.
+ */
+export async function simulateAsync(scenario: ScenarioSource, options: SimulationOptions, pace: Pace): Promise<SimulationResult> {
+  if (!(pace.speed > 0)) throw new RangeError('pace.speed must be above 0');
+  const sleep = pace.sleep ?? realSleep;
+  const run = simulation(scenario, options);
+  let now = 0;
+  let next = run.next();
+  while (!next.done) {
+    await sleep(Math.min(pace.maxSleepMs ?? 1000, (next.value - now) / pace.speed));
+    now = next.value;
+    next = run.next();
+  }
+  return next.value;
+}
+
+/** Fires due timers; yields the next virtual instant before its timers fire. */
+function* fireTimers(clock: VirtualClock, more: () => boolean, check: () => void): Generator<number, void> {
+  for (;;) {
+    const due = more() ? clock.nextDue() : undefined;
+    if (due === undefined) return;
+    if (due > clock.now()) yield due;
+    clock.step();
+    check();
+  }
+}
+
+/** The run as a generator (see fireTimers), driven by `simulate` and `simulateAsync`. */
+function* simulation(scenario: ScenarioSource, options: SimulationOptions): Generator<number, SimulationResult> {
   const started = performance.now();
   const file = typeof scenario === 'function' ? undefined : scenario;
   const topology: Topology = parseTopology(options.topology ?? file?.topology ?? defaultTopology);
@@ -142,7 +192,7 @@ export function simulate(scenario: ScenarioSource, options: SimulationOptions): 
     id: 'tps',
     systemId: 'tps',
     clock,
-    ...(options.inspect ? { inspect: options.inspect } : {}),
+    ...(options.inspect ? { inspect: (e: InspectionEvent) => options.inspect!(e, clock.now()) } : {}),
     input: {
       topology,
       batches,
@@ -175,16 +225,17 @@ export function simulate(scenario: ScenarioSource, options: SimulationOptions): 
   const driverDone = () => driver.getSnapshot().status !== 'active';
 
   // Run to quiescence; tell the driver when it is still waiting then.
-  for (;;) {
-    while (messages < maxMessages && clock.step()) {
-      if (rootError) throw rootError;
-    }
+  const checkError = () => {
     if (rootError) throw rootError;
+  };
+  for (;;) {
+    yield* fireTimers(clock, () => messages < maxMessages, checkError);
+    checkError();
     if (driverDone() || messages >= maxMessages) break;
     driver.send({ type: 'sim.quiescent', at: clock.now() });
     if (!driverDone() && clock.pending === 0) break;
   }
-  clock.run();
+  yield* fireTimers(clock, () => true, () => {});
   if (spec!.getSnapshot().matches('hot')) spec!.send({ type: 'spec.quiescent', at: clock.now() });
 
   const specSnapshot = spec!.getSnapshot();

@@ -1,0 +1,192 @@
+import type { AnyStateMachine } from 'xstate';
+
+/**
+ * Machine -> Graphviz DOT, read from the machine object itself
+ * (`machine.root`), so a diagram cannot drift from the code it draws.
+ *
+ * - a leaf state is a rounded box; a compound state a cluster with a dot
+ *   pointing at its initial child; a parallel state a dashed cluster; a final
+ *   state has a double border
+ * - an edge is labelled `event [guard] / actions`; `always` transitions are
+ *   bold; targetless ones (actions only) are dashed grey self-loops on a leaf
+ *   state and grey `⟲ event / actions` lines under a compound state's name
+ * - descriptions become tooltips
+ * - every state's SVG element gets the id `<name>:<state path>` (the root is
+ *   `<name>:`) and the class `state`, so a page can highlight current states
+ * Output is stable: states, events and transitions in definition order.
+ */
+
+/** The parts of xstate's StateNode this reads (its public fields). */
+interface StateNodeLike {
+  key: string;
+  path: string[];
+  type: 'atomic' | 'compound' | 'parallel' | 'final' | 'history';
+  description?: string;
+  states: Record<string, StateNodeLike>;
+  initial?: { target: StateNodeLike[] };
+  transitions: Map<string, TransitionLike[]>;
+  always?: TransitionLike[];
+  invoke: { id: string; src: unknown }[];
+  entry: unknown[];
+}
+interface TransitionLike {
+  eventType: string;
+  guard?: unknown;
+  target?: readonly StateNodeLike[];
+  actions: unknown[];
+  description?: string;
+  reenter?: boolean;
+}
+
+export interface DotOptions {
+  /** diagram name, used in element ids (default: the machine's id) */
+  name?: string;
+  /** draw action names on edges (default true) */
+  actions?: boolean;
+}
+
+/** `<name>:<path>`: the id of a state's element in the SVG (root: `<name>:`). */
+export const stateElementId = (name: string, path: readonly string[]) => `${name}:${path.join('.')}`;
+
+const html = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const q = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+
+/** A guard as written: `name`, `and(a, b)`, `!a`, `in(state)`. */
+export function formatGuard(guard: unknown): string {
+  if (guard === undefined || guard === null) return '';
+  if (typeof guard === 'string') return guard;
+  if (typeof guard === 'function') {
+    const g = guard as { name?: string; check?: unknown; guards?: unknown[]; stateValue?: unknown };
+    if (g.check && Array.isArray(g.guards)) {
+      const inner = g.guards.map(formatGuard);
+      if (g.name === 'not') return `!${inner[0]}`;
+      return `${g.name ?? 'guard'}(${inner.join(', ')})`;
+    }
+    if (g.check && g.stateValue !== undefined) return `in(${JSON.stringify(g.stateValue)})`;
+    return g.name || 'inline';
+  }
+  if (typeof guard === 'object' && typeof (guard as { type?: unknown }).type === 'string') return (guard as { type: string }).type;
+  return 'guard';
+}
+
+function formatAction(action: unknown): string {
+  if (typeof action === 'string') return action;
+  if (typeof action === 'function') return (action as { name?: string }).name || 'inline';
+  if (action && typeof action === 'object' && typeof (action as { type?: unknown }).type === 'string') return (action as { type: string }).type;
+  return 'action';
+}
+
+/** XState's internal event names, in words. */
+export function formatEvent(eventType: string): string {
+  let m = /^xstate\.after\.(.+?)\.[^.]*$/.exec(eventType);
+  if (m) return `after ${m[1]}`;
+  if (eventType.startsWith('xstate.done.state.')) return 'done';
+  m = /^xstate\.(done|error)\.actor\.(.+)$/.exec(eventType);
+  if (m) return `${m[1]}: ${m[2]}`;
+  return eventType;
+}
+
+function edgeLabel(event: string, t: TransitionLike, withActions: boolean): string {
+  const guard = formatGuard(t.guard);
+  const actions = withActions ? t.actions.map(formatAction).filter((a) => a !== 'inline' || t.actions.length === 1) : [];
+  return `${event}${guard ? ` [${guard}]` : ''}${actions.length ? ` / ${actions.join(', ')}` : ''}`;
+}
+
+export function machineToDot(machine: AnyStateMachine, options: DotOptions = {}): string {
+  const root = machine.root as unknown as StateNodeLike;
+  const name = options.name ?? machine.id;
+  const withActions = options.actions ?? true;
+  const lines: string[] = [];
+  const edges: string[] = [];
+  let edgeCount = 0;
+  const isCluster = (n: StateNodeLike) => n === root || n.type === 'compound' || n.type === 'parallel';
+  const nodeName = (n: StateNodeLike) => q(n.path.join('.') || '(machine)');
+  // A cluster is entered and left through its anchor: the initial dot.
+  const anchor = (n: StateNodeLike) => q(`${n.path.join('.')}/•`);
+  const clusterName = (n: StateNodeLike) => q(`cluster_${n.path.join('.') || '(machine)'}`);
+  const end = (n: StateNodeLike, side: 'tail' | 'head') =>
+    isCluster(n) ? { id: anchor(n), attr: `${side === 'tail' ? 'ltail' : 'lhead'}=${clusterName(n)}` } : { id: nodeName(n), attr: '' };
+
+  const addEdge = (from: StateNodeLike, to: StateNodeLike | undefined, label: string, style: 'normal' | 'always' | 'targetless', tooltip?: string) => {
+    const a = end(from, 'tail');
+    const attrs = [`id=${q(`${name}:e${++edgeCount}`)}`, `label=${q(label)}`];
+    if (style === 'always') attrs.push('style=bold');
+    if (style === 'targetless') attrs.push('style=dashed', 'color="#888888"', 'fontcolor="#666666"', 'arrowhead=vee');
+    if (tooltip) attrs.push(`tooltip=${q(tooltip)}`);
+    if (!to) {
+      edges.push(`  ${a.id} -> ${a.id} [${attrs.join(', ')}];`);
+      return;
+    }
+    const b = end(to, 'head');
+    // ltail/lhead only where the edge really leaves/enters the cluster.
+    const inside = (outer: StateNodeLike, inner: StateNodeLike) =>
+      inner.path.length >= outer.path.length && outer.path.every((k, i) => inner.path[i] === k);
+    if (a.attr && !inside(from, to)) attrs.push(a.attr);
+    if (b.attr && !inside(to, from)) attrs.push(b.attr);
+    edges.push(`  ${a.id} -> ${b.id} [${attrs.join(', ')}];`);
+  };
+
+  const extras = (n: StateNodeLike) => {
+    const parts: string[] = [];
+    for (const inv of n.invoke) parts.push(`invoke ${typeof inv.src === 'string' ? inv.src : inv.id}`);
+    return parts;
+  };
+
+  const targetless = (n: StateNodeLike) => [
+    ...[...n.transitions].flatMap(([event, ts]) => ts.filter((t) => !t.target).map((t) => edgeLabel(formatEvent(event), t, withActions))),
+    ...(n.always ?? []).filter((t) => !t.target).map((t) => edgeLabel('always', t, withActions)),
+  ];
+
+  const visit = (n: StateNodeLike, indent: string) => {
+    const id = q(stateElementId(name, n.path));
+    const tooltip = n.description ? `, tooltip=${q(n.description)}` : '';
+    if (isCluster(n)) {
+      // A cluster's targetless transitions are listed under its name: self-loops
+      // on its dot would pile up their labels.
+      const internal = targetless(n).map((l) => `<br/><font point-size="9" color="#666666">⟲ ${html(l)}</font>`);
+      const title = [n === root ? name : n.key, ...extras(n)].map(html).join('<br/>');
+      const label = `<<b>${title}</b>${internal.join('')}>`;
+      lines.push(`${indent}subgraph ${clusterName(n)} {`);
+      lines.push(
+        `${indent}  id=${id}; class="state${n === root ? ' root' : ''}"; label=${label}; style="rounded${n.type === 'parallel' ? ',dashed' : ''}"${
+          n.description ? `; tooltip=${q(n.description)}` : ''
+        };`,
+      );
+      const initial = n.initial?.target[0];
+      lines.push(`${indent}  ${anchor(n)} [id=${q(`${stateElementId(name, n.path)}/init`)}, shape=point, width=0.1, fillcolor=black${initial ? '' : ', style=invis'}];`);
+      if (initial) {
+        const to = end(initial, 'head');
+        edges.push(`  ${anchor(n)} -> ${to.id} [id=${q(`${name}:e${++edgeCount}`)}${to.attr ? `, ${to.attr}` : ''}];`);
+      }
+      for (const child of Object.values(n.states)) visit(child, indent + '  ');
+      lines.push(`${indent}}`);
+    } else {
+      const label = [n.key, ...extras(n)].join('\n');
+      const final = n.type === 'final' ? ', peripheries=2' : '';
+      lines.push(`${indent}${nodeName(n)} [id=${id}, class="state", label=${q(label)}${final}${tooltip}];`);
+    }
+    for (const [event, transitions] of n.transitions) {
+      for (const t of transitions) {
+        const target = t.target?.[0];
+        if (!target && isCluster(n)) continue;
+        addEdge(n, target, edgeLabel(formatEvent(event), t, withActions), target ? 'normal' : 'targetless', t.description);
+      }
+    }
+    for (const t of n.always ?? []) {
+      if (!t.target && isCluster(n)) continue;
+      addEdge(n, t.target?.[0], edgeLabel('always', t, withActions), t.target ? 'always' : 'targetless', t.description);
+    }
+  };
+
+  visit(root, '  ');
+  return [
+    `digraph ${q(name)} {`,
+    `  graph [id=${q(name)}, compound=true, rankdir=LR, fontname="Helvetica", fontsize=12, nodesep=0.3, ranksep=0.5];`,
+    `  node [shape=box, style="rounded,filled", fillcolor="#f7f7f7", fontname="Helvetica", fontsize=11];`,
+    `  edge [fontname="Helvetica", fontsize=9];`,
+    ...lines,
+    ...edges,
+    '}',
+    '',
+  ].join('\n');
+}
