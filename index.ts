@@ -43,7 +43,7 @@ export { makeRecordSet } from './actors/record-set';
 export { activeActiveSpecMachine, type SpecEvent, type Violation } from './specs/active-active-spec.machine';
 export { createDeliveryObserver } from './specs/delivery-observer';
 export { orchestratorMachine, controlVerbs, resolveControl, type ControlCommand } from './system/orchestrator.machine';
-export { scenarioDriverMachine, type ScenarioStep, type StepResult, type Wait } from './system/scenario-driver.machine';
+export { scenarioDriverMachine, type ScenarioStep, type StepResult, type Wait } from './system/scenarios/scenario-driver.machine';
 export { defaultTopology, topologySchema, parseTopology, type Topology, type TopologyInput } from './system/topology';
 export { layoutOf, ids, queueNames, type Layout } from './system/layout';
 export { simulate, type SimulationOptions, type SimulationResult } from './system/simulation';
@@ -62,5 +62,5 @@ export {
   type CheckFailure,
   type SeedSummary,
   type MinAvgMax,
-} from './system/check';
+} from './system/checker/check';
 export { componentKinds, loadMachinesModule, validateMachines, type MachineOverrides } from './system/machines-module';

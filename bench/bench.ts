@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { happyPathSteps } from '../system/scenarios/happy-path';
 import { simulate } from '../system/simulation';
-import { checkScenario } from '../system/check';
+import { checkScenario } from '../system/checker/check';
 import { tuneGcForSimulation } from '../system/gc-tuning';
 import { pingPong, type PingPongResult } from './ping-pong';
 import type { ScalePointResult } from './scale-point';

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { InputError } from '../machines/support';
-import { checkScenario, type CheckProgress, type CheckReport } from '../system/check';
+import { checkScenario, type CheckProgress, type CheckReport } from '../system/checker/check';
 import { EXIT, latencyFlagsGiven, parseIntFlag, parseSeed, readMachines, readTopology, runFlags, scenarioArgument, type Io } from './common';
 
 /** How many failing seeds the text summary details. */

@@ -8,7 +8,7 @@ import { faultInjectorMachine } from './faults/fault-injector.machine';
 import { faultSchema } from './faults/fault-plan';
 import { NetworkConditions } from './faults/network';
 import { ids, layoutOf, queueNames } from './layout';
-import { scenarioDriverMachine, type ScenarioStep } from './scenario-driver.machine';
+import { scenarioDriverMachine, type ScenarioStep } from './scenarios/scenario-driver.machine';
 import { topologySchema } from './topology';
 
 /** Latency in virtual ms of a message sent by the actor with this systemId. */

@@ -19,7 +19,7 @@ import type { FaultRecord } from './faults/fault-plan';
 import { NetworkConditions } from './faults/network';
 import { ids, layoutOf, type ComponentKind, type Layout } from './layout';
 import { orchestratorMachine } from './orchestrator.machine';
-import { stateName, type ScenarioStep, type StepResult } from './scenario-driver.machine';
+import { stateName, type ScenarioStep, type StepResult } from './scenarios/scenario-driver.machine';
 import { compileScenario, type CompiledScenario } from './scenarios/compile';
 import type { ScenarioFile } from './scenarios/format';
 import { defaultTopology, parseTopology, type Topology, type TopologyInput } from './topology';

@@ -10,7 +10,7 @@ import { weightedDnsMachine } from '../../machines/weighted-dns.machine';
 import { activeActiveSpecMachine } from '../../specs/active-active-spec.machine';
 import { faultInjectorMachine } from '../faults/fault-injector.machine';
 import { orchestratorMachine } from '../orchestrator.machine';
-import { scenarioDriverMachine } from '../scenario-driver.machine';
+import { scenarioDriverMachine } from '../scenarios/scenario-driver.machine';
 import { machineToDot } from './machine-dot';
 
 /** The machines drawn in docs/diagrams, named after their files (`<name>.machine.ts`). */

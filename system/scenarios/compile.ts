@@ -9,7 +9,7 @@ import { faultInjectorMachine } from '../faults/fault-injector.machine';
 import { faultTargetKind, type Fault } from '../faults/fault-plan';
 import { ids, queueNames, type Layout } from '../layout';
 import type { MachineOverrides } from '../machines-module';
-import type { CheckOutcome, ScenarioStep, SystemView, Wait } from '../scenario-driver.machine';
+import type { CheckOutcome, ScenarioStep, SystemView, Wait } from './scenario-driver.machine';
 import { stateMatches } from '../state-name';
 import type { CommandSpec, Count, ExpectationSpec, ScenarioFile, Selector, StepSpec, WaitSpec } from './format';
 import { destinationHolds, queueHasSeen, specIsCold, tablesConverged } from './steps';

@@ -1,6 +1,6 @@
 import type { TpsRecord } from '../../machines/protocol';
 import type { Layout } from '../layout';
-import type { ScenarioStep } from '../scenario-driver.machine';
+import type { ScenarioStep } from './scenario-driver.machine';
 import { finalStep, publish } from './steps';
 
 /** No faults: publish every batch, then everything must arrive everywhere. Runs on any topology. */

@@ -3,7 +3,7 @@ import type { LatencyOptions } from '../../actors/latency';
 import type { TpsRecord } from '../../machines/protocol';
 import { parseInput } from '../../machines/support';
 import type { Layout } from '../layout';
-import type { ScenarioStep } from '../scenario-driver.machine';
+import type { ScenarioStep } from './scenario-driver.machine';
 import type { Topology } from '../topology';
 import f1 from './files/f1-fail-container.json';
 import f2 from './files/f2-fail-database.json';

@@ -1,7 +1,7 @@
 import type { TpsRecord } from '../../machines/protocol';
 import { ids, type Layout } from '../layout';
 import type { ControlCommand } from '../orchestrator.machine';
-import type { ScenarioStep, SystemView, Wait } from '../scenario-driver.machine';
+import type { ScenarioStep, SystemView, Wait } from './scenario-driver.machine';
 
 /** Building blocks shared by scenarios. */
 export const publish = (batch: number): Wait => ({

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { main, type Io } from '../../cli/tps';
 import { containerMachine } from '../../machines/container.machine';
 import { InputError } from '../../machines/support';
-import { checkScenario, type CheckReport } from '../../system/check';
+import { checkScenario, type CheckReport } from '../../system/checker/check';
 import { runScenario } from '../../system/run-scenario';
 import { removesBeforePersisting } from '../fixtures/faulty-container';
 

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { tuneGcForSimulation } from './gc-tuning';
+import { tuneGcForSimulation } from '../gc-tuning';
 import { runPlanSchema, runSeed, type FromWorker, type ToWorker } from './check';
-import { loadMachinesModule } from './machines-module';
+import { loadMachinesModule } from '../machines-module';
 
 /**
  * A `tps check` worker: asks for a chunk of seeds, runs each, posts one small

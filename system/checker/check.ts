@@ -4,15 +4,15 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
-import { latencySchema } from '../actors/latency';
-import { formatIssues, InputError } from '../machines/support';
-import { loadMachinesModule, validateMachines, type MachineOverrides } from './machines-module';
-import type { FaultRecord } from './faults/fault-plan';
-import { layoutOf } from './layout';
-import { readScenarioFile, runScenario, type RunReport } from './run-scenario';
-import { builtInScenarios, compileScenario, isPlanned, parseScenarioFile, scenarioFileSchema, scenarioNameSchema, scenarios, type ScenarioFile } from './scenarios';
-import { makeRecordSet } from '../actors/record-set';
-import { defaultTopology, parseTopology, readTopologyFile, topologySchema } from './topology';
+import { latencySchema } from '../../actors/latency';
+import { formatIssues, InputError } from '../../machines/support';
+import { loadMachinesModule, validateMachines, type MachineOverrides } from '../machines-module';
+import type { FaultRecord } from '../faults/fault-plan';
+import { layoutOf } from '../layout';
+import { readScenarioFile, runScenario, type RunReport } from '../run-scenario';
+import { builtInScenarios, compileScenario, isPlanned, parseScenarioFile, scenarioFileSchema, scenarioNameSchema, scenarios, type ScenarioFile } from '../scenarios';
+import { makeRecordSet } from '../../actors/record-set';
+import { defaultTopology, parseTopology, readTopologyFile, topologySchema } from '../topology';
 
 const MAX_SEED = 2 ** 32 - 1;
 
@@ -226,7 +226,7 @@ const minAvgMax = (values: number[]): MinAvgMax => {
 /** The worker script: built JS next to this file, or under dist/ when this file runs from TS source (jest). */
 export function workerScript(): string {
   const script = __filename.endsWith('.ts')
-    ? resolve(__dirname, '..', 'dist', 'system', 'check-worker.js')
+    ? resolve(__dirname, '..', '..', 'dist', 'system', 'checker', 'check-worker.js')
     : join(__dirname, 'check-worker.js');
   if (!existsSync(script))
     throw new Error(`tps check: no worker script at ${script}; run 'npm run build' first (or use workers: 0)`);
