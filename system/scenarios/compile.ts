@@ -291,7 +291,8 @@ export function compileScenario(
             const firstThen = Math.min(...then.map((id) => position.get(id) ?? Infinity));
             result[t] = first.every((id) => position.has(id) && position.get(id)! < firstThen);
           }
-          observed[`${describeSel(e.order.first)} ${e.order.origin === 'write' ? 'written' : 'replicated'} before ${describeSel(e.order.then)}`] = result;
+          const key = `${describeSel(e.order.first)} ${e.order.origin === 'write' ? 'written' : 'replicated'} before ${describeSel(e.order.then)}`;
+          observed[key] = { ...(observed[key] as object | undefined), ...result };
           return Object.values(result).every(Boolean);
         };
       }
