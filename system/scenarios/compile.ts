@@ -213,7 +213,8 @@ export function compileScenario(
       const at = `${where}.waitFor[${i}]`;
       if ('destinationHolds' in w) {
         checkCount(w.destinationHolds, `${at}.destinationHolds`, false);
-        return (view) => [{ ...destinationHolds(count(view, w.destinationHolds)), describe: `record destination holds ${count(view, w.destinationHolds)} records (${describeCount(w.destinationHolds)})` }];
+        const what = typeof w.destinationHolds === 'number' ? '' : ` (${describeCount(w.destinationHolds)})`;
+        return (view) => [{ ...destinationHolds(count(view, w.destinationHolds)), describe: `record destination holds ${count(view, w.destinationHolds)} records${what}` }];
       }
       if ('queueHasSeen' in w) {
         const queues = expand(w.queueHasSeen.queue, layout.queues.map((q) => q.id), `${at}.queueHasSeen.queue`);
