@@ -5,7 +5,7 @@ import { main, type Io } from '../../cli/tps';
 import { InputError } from '../../machines/support';
 import { checkScenario } from '../../system/checker/check';
 import { runScenario } from '../../system/run-scenario';
-import { builtInScenarios, scenarioFileSchema } from '../../system/scenarios';
+import { builtInScenarios, scenarioFileSchema, scenarios } from '../../system/scenarios';
 import { happyPathSteps } from '../../system/scenarios/happy-path';
 import { control } from '../../system/scenarios/steps';
 import { simulate } from '../../system/simulation';
@@ -219,5 +219,18 @@ exports.machines = { container: containerMachine.provide({ guards: { isCurrentAn
     expect(byData.traceDigest).toBe(byPath.traceDigest);
     expect(() => runScenario({ scenarioData: { ...userScenario, records: { batches: 0, size: 1 } } })).toThrow(/records\.batches/);
     expect(() => runScenario({ scenario: 'happy-path', scenarioFile: file })).toThrow(InputError);
+  });
+
+  it('a code scenario added to `scenarios` is checked in-process (workers cannot receive code) and says how to replay it', async () => {
+    scenarios['my-code-scenario'] = { name: 'my-code-scenario', description: 'happy path in code', steps: happyPathSteps };
+    try {
+      const report = await checkScenario({ scenario: 'my-code-scenario', count: 3, workers: 2 });
+      expect(report.workers).toBe(0);
+      expect(report.verdict).toBe('pass');
+      const { io } = fakeIo();
+      expect(await main(['run', 'my-code-scenario', '--seed', '2'], io)).toBe(0);
+    } finally {
+      delete scenarios['my-code-scenario'];
+    }
   });
 });
