@@ -48,6 +48,12 @@ export class VirtualClock implements Clock {
     }
   }
 
+  /** When the next pending timer is due; undefined when none is pending. */
+  nextDue(): number | undefined {
+    while (this.heap.length && this.heap[0].cancelled) this.pop();
+    return this.heap[0]?.due;
+  }
+
   /** Fires the next timer; false when none is pending. */
   step(): boolean {
     while (this.heap.length) {

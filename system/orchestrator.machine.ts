@@ -154,6 +154,7 @@ export const orchestratorMachine = setup({
         stages: topology.stages,
         regions: layout.regions,
         queueNames: queueNames(topology.stages),
+        weights: topology.regions.map((r) => r.weight),
       },
     });
     if (scenario) spawn('scenarioDriver', { id: ids.driver, systemId: ids.driver, input: { steps: scenario } });

@@ -1,0 +1,98 @@
+import type { SpecContext, Violation } from './active-active-spec.machine';
+import { whereIsRecord } from './active-active-spec.machine';
+
+/** The in-DNS split of one run: per region, records routed there and how many its weight calls for. */
+export interface RoutingReport {
+  regions: { region: number; weight: number; routed: number; expected: number }[];
+  /** records a region's count may differ from `expected` by (see docs/checking.md) */
+  slack: number;
+  /** online changes that reached the in-DNS */
+  changes: number;
+}
+
+export interface EndOfRun {
+  /** published (entered a region) and not kept by the destination at the end */
+  lost: number;
+  /** ids sent twice to one queue, or kept twice by the destination */
+  duplicates: number;
+  routing: RoutingReport;
+}
+
+/**
+ * Smooth weighted round-robin keeps every region within one record of its
+ * weighted share while the online set is fixed (measured below 0.7 for
+ * 50/50, 70/30, 1/1/1, 5/3/2); each online change resets a region's credit
+ * and may shift every region by about one record more.
+ */
+export const routingSlack = (regions: number, changes: number): number => 1 + regions * changes;
+
+/**
+ * Checks taken once the run is over, in O(records): every published id is
+ * kept by the destination (by id), and each region's share of the routing is
+ * within its slack of the weights. Violations are appended to the spec's.
+ */
+export function endOfRunChecks(c: SpecContext, destination: { records?: Record<number, unknown> } | undefined, at: number): EndOfRun {
+  const t = c.progress;
+  const ids = t.recordIds();
+  const kept = destination?.records ?? {};
+  const push = (v: Omit<Violation, 'message'> & { message: string }) => c.violations.push(v);
+  let lost = 0;
+  for (let slot = 0; slot < t.size; slot++) {
+    if (t.region(slot) === 0 || ids[slot] in kept) continue;
+    lost++;
+    push({
+      kind: 'exactly-once-kept',
+      recordId: ids[slot],
+      component: 'destination',
+      at,
+      message: `record ${ids[slot]}: published (entered region ${t.region(slot)}) but not kept by the destination at the end (t=${at}ms)`,
+    });
+  }
+
+  const duplicated = new Set<number>();
+  for (const v of c.violations) if (v.kind === 'duplicate') duplicated.add(v.recordId);
+  for (let slot = 0; slot < t.size; slot++) if (t.keptTwice(slot)) duplicated.add(ids[slot]);
+
+  const r = c.routing;
+  const slack = routingSlack(c.regions.length, r.changes);
+  const regions = c.regions.map((region, i) => ({
+    region,
+    weight: r.weights[i],
+    routed: r.routed[i],
+    expected: Math.round(r.expected[i] * 100) / 100,
+  }));
+  regions.forEach((x, i) => {
+    if (Math.abs(r.routed[i] - r.expected[i]) <= slack) return;
+    push({
+      kind: 'weighted-routing',
+      recordId: r.lastRouted[i],
+      component: 'dns:in',
+      at,
+      message:
+        `record ${r.lastRouted[i]} (the last routed to region ${x.region}): region ${x.region} got ${x.routed} records, ` +
+        `its weight ${x.weight} calls for ${x.expected} ± ${slack} (t=${at}ms)`,
+    });
+  });
+  return { lost, duplicates: duplicated.size, routing: { regions, slack, changes: r.changes } };
+}
+
+/** The run used its budget while the system was still busy: a livelock, named by a pending record and the busiest component. */
+export function noProgressViolation(
+  c: SpecContext,
+  at: number,
+  budget: string,
+  busiest: { component: string; messages: number; window: number } | undefined,
+): Violation {
+  const pending = c.progress.incomplete();
+  const recordId = pending[0] ?? -1;
+  const component = busiest?.component ?? 'system';
+  const where = pending.length ? `record ${recordId} is ${whereIsRecord(c, recordId)}` : 'every record is complete';
+  const busy = busiest ? `; ${busiest.component} got ${busiest.messages} of the last ${busiest.window} messages` : '';
+  return {
+    kind: 'no-progress',
+    recordId,
+    component,
+    at,
+    message: `record ${recordId}: no progress: the run used its budget of ${budget} at t=${at}ms and was still busy, ${pending.length} records pending; ${where}${busy}`,
+  };
+}
