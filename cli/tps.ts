@@ -9,7 +9,7 @@ import { narrate } from '../system/narrative';
 import { runScenario } from '../system/run-scenario';
 import { scenarios } from '../system/scenarios';
 import { commandCheck } from './check';
-import { EXIT, latencyFlags, parseSeed, readMachines, readTopology, runFlags, type Io } from './common';
+import { budgetFlags, EXIT, latencyFlags, parseSeed, readMachines, readTopology, runFlags, type Io } from './common';
 import { commandInspect } from './inspect';
 
 export { EXIT, type Io } from './common';
@@ -27,12 +27,16 @@ const USAGE = `Usage:
       --no-strict           do not fail the run on unhandled events
       --machines MODULE     CommonJS module exporting \`machines\`: replacement machines per
                             component kind (queue, container, table, dns, source, destination)
+      --max-messages N      budget against a livelock: messages between actors (default 50x
+                            a fault-free run's); over it, the run fails with no-progress
+      --max-virtual-ms N    ... and virtual ms (default: that many messages at the slowest latency)
   tps check <scenario> --seeds N [options]   explore N schedules: run seeds S..S+N-1 in parallel
       --seeds N             how many seeds (required)
       --from S              first seed (default 1)
       --workers K           worker threads (default: one per core)
       --json                print one JSON summary
-      --latency, --slow, --factor, --topology, --no-strict, --machines   as for run
+      --latency, --slow, --factor, --topology, --no-strict, --machines,
+      --max-messages, --max-virtual-ms      as for run
   tps inspect <scenario> [--seed N] [--port 8080] [--delay MS] [--open] [--exit]
                                              run a scenario streamed to the Stately inspector
                                              through a local WebSocket server
@@ -64,6 +68,7 @@ function commandRun(args: string[], io: Io): number {
     strict: !values['no-strict'],
     keepTrace: values.trace !== undefined,
     machines: readMachines(values.machines),
+    ...budgetFlags(values),
   });
   if (values.trace !== undefined) writeFileSync(values.trace, result.trace!.join('\n') + '\n');
   io.out(values.json ? JSON.stringify(report) : narrate(report, result));

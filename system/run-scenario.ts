@@ -15,6 +15,9 @@ export const runOptionsSchema = z
     topology: z.unknown().optional(),
     strict: z.boolean().default(true),
     keepTrace: z.boolean().default(false),
+    /** a livelock's budget: messages and virtual ms (defaults: system/budget.ts) */
+    maxMessages: z.number().int().min(1).optional(),
+    maxVirtualMs: z.number().int().min(1).optional(),
   });
 export type RunOptions = z.input<typeof runOptionsSchema> & {
   machines?: Partial<Record<ComponentKind, AnyStateMachine>>;
@@ -30,6 +33,7 @@ export interface RunReport {
   latency: LatencyOptions;
   steps: SimulationResult['steps'];
   records: SimulationResult['records'];
+  routing: SimulationResult['routing'];
   violations: SimulationResult['violations'];
   stuck: SimulationResult['stuck'];
   specState: string;
@@ -53,6 +57,8 @@ export function runScenario(options: RunOptions): { report: RunReport; result: S
     topology: o.topology as TopologyInput | undefined,
     strict: o.strict,
     keepTrace: o.keepTrace,
+    maxMessages: o.maxMessages,
+    maxVirtualMs: o.maxVirtualMs,
     machines: options.machines,
     inspect: options.inspect,
   });
@@ -63,6 +69,7 @@ export function runScenario(options: RunOptions): { report: RunReport; result: S
     latency,
     steps: result.steps,
     records: result.records,
+    routing: result.routing,
     violations: result.violations,
     stuck: result.stuck,
     specState: result.specState,
