@@ -36,19 +36,6 @@ export function endOfRunChecks(c: SpecContext, destination: { records?: Record<n
   const ids = t.recordIds();
   const kept = destination?.records ?? {};
   const push = (v: Omit<Violation, 'message'> & { message: string }) => c.violations.push(v);
-  let lost = 0;
-  for (let slot = 0; slot < t.size; slot++) {
-    if (t.region(slot) === 0 || ids[slot] in kept) continue;
-    lost++;
-    push({
-      kind: 'exactly-once-kept',
-      recordId: ids[slot],
-      component: 'destination',
-      at,
-      message: `record ${ids[slot]}: published (entered region ${t.region(slot)}) but not kept by the destination at the end (t=${at}ms)`,
-    });
-  }
-
   const duplicated = new Set<number>();
   for (const v of c.violations) if (v.kind === 'duplicate') duplicated.add(v.recordId);
   for (let slot = 0; slot < t.size; slot++) if (t.keptTwice(slot)) duplicated.add(ids[slot]);
@@ -73,6 +60,22 @@ export function endOfRunChecks(c: SpecContext, destination: { records?: Record<n
         `its weight ${x.weight} calls for ${x.expected} ± ${slack} (t=${at}ms)`,
     });
   });
+  // Lost: published and not kept. A record never delivered is the liveness
+  // report's (stuck); one delivered and not kept was flagged on delivery; one
+  // kept and gone since is flagged here.
+  let lost = 0;
+  for (let slot = 0; slot < t.size; slot++) {
+    if (t.region(slot) === 0 || ids[slot] in kept) continue;
+    lost++;
+    if (!t.kept(slot)) continue;
+    push({
+      kind: 'exactly-once-kept',
+      recordId: ids[slot],
+      component: 'destination',
+      at,
+      message: `record ${ids[slot]}: kept by the destination once, but not among its records at the end (t=${at}ms)`,
+    });
+  }
   return { lost, duplicates: duplicated.size, routing: { regions, slack, changes: r.changes } };
 }
 
