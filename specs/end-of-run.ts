@@ -79,6 +79,23 @@ export function endOfRunChecks(c: SpecContext, destination: { records?: Record<n
   return { lost, duplicates: duplicated.size, routing: { regions, slack, changes: r.changes } };
 }
 
+/** The queue, table or destination where a pending record waits (as whereIsRecord tells it). */
+function componentHolding(c: SpecContext, recordId: number): string {
+  const t = c.progress;
+  const slot = t.slot(recordId);
+  if (slot === undefined || !t.region(slot)) return 'source';
+  const region = t.region(slot);
+  const S = c.stages.length;
+  for (let k = 0; k <= S; k++) {
+    const q = `queue:${c.queueNames[k]}:r${region}`;
+    if (t.sent(slot, k) < 1) return k === 0 ? 'dns:in' : `container:${c.stages[k - 1]}:r${region}`;
+    if (t.received(slot, k) < 1 || t.removed(slot, k) < 1) return q;
+    if (k === S && t.delivered(slot) < 1) return q;
+  }
+  for (let s = 0; s < S; s++) if (t.replicas(slot, s) !== c.fullMask) return `table:${c.stages[s]}`;
+  return 'destination';
+}
+
 /** The run used its budget while the system was still busy: a livelock, named by a pending record and the busiest component. */
 export function noProgressViolation(
   c: SpecContext,
@@ -88,7 +105,7 @@ export function noProgressViolation(
 ): Violation {
   const pending = c.progress.incomplete();
   const recordId = pending[0] ?? -1;
-  const component = busiest?.component ?? 'system';
+  const component = pending.length ? componentHolding(c, recordId) : (busiest?.component ?? 'system');
   const where = pending.length ? `record ${recordId} is ${whereIsRecord(c, recordId)}` : 'every record is complete';
   const busy = busiest ? `; ${busiest.component} got ${busiest.messages} of the last ${busiest.window} messages` : '';
   return {
