@@ -40,8 +40,10 @@ export { createLatency, latencySchema, type LatencyOptions } from './actors/late
 export { makeRecordSet } from './actors/record-set';
 
 // The system, its spec and scenarios.
-export { activeActiveSpecMachine, type SpecEvent, type Violation } from './specs/active-active-spec.machine';
-export { createDeliveryObserver } from './specs/delivery-observer';
+export { activeActiveSpecMachine, type SpecEvent, type Violation, type ViolationKind } from './specs/active-active-spec.machine';
+export { createAfterDeliveryObserver, createDeliveryObserver } from './specs/delivery-observer';
+export { routingSlack, type RoutingReport } from './specs/end-of-run';
+export { expectedMessages, resolveBudget } from './system/budget';
 export { orchestratorMachine, controlVerbs, resolveControl, type ControlCommand } from './system/orchestrator.machine';
 export { scenarioDriverMachine, type ScenarioStep, type StepResult, type Wait } from './system/scenario-driver.machine';
 export { defaultTopology, topologySchema, parseTopology, type Topology, type TopologyInput } from './system/topology';
@@ -56,6 +58,9 @@ export {
   checkScenario,
   checkOptionsSchema,
   failureReason,
+  failedBy,
+  routingShares,
+  type RoutingShare,
   type CheckOptions,
   type CheckReport,
   type CheckProgress,

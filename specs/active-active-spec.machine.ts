@@ -79,7 +79,7 @@ export interface SpecContext {
   stuck: PendingRecord[];
   coldAt: number | null;
   /** FIFO per region: entries so far per region; highest entry seq received per (position, region) and written per (stage, region) */
-  fifo: { entries: Int32Array; received: Int32Array; written: Int32Array };
+  fifo: { entries: Int32Array; received: Int32Array; written: Int32Array; idBySeq: Int32Array };
   /** the in-DNS as the spec sees it: online per region, weights, records routed and their expected share */
   routing: RoutingState;
   /** distinct ids the destination keeps, and by how much its count exceeded that when last checked */
@@ -139,7 +139,9 @@ type Flag = (kind: ViolationKind, component: string, message: string) => void;
 
 /** A record's first successful send to its region's first queue: its place in the region's order, and its share of the routing. */
 function enterRegion(c: SpecContext, slot: number, ri: number): void {
-  c.progress.setEntrySeq(slot, ++c.fifo.entries[ri]);
+  const seq = ++c.fifo.entries[ri];
+  c.progress.setEntrySeq(slot, seq);
+  c.fifo.idBySeq[ri * (c.progress.size + 1) + seq] = c.progress.recordIds()[slot];
   const r = c.routing;
   r.routed[ri]++;
   r.lastRouted[ri] = c.progress.recordIds()[slot];
@@ -160,16 +162,7 @@ function checkFifo(c: SpecContext, highest: Int32Array, at: number, slot: number
     highest[at] = seq;
     return;
   }
-  violated(laterRecord(c, slot, highest[at]));
-}
-
-/** The id of the record of `slot`'s region with entry seq `seq` (only looked up when reporting a violation). */
-function laterRecord(c: SpecContext, slot: number, seq: number): number {
-  const t = c.progress;
-  const region = t.region(slot);
-  const ids = t.recordIds();
-  for (let i = 0; i < t.size; i++) if (t.region(i) === region && t.entrySeq(i) === seq) return ids[i];
-  return -1;
+  violated(c.fifo.idBySeq[c.regionIndex[c.progress.region(slot)] * (c.progress.size + 1) + highest[at]]);
 }
 
 /** Exactly once at the destination, after each delivery it processed: kept by id, never twice, count = distinct ids. */
@@ -351,7 +344,13 @@ export const activeActiveSpecMachine = setup({
       violations: [],
       stuck: [],
       coldAt: null,
-      fifo: { entries: new Int32Array(R), received: new Int32Array((stages.length + 1) * R), written: new Int32Array(stages.length * R) },
+      fifo: {
+        entries: new Int32Array(R),
+        received: new Int32Array((stages.length + 1) * R),
+        written: new Int32Array(stages.length * R),
+        // record id by (region, entry seq), to name the later record in a violation
+        idBySeq: new Int32Array(R * (progress.size + 1)),
+      },
       routing: {
         weights: [...weights],
         online: new Uint8Array(R).fill(1),
