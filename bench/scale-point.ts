@@ -20,7 +20,7 @@
  * set (`process.resourceUsage().maxRSS`). The warm-up run below is tiny, so the
  * peaks are the measured run's.
  */
-import { scenarios } from '../system/scenarios';
+import { happyPathSteps } from '../system/scenarios/happy-path';
 import { tuneGcForSimulation } from '../system/gc-tuning';
 import { simulate } from '../system/simulation';
 
@@ -51,7 +51,7 @@ function main(): void {
   const seed = Number(process.argv[3] ?? 1);
   if (!Number.isInteger(records) || records < 1) throw new Error(`usage: scale-point.js <records> [seed]`);
   const batches = batchesFor(records);
-  const steps = scenarios['happy-path'].steps;
+  const steps = happyPathSteps;
 
   // A small warm-up run so the JIT has compiled the hot paths; then collect it
   // (when --expose-gc is given) so the measured run starts from a clean heap.

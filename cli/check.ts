@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { InputError } from '../machines/support';
 import { checkScenario, type CheckProgress, type CheckReport } from '../system/check';
-import { budgetFlags, EXIT, latencyFlags, parseIntFlag, parseSeed, readMachines, readTopology, runFlags, type Io } from './common';
+import { budgetFlags, EXIT, latencyFlagsGiven, parseIntFlag, parseSeed, readMachines, readTopology, runFlags, scenarioArgument, type Io } from './common';
 
 /** How many failing seeds the text summary details. */
 const SHOWN_FAILURES = 5;
@@ -16,7 +16,7 @@ export function summarize(report: CheckReport): string {
   const lat = report.latency;
   const last = report.from + report.count - 1;
   const lines = [
-    `Checked ${report.scenario}: seeds ${report.from}..${last}, latency ${lat.model} ${lat.min}-${lat.max} ms` +
+    `Checked ${report.scenario}${report.scenarioFile ? ` (${report.scenarioFile})` : ''}: seeds ${report.from}..${last}, latency ${lat.model} ${lat.min}-${lat.max} ms` +
       `${lat.model === 'skewed' ? ` (${lat.slow} x${lat.factor})` : ''}${report.strict ? '' : ', not strict'}`,
     `Explored ${report.count} schedules ${report.workers === 0 ? 'in-process' : `on ${report.workers} worker${report.workers === 1 ? '' : 's'}`} ` +
       `in ${seconds(report.wallMs)}: ${report.schedulesPerSecond} schedules/s`,
@@ -26,6 +26,10 @@ export function summarize(report: CheckReport): string {
   ];
   for (const f of report.failures.slice(0, SHOWN_FAILURES)) {
     lines.push(`  seed ${f.seed}: ${f.reason}`);
+    for (const fault of f.faults) {
+      const when = fault.start === null ? 'never started' : `t=${fault.start}-${fault.end ?? '...'}ms${fault.hitState ? `, hit ${fault.hitState}` : ''}`;
+      lines.push(`    fault ${fault.label} [${when}]`);
+    }
     lines.push(`    replay: ${f.replay}`);
   }
   const rest = report.failingSeeds.slice(SHOWN_FAILURES);
@@ -81,12 +85,12 @@ export async function commandCheck(args: string[], io: Io): Promise<number> {
       ...runFlags,
     },
   });
-  if (positionals.length !== 1) throw new InputError('arguments', ['tps check takes exactly one scenario name']);
+  const scenario = scenarioArgument('check', positionals, values['scenario-file']);
   const count = parseIntFlag('--seeds', values.seeds, { min: 1, max: 10_000_000 });
   const from = parseSeed(values.from, '--from');
   if (from + count - 1 > 2 ** 32 - 1) throw new InputError('--seeds', [`the last seed, --from + --seeds - 1, must be below 2^32`]);
   const workers = parseIntFlag('--workers', values.workers, { min: 1, max: 1024, fallback: availableParallelism() });
-  const latency = latencyFlags(values);
+  const latency = latencyFlagsGiven(values);
   // Read here, not only in the API, so that errors name the flags.
   readTopology(values.topology);
   readMachines(values.machines);
@@ -95,7 +99,7 @@ export async function commandCheck(args: string[], io: Io): Promise<number> {
   let report: CheckReport;
   try {
     report = await checkScenario({
-      scenario: positionals[0],
+      ...scenario,
       from,
       count,
       workers,

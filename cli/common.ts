@@ -25,6 +25,7 @@ export const runFlags = {
   machines: { type: 'string' },
   'max-messages': { type: 'string' },
   'max-virtual-ms': { type: 'string' },
+  'scenario-file': { type: 'string' },
 } as const;
 
 /** `--max-messages N`, `--max-virtual-ms N`: a run's budget against a livelock. */
@@ -59,6 +60,11 @@ export function parseSeed(value: string | undefined, flag = '--seed'): number {
   return parseIntFlag(flag, value, { min: 0, max: 2 ** 32 - 1, fallback: 1 });
 }
 
+/** The latency flags given; undefined when none is (a scenario file's own latency then applies). */
+export function latencyFlagsGiven(values: Record<string, unknown>) {
+  return values.latency === undefined && values.slow === undefined && values.factor === undefined ? undefined : latencyFlags(values);
+}
+
 export function latencyFlags(values: Record<string, unknown>) {
   const schema = z.object({
     latency: z.enum(['uniform', 'skewed', 'heavy-tail'], { message: '--latency must be uniform, skewed or heavy-tail' }).optional(),
@@ -79,3 +85,11 @@ export function readTopology(file: string | undefined): unknown {
 export function readMachines(file: string | undefined): MachineOverrides | undefined {
   return file === undefined ? undefined : loadMachinesModule(file, '--machines');
 }
+
+/** `<scenario>` or `--scenario-file FILE`, exactly one. */
+export function scenarioArgument(verb: string, positionals: string[], file: string | undefined): { scenario: string } | { scenarioFile: string } {
+  if (file !== undefined && positionals.length === 0) return { scenarioFile: file };
+  if (file === undefined && positionals.length === 1) return { scenario: positionals[0] };
+  throw new InputError('arguments', [`tps ${verb} takes exactly one scenario: a name (tps list) or --scenario-file FILE`]);
+}
+

@@ -6,20 +6,26 @@ import { z } from 'zod';
 import { InputError, formatIssues } from '../machines/support';
 import { tuneGcForSimulation } from '../system/gc-tuning';
 import { narrate } from '../system/narrative';
-import { runScenario } from '../system/run-scenario';
+import { planToSave, runScenario } from '../system/run-scenario';
 import { scenarios } from '../system/scenarios';
 import { commandCheck } from './check';
-import { budgetFlags, EXIT, latencyFlags, parseSeed, readMachines, readTopology, runFlags, type Io } from './common';
+import { budgetFlags, EXIT, latencyFlagsGiven, parseSeed, readMachines, readTopology, runFlags, scenarioArgument, type Io } from './common';
 import { commandInspect } from './inspect';
+import { checkOutputFile, writeFileAtomic } from './output-file';
+import { buildHtmlReportInput, renderHtmlReport } from '../system/report/html-report';
 
 export { EXIT, type Io } from './common';
 
 const USAGE = `Usage:
   tps list                                   list the scenarios
   tps run <scenario> [options]               run one scenario and print its narrative
-      --seed N              run seed (default 1)
+  tps run --scenario-file FILE [options]     run a scenario file (JSON, docs/scenarios.md)
+      --seed N              run seed (default: the file's seed, else 1)
+      --save-plan FILE      write the scenario as run (a generated one's drawn fault plan) as a
+                            scenario file that replays it: tps run --scenario-file FILE
       --json                print one JSON report instead of the narrative
       --trace FILE          write the full event trace, one JSON object a line
+      --html FILE           write a self-contained HTML picture of the run (lanes, faults, verdict)
       --latency MODEL       uniform (default) | skewed | heavy-tail
       --slow WHAT           skewed: slow region ("r2") or component ("container:core:r1")
       --factor X            skewed: how many times slower (default 10)
@@ -31,11 +37,12 @@ const USAGE = `Usage:
                             a fault-free run's); over it, the run fails with no-progress
       --max-virtual-ms N    ... and virtual ms (default: that many messages at the slowest latency)
   tps check <scenario> --seeds N [options]   explore N schedules: run seeds S..S+N-1 in parallel
+  tps check --scenario-file FILE --seeds N   the same for a scenario file
       --seeds N             how many seeds (required)
       --from S              first seed (default 1)
       --workers K           worker threads (default: one per core)
       --json                print one JSON summary
-      --latency, --slow, --factor, --topology, --no-strict, --machines,
+      --latency, --slow, --factor, --topology, --no-strict, --machines, --scenario-file,
       --max-messages, --max-virtual-ms      as for run
   tps inspect <scenario> [--seed N] [--port 8080] [--delay MS] [--open] [--exit]
                                              run a scenario streamed to the Stately inspector
@@ -50,27 +57,40 @@ function commandRun(args: string[], io: Io): number {
       seed: { type: 'string' },
       json: { type: 'boolean', default: false },
       trace: { type: 'string' },
+      'save-plan': { type: 'string' },
+      html: { type: 'string' },
       ...runFlags,
     },
   });
-  if (positionals.length !== 1) throw new InputError('arguments', ['tps run takes exactly one scenario name']);
-  const seed = parseSeed(values.seed);
-  if (values.trace !== undefined) {
-    const dir = dirname(resolve(values.trace));
-    if (!existsSync(dir) || !statSync(dir).isDirectory())
-      throw new InputError('--trace', [`directory '${dir}' does not exist`]);
-  }
-  const { report, result } = runScenario({
-    scenario: positionals[0],
+  const scenario = scenarioArgument('run', positionals, values['scenario-file']);
+  const seed = values.seed === undefined ? undefined : parseSeed(values.seed);
+  const inputs = { '--topology': values.topology, '--machines': values.machines, '--scenario-file': values['scenario-file'] };
+  if (values.trace !== undefined) checkOutputFile('--trace', values.trace, { ...inputs, '--save-plan': values['save-plan'], '--html': values.html });
+  if (values['save-plan'] !== undefined) checkOutputFile('--save-plan', values['save-plan'], { ...inputs, '--html': values.html });
+  if (values.html !== undefined)
+    checkOutputFile('--html', values.html, {
+      '--trace': values.trace,
+      '--topology': values.topology,
+      '--machines': values.machines,
+      '--scenario-file': values['scenario-file'],
+      '--save-plan': values['save-plan'],
+    });
+  const { report, result, plan } = runScenario({
+    ...scenario,
     seed,
-    latency: latencyFlags(values),
+    latency: latencyFlagsGiven(values),
     topology: readTopology(values.topology),
     strict: !values['no-strict'],
-    keepTrace: values.trace !== undefined,
+    keepTrace: values.trace !== undefined || values.html !== undefined,
     machines: readMachines(values.machines),
     ...budgetFlags(values),
   });
   if (values.trace !== undefined) writeFileSync(values.trace, result.trace!.join('\n') + '\n');
+  if (values['save-plan'] !== undefined) {
+    if (!plan) throw new InputError('--save-plan', [`scenario '${report.scenario}' is code, not a plan`]);
+    writeFileAtomic(values['save-plan'], JSON.stringify(planToSave(plan, report), null, 2) + '\n');
+  }
+  if (values.html !== undefined) writeFileAtomic(values.html, renderHtmlReport(buildHtmlReportInput(report, result)));
   io.out(values.json ? JSON.stringify(report) : narrate(report, result));
   return report.verdict === 'pass' ? EXIT.pass : EXIT.fail;
 }

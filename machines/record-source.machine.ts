@@ -33,12 +33,16 @@ export interface RecordSourceContext {
   replyTo: AnyActorRef | null;
   ticket: number;
   published: number;
+  /** per batch, how many of its records were sent successfully: a new publish resumes there */
+  sentOf: number[];
 }
 
 /**
  * The record source: publishes a batch one record at a time through the DNS,
  * each after the previous one completed, then reports the batch done or how
- * far it got.
+ * far it got. Publishing a batch again resumes after its last record sent
+ * successfully, so an interrupted batch is finished without sending any
+ * record twice (a fully published batch is reported done at once).
  */
 export const recordSourceMachine = setup({
   types: {
@@ -58,11 +62,19 @@ export const recordSourceMachine = setup({
     isCurrentFailure: ({ context, event }) =>
       event.type === 'dns.sendCompleted' && event.corr === context.ticket && !event.success,
     wasLastRecord: ({ context }) => context.next + 1 >= context.batches[context.batch - 1].length,
+    isPublishedBatch: ({ context, event }) =>
+      event.type === 'source.publish' && context.sentOf[event.batch - 1] >= context.batches[event.batch - 1].length,
   },
   actions: {
-    startBatch: assign(({ event }) => {
+    startBatch: assign(({ context, event }) => {
       const e = event as SourcePublish;
-      return { batch: e.batch, next: 0, replyTo: e.replyTo ?? null };
+      return { batch: e.batch, next: context.sentOf[e.batch - 1], replyTo: e.replyTo ?? null };
+    }),
+    reportAlreadyPublished: enqueueActions(({ context, event, enqueue }) => {
+      const e = event as SourcePublish;
+      if (!e.replyTo) return;
+      const done: SourceBatchPublished = { type: 'source.batchPublished', batch: e.batch, count: context.batches[e.batch - 1].length };
+      enqueue.sendTo(e.replyTo, done);
     }),
     sendNextRecord: enqueueActions(({ context, enqueue, system, self }) => {
       const ticket = context.ticket + 1;
@@ -75,9 +87,9 @@ export const recordSourceMachine = setup({
       enqueue.assign({ ticket });
       enqueue.sendTo(peer(system, context.dns, context.id), send, { delay: LATENCY });
     }),
-    advance: assign({
-      next: ({ context }) => context.next + 1,
-      published: ({ context }) => context.published + 1,
+    advance: assign(({ context }) => {
+      context.sentOf[context.batch - 1] = context.next + 1;
+      return { next: context.next + 1, published: context.published + 1 };
     }),
     reportPublished: enqueueActions(({ context, enqueue }) => {
       const done: SourceBatchPublished = {
@@ -114,7 +126,7 @@ export const recordSourceMachine = setup({
   id: 'recordSource',
   context: ({ input }) => {
     const { id, dns, batches } = parseInput(recordSourceInputSchema, input, 'record source input');
-    return { id, dns, batches, batch: 0, next: 0, replyTo: null, ticket: 0, published: 0 };
+    return { id, dns, batches, batch: 0, next: 0, replyTo: null, ticket: 0, published: 0, sentOf: batches.map(() => 0) };
   },
   initial: 'idle',
   on: {
@@ -124,6 +136,7 @@ export const recordSourceMachine = setup({
     idle: {
       on: {
         'source.publish': [
+          { guard: and(['isKnownBatch', 'isPublishedBatch']), actions: 'reportAlreadyPublished' },
           { guard: 'isKnownBatch', target: 'publishing', actions: 'startBatch' },
           { actions: 'rejectPublish' },
         ],

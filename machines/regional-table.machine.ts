@@ -38,6 +38,8 @@ export interface RegionalTableContext {
   count: number;
   /** ids of local (non-replicated) writes, in the order they were made */
   writes: number[];
+  /** ids of copies applied by replication, in the order they were applied */
+  replicated: number[];
 }
 
 /**
@@ -62,6 +64,7 @@ export const regionalTableMachine = setup({
       const isNew = !(event.record.recordId in context.rows);
       context.rows[event.record.recordId] = event.record;
       if ((event.origin ?? 'write') === 'write') context.writes.push(event.record.recordId);
+      else context.replicated.push(event.record.recordId);
       return isNew ? { count: context.count + 1 } : {};
     }),
     answerInsert: sendTo(
@@ -119,7 +122,7 @@ export const regionalTableMachine = setup({
   id: 'regionalTable',
   context: ({ input }) => {
     const { id, stage, region, replicator } = parseInput(regionalTableInputSchema, input, 'regional table input');
-    return { id, stage, region, replicator, rows: {}, count: 0, writes: [] };
+    return { id, stage, region, replicator, rows: {}, count: 0, writes: [], replicated: [] };
   },
   initial: 'active',
   on: {

@@ -59,6 +59,8 @@ export interface WeightedDnsContext {
   consumer: { replyTo: AnyActorRef; corr?: number } | null;
   /** region each delivered record came from, so its remove goes back there */
   origin: Record<number, number>;
+  /** regions whose receive is held while they are offline, asked again when back online */
+  heldReceives: Record<number, true>;
   routed: Record<number, number>;
 }
 
@@ -157,12 +159,14 @@ export const weightedDnsMachine = setup({
       enqueue.sendTo(request.replyTo, answer, { delay: LATENCY });
       enqueue.assign({ targets: [...context.targets] });
     }),
+    // An offline region is not read from; its receive waits until it is back online.
     registerConsumer: enqueueActions(({ context, event, enqueue, system, self }) => {
       const e = event as DnsReceive;
       enqueue.assign({ consumer: { replyTo: e.replyTo, corr: e.corr } });
       for (const t of context.targets) {
         if (e.region !== undefined && t.region !== e.region) continue;
-        enqueue.sendTo(peer(system, t.queue, context.id), { type: 'queue.receive', replyTo: self }, { delay: LATENCY });
+        if (!t.online) context.heldReceives[t.region] = true;
+        else enqueue.sendTo(peer(system, t.queue, context.id), { type: 'queue.receive', replyTo: self }, { delay: LATENCY });
       }
     }),
     relayRecord: enqueueActions(({ context, event, enqueue }) => {
@@ -212,11 +216,13 @@ export const weightedDnsMachine = setup({
       };
       enqueue.sendTo(request.replyTo, answer, { delay: LATENCY });
     }),
-    setRegionOnline: assign({
-      targets: ({ context, event }) => {
-        const e = event as DnsSetRegionOnline;
-        return context.targets.map((t) => (t.region === e.region ? { ...t, online: e.online, credit: 0 } : t));
-      },
+    setRegionOnline: enqueueActions(({ context, event, enqueue, system, self }) => {
+      const e = event as DnsSetRegionOnline;
+      const target = context.targets.find((t) => t.region === e.region);
+      enqueue.assign({ targets: context.targets.map((t) => (t === target ? { ...t, online: e.online, credit: 0 } : t)) });
+      if (!target || !e.online || !context.heldReceives[e.region]) return;
+      delete context.heldReceives[e.region];
+      enqueue.sendTo(peer(system, target.queue, context.id), { type: 'queue.receive', replyTo: self }, { delay: LATENCY });
     }),
   },
 }).createMachine({
@@ -230,6 +236,7 @@ export const weightedDnsMachine = setup({
       pending: {},
       consumer: null,
       origin: {},
+      heldReceives: {},
       routed: {},
     };
   },

@@ -7,15 +7,23 @@ import { z } from 'zod';
 import { latencySchema } from '../actors/latency';
 import { formatIssues, InputError } from '../machines/support';
 import { loadMachinesModule, validateMachines, type MachineOverrides } from './machines-module';
-import { runScenario, type RunReport } from './run-scenario';
-import { scenarioNameSchema } from './scenarios';
+import type { FaultRecord } from './faults/fault-plan';
+import { layoutOf } from './layout';
+import { readScenarioFile, runScenario, type RunReport } from './run-scenario';
+import { builtInScenarios, compileScenario, isPlanned, parseScenarioFile, scenarioFileSchema, scenarioNameSchema, scenarios, type ScenarioFile } from './scenarios';
+import { makeRecordSet } from '../actors/record-set';
 import { defaultTopology, parseTopology, readTopologyFile, topologySchema } from './topology';
 
 const MAX_SEED = 2 ** 32 - 1;
 
 export const checkOptionsSchema = z
   .object({
-    scenario: scenarioNameSchema,
+    /** a scenario by name ... */
+    scenario: scenarioNameSchema.optional(),
+    /** ... or a scenario file (JSON; named in replay commands) ... */
+    scenarioFile: z.string().min(1).optional(),
+    /** ... or a scenario file's content */
+    scenarioData: z.unknown().optional(),
     /** first seed */
     from: z.number().int().min(0).max(MAX_SEED).default(1),
     /** how many seeds: from .. from+count-1 */
@@ -41,6 +49,8 @@ export const checkOptionsSchema = z
       ctx.addIssue({ code: 'custom', path: ['count'], message: `the last seed, from + count - 1, must be below 2^32` });
     if (o.topology !== undefined && o.topologyFile !== undefined)
       ctx.addIssue({ code: 'custom', path: ['topologyFile'], message: 'give topology or topologyFile, not both' });
+    const given = [o.scenario, o.scenarioFile, o.scenarioData].filter((v) => v !== undefined).length;
+    if (given !== 1) ctx.addIssue({ code: 'custom', path: ['scenario'], message: 'give exactly one of scenario, scenarioFile, scenarioData' });
   });
 
 export interface CheckProgress {
@@ -78,6 +88,8 @@ export interface SeedSummary {
   expected?: number[];
   /** records a region may be off by in this run */
   slack?: number;
+  /** for a failing seed with a fault plan: the faults as they were carried out */
+  faults?: FaultRecord[];
 }
 
 /** A region's share of the routing over a whole check, against its weight. */
@@ -104,10 +116,14 @@ export interface CheckFailure {
   traceDigest: string;
   /** the `tps run` command that reproduces this seed's trace byte for byte */
   replay: string;
+  /** the faults of the seed's plan as they were carried out */
+  faults: FaultRecord[];
 }
 
 export interface CheckReport {
   scenario: string;
+  /** the scenario file checked, when one was given */
+  scenarioFile?: string;
   from: number;
   count: number;
   /** worker threads used; 0 = in-process */
@@ -132,7 +148,10 @@ export interface CheckReport {
 
 /** What every run of a check shares; plain data, posted to each worker. */
 export const runPlanSchema = z.object({
-  scenario: z.string(),
+  /** a scenario by name (built-in: every worker has it) or ... */
+  scenario: z.string().optional(),
+  /** ... a scenario file's content, posted to every worker */
+  scenarioData: scenarioFileSchema.optional(),
   latency: latencySchema,
   topology: topologySchema.optional(),
   strict: z.boolean(),
@@ -177,8 +196,9 @@ export function failedBy(report: RunReport): string {
 export function runSeed(plan: RunPlan, seed: number, machines?: MachineOverrides): SeedSummary {
   const started = performance.now();
   try {
+    const scenario = plan.scenarioData !== undefined ? { scenarioData: plan.scenarioData } : { scenario: plan.scenario };
     const { report } = runScenario({
-      scenario: plan.scenario,
+      ...scenario,
       seed,
       latency: plan.latency,
       topology: plan.topology,
@@ -195,6 +215,7 @@ export function runSeed(plan: RunPlan, seed: number, machines?: MachineOverrides
     if (report.verdict === 'fail') {
       summary.reason = failureReason(report);
       summary.failedBy = failedBy(report);
+      if (report.faults.length) summary.faults = report.faults;
     }
     return summary;
   } catch (err) {
@@ -207,13 +228,17 @@ const shellQuote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${ar
 
 /** The `tps run` command line that replays one seed with the check's settings. */
 export function replayCommand(
-  o: Pick<z.infer<typeof checkOptionsSchema>, 'scenario' | 'topology' | 'topologyFile' | 'strict' | 'machinesModule' | 'maxMessages' | 'maxVirtualMs'> & {
+  o: Pick<z.infer<typeof checkOptionsSchema>, 'scenario' | 'scenarioFile' | 'scenarioData' | 'topology' | 'topologyFile' | 'strict' | 'machinesModule' | 'maxMessages' | 'maxVirtualMs'> & {
     latency: z.infer<typeof latencySchema>;
     machines?: MachineOverrides;
+    /** a scenario known only to this process (code): no command can replay it elsewhere */
+    inProcessScenario?: boolean;
   },
   seed: number,
+  name = o.scenario ?? 'scenario',
 ): string {
-  const args = ['run', o.scenario, '--seed', String(seed), '--trace', `${o.scenario}-${seed}.jsonl`];
+  const which = o.scenarioFile !== undefined ? ['--scenario-file', o.scenarioFile] : o.scenario !== undefined ? [o.scenario] : [];
+  const args = ['run', ...which, '--seed', String(seed), '--trace', `${name}-${seed}.jsonl`];
   const defaults = latencySchema.parse({});
   if (o.latency.model !== defaults.model) args.push('--latency', o.latency.model);
   // slow and factor only shape the skewed model's schedule.
@@ -227,6 +252,8 @@ export function replayCommand(
   if (o.maxMessages !== undefined) args.push('--max-messages', String(o.maxMessages));
   if (o.maxVirtualMs !== undefined) args.push('--max-virtual-ms', String(o.maxVirtualMs));
   const placeholders = [
+    ...(o.scenarioData !== undefined && o.scenarioFile === undefined ? ['--scenario-file <a file holding this scenario>'] : []),
+    ...(o.inProcessScenario ? ['(the scenario is code in this process: save it as a scenario file to replay it)'] : []),
     ...(o.topology !== undefined ? ['--topology <a file holding this topology>'] : []),
     ...(o.machines && !o.machinesModule ? ['--machines <a module exporting these machines>'] : []),
   ];
@@ -321,14 +348,18 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
     throw new InputError('check options', ['machines: give machines or machinesModule, not both']);
 
   // Validate everything a run needs before any run starts.
-  const latency = latencySchema.parse(o.latency ?? {});
   const topologyInput = o.topologyFile === undefined ? o.topology : readTopologyFile(o.topologyFile, 'topologyFile');
   const topology = topologyInput === undefined ? undefined : parseTopology(topologyInput);
   const machinesPath = o.machinesModule === undefined ? undefined : resolve(o.machinesModule);
   let machines = options.machines === undefined ? undefined : validateMachines(options.machines, 'machines');
   if (machinesPath) machines = loadMachinesModule(machinesPath);
+  const scenarioData: ScenarioFile | undefined =
+    o.scenarioFile !== undefined ? readScenarioFile(o.scenarioFile, 'scenarioFile') : o.scenarioData !== undefined ? parseScenarioFile(o.scenarioData, 'scenarioData') : undefined;
+  const latency = latencySchema.parse(o.latency ?? scenarioData?.latency ?? {});
+  validateScenarioFor(o.scenario, scenarioData, topology, o.from, latency, machines);
   const plan: RunPlan = {
     scenario: o.scenario,
+    scenarioData,
     latency,
     topology,
     strict: o.strict,
@@ -336,9 +367,11 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
     maxMessages: o.maxMessages,
     maxVirtualMs: o.maxVirtualMs,
   };
+  // A scenario added to `scenarios` in this process is code the workers do not have.
+  const inProcessScenario = o.scenario !== undefined && !Object.hasOwn(builtInScenarios, o.scenario);
 
-  // In-memory machines are functions: they cannot be posted to a worker.
-  const wanted = options.machines ? 0 : (o.workers ?? availableParallelism());
+  // In-memory machines and code scenarios are functions: they cannot be posted to a worker.
+  const wanted = options.machines || inProcessScenario ? 0 : (o.workers ?? availableParallelism());
   const workers = Math.min(wanted, o.count);
   const chunkSize = o.chunkSize ?? Math.max(1, Math.min(32, Math.floor(o.count / Math.max(1, workers * 8))));
   const script = workers > 0 ? workerScript() : undefined;
@@ -382,9 +415,11 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
 
   const ran = results.filter((r) => r.verdict !== 'error');
   const failing = results.filter((r) => r.verdict !== 'pass');
-  const replayOptions = { ...o, latency, machines: options.machines };
+  const replayOptions = { ...o, latency, machines: options.machines, inProcessScenario };
+  const name = o.scenario ?? scenarioData!.name;
   return {
-    scenario: o.scenario,
+    scenario: name,
+    ...(o.scenarioFile !== undefined ? { scenarioFile: o.scenarioFile } : {}),
     from: o.from,
     count: o.count,
     workers,
@@ -402,11 +437,33 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
       seed: r.seed,
       reason: r.reason ?? r.verdict,
       traceDigest: r.traceDigest,
-      replay: replayCommand(replayOptions, r.seed),
+      replay: replayCommand(replayOptions, r.seed, name),
+      faults: r.faults ?? [],
     })),
     routing: routingShares(ran, (topology ?? parseTopology(defaultTopology)).regions),
     results,
   };
+}
+
+/**
+ * Checks a check's scenario against the topology before any seed runs: a
+ * file is compiled as it is; a generated scenario is drawn for the first
+ * seed and compiled. Bad input throws an InputError.
+ */
+function validateScenarioFor(
+  name: string | undefined,
+  file: ScenarioFile | undefined,
+  topologyInput: unknown,
+  firstSeed: number,
+  latency: z.infer<typeof latencySchema>,
+  machines: MachineOverrides | undefined,
+): void {
+  const topology = parseTopology(topologyInput ?? file?.topology ?? defaultTopology);
+  const scenario = name !== undefined ? scenarios[name] : undefined;
+  const planned = file ?? (scenario && isPlanned(scenario) ? scenario.plan(firstSeed, topology, latency) : undefined);
+  if (!planned) return;
+  const batches = makeRecordSet(firstSeed, planned.records.batches, planned.records.size);
+  compileScenario(planned, layoutOf(topology, batches), batches, machines);
 }
 
 /** Pools the runs' routing: each region's share of every routed record, its weight's share, and the runs' slack as a bound. */

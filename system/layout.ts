@@ -33,6 +33,7 @@ export const ids = {
   outDns: 'dns:out',
   spec: 'spec',
   driver: 'driver',
+  faults: 'faults',
   queue: (name: string, region: number) => `queue:${name}:r${region}`,
   container: (stage: string, region: number) => `container:${stage}:r${region}`,
   table: (stage: string) => `table:${stage}`,

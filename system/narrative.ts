@@ -16,10 +16,28 @@ export function narrate(report: RunReport, result: SimulationResult): string {
     `Topology: regions ${layout.topology.regions.map((r) => `r${r.region} (weight ${r.weight})`).join(', ')}; ` +
       `stages ${layout.stages.join(' -> ')}; ${layout.components.length} components + spec + driver`,
   );
+  if (report.faults.length) {
+    lines.push(`Fault plan (${report.faults.length} fault${report.faults.length === 1 ? '' : 's'}, carried out by the fault injector):`);
+    for (const f of report.faults) lines.push(`  ${f.label}`);
+    for (const f of report.faults) {
+      const hit = f.hitState ? ` while ${f.target}${f.kind === 'table-region-fail' ? `:r${f.region}` : ''} was ${f.hitState}${f.hitRecordId !== null ? ` (record ${f.hitRecordId})` : ''}` : '';
+      lines.push(
+        f.start === null
+          ? `  ${f.id}: never started (its trigger did not come)`
+          : `  ${f.id}: started t=${f.start}ms${hit}; healed ${f.end === null ? 'never' : `t=${f.end}ms`}`,
+      );
+    }
+  }
   lines.push('');
   for (const s of report.steps) {
     lines.push(`Step ${s.step.padEnd(4)} ${s.ok ? 'ok  ' : 'FAIL'}  t=${s.at}ms  ${s.name}`);
     for (const c of s.commands) lines.push(`            did: ${c.verb} ${c.target}${c.args && Object.keys(c.args).length ? ` ${show(c.args)}` : ''}`);
+    for (const p of s.publications ?? [])
+      lines.push(
+        p.outcome === 'published'
+          ? `            published batch ${p.batch}`
+          : `            batch ${p.batch} interrupted after ${p.sent} records: record ${p.failedRecordId} refused`,
+      );
     for (const w of s.waited) lines.push(`            waited until: ${w}`);
     for (const [k, v] of Object.entries(s.observed)) lines.push(`            ${k}: ${show(v)}`);
     if (s.detail) lines.push(`            ${s.detail}`);

@@ -3,53 +3,18 @@ import { z } from 'zod';
 import { recordSchema } from '../machines/protocol';
 import { parseInput } from '../machines/support';
 import { activeActiveSpecMachine } from '../specs/active-active-spec.machine';
-import { ids, layoutOf, queueNames, type ComponentKind } from './layout';
+import { NETWORK, resolveControl, type ControlCommand, type ControlEvent, type ControlKind, type ControlRejected } from './control';
+import { faultInjectorMachine } from './faults/fault-injector.machine';
+import { faultSchema } from './faults/fault-plan';
+import { NetworkConditions } from './faults/network';
+import { ids, layoutOf, queueNames } from './layout';
 import { scenarioDriverMachine, type ScenarioStep } from './scenario-driver.machine';
 import { topologySchema } from './topology';
 
 /** Latency in virtual ms of a message sent by the actor with this systemId. */
 export type LatencyFn = (fromSystemId: string) => number;
 
-/** Operator verbs each kind of component accepts, and the event each becomes. */
-export const controlVerbs: Record<ComponentKind, Record<string, string>> = {
-  queue: { fail: 'queue.fail', recover: 'queue.recover' },
-  container: { fail: 'container.fail', recover: 'container.recover' },
-  table: {
-    fail: 'table.fail',
-    recover: 'table.recover',
-    failReplication: 'table.failReplication',
-    recoverReplication: 'table.recoverReplication',
-  },
-  dns: { setRegionOnline: 'dns.setRegionOnline' },
-  source: { publish: 'source.publish' },
-  destination: { notifyAt: 'destination.notifyAt' },
-};
-
-/** A fault or control command, addressed by component systemId. */
-export interface ControlCommand {
-  target: string;
-  verb: string;
-  args?: Record<string, unknown>;
-}
-export type ControlEvent = { type: 'tps.control'; command: ControlCommand; replyTo?: AnyActorRef };
-export type ControlRejected = { type: 'tps.controlRejected'; command: ControlCommand; reason: string };
-
-/** The component event a command becomes, or why it cannot be carried out. */
-export function resolveControl(
-  components: Record<string, ComponentKind>,
-  command: ControlCommand,
-): { event: { type: string } & Record<string, unknown> } | { error: string } {
-  const kind = components[command.target];
-  if (!kind) {
-    return { error: `unknown component '${command.target}'; known: ${Object.keys(components).sort().join(', ')}` };
-  }
-  const type = controlVerbs[kind][command.verb];
-  if (!type) {
-    const verbs = Object.keys(controlVerbs[kind]);
-    return { error: `${kind} '${command.target}' has no verb '${command.verb}'; it accepts: ${verbs.join(', ') || 'none'}` };
-  }
-  return { event: { ...command.args, type } };
-}
+export { controlVerbs, resolveControl, type ControlCommand, type ControlEvent, type ControlRejected } from './control';
 
 export const orchestratorInputSchema = z.object({
   topology: topologySchema,
@@ -62,11 +27,19 @@ export const orchestratorInputSchema = z.object({
     .optional(),
   /** a test driver to run in the system, like the reference's test machine */
   scenario: z.array(z.custom<ScenarioStep>()).optional(),
+  /** a fault plan, carried out by a fault injector actor (systemId `faults`) */
+  faults: z.array(faultSchema).optional(),
+  /** after a fault heals, recover containers left in failed dependency */
+  restartFailedContainers: z.boolean().optional(),
+  /** network conditions the latency reads; network commands (slow a region) change them */
+  network: z.custom<NetworkConditions>((v) => v instanceof NetworkConditions, 'network must be a NetworkConditions').optional(),
 });
 export type OrchestratorInput = z.input<typeof orchestratorInputSchema>;
 
 export interface OrchestratorContext {
-  components: Record<string, ComponentKind>;
+  components: Record<string, ControlKind>;
+  regions: number[];
+  network: NetworkConditions | undefined;
   rejected: { command: ControlCommand; reason: string }[];
 }
 
@@ -107,21 +80,29 @@ export const orchestratorMachine = setup({
     events: {} as ControlEvent,
     input: {} as OrchestratorInput,
   },
-  actors: { spec: activeActiveSpecMachine, scenarioDriver: scenarioDriverMachine },
+  actors: { spec: activeActiveSpecMachine, scenarioDriver: scenarioDriverMachine, faultInjector: faultInjectorMachine },
   guards: {
-    isValidCommand: ({ context, event }) => 'event' in resolveControl(context.components, event.command),
+    isValidCommand: ({ context, event }) => 'event' in resolveControl(context.components, event.command, context.regions),
   },
   actions: {
     forwardCommand: enqueueActions(({ context, event, enqueue, system }) => {
-      const resolved = resolveControl(context.components, event.command);
-      if ('event' in resolved) enqueue.sendTo(system.get(event.command.target), resolved.event as never);
+      const resolved = resolveControl(context.components, event.command, context.regions);
+      if (!('event' in resolved)) return;
+      if (resolved.kind !== 'network') {
+        enqueue.sendTo(system.get(event.command.target), resolved.event as never);
+        return;
+      }
+      // The network is not an actor: its conditions are what the latency reads.
+      const { type, region, factor } = resolved.event as { type: string; region: number; factor?: number };
+      if (type === 'network.slow') context.network!.slowRegion(region, factor!);
+      else context.network!.restore(region);
     }),
     startScenario: enqueueActions(({ enqueue, system }) => {
       const driver = system.get(ids.driver);
       if (driver) enqueue.sendTo(driver, { type: 'driver.start' });
     }),
     rejectCommand: enqueueActions(({ context, event, enqueue }) => {
-      const resolved = resolveControl(context.components, event.command);
+      const resolved = resolveControl(context.components, event.command, context.regions);
       const reason = 'error' in resolved ? resolved.error : 'unknown';
       enqueue.assign({ rejected: [...context.rejected, { command: event.command, reason }] });
       if (event.replyTo) {
@@ -133,7 +114,7 @@ export const orchestratorMachine = setup({
 }).createMachine({
   id: 'orchestrator',
   context: ({ input, spawn, self }) => {
-    const { topology, batches, latency, machines, scenario } = parseInput(
+    const { topology, batches, latency, machines, scenario, faults, restartFailedContainers, network } = parseInput(
       orchestratorInputSchema,
       input,
       'orchestrator input',
@@ -141,7 +122,7 @@ export const orchestratorMachine = setup({
     const layout = layoutOf(topology, batches);
     if (latency) latencyBySystem.set(self.system, latency);
     const prepare = (logic: AnyStateMachine) => (latency ? provideLatency(logic) : logic);
-    const components: Record<string, ComponentKind> = {};
+    const components: Record<string, ControlKind> = {};
     for (const c of layout.components) {
       components[c.systemId] = c.kind;
       spawn(prepare(machines?.[c.kind] ?? c.logic), { id: c.systemId, systemId: c.systemId, input: c.input } as never);
@@ -157,8 +138,17 @@ export const orchestratorMachine = setup({
         weights: topology.regions.map((r) => r.weight),
       },
     });
+    if (network) components[NETWORK] = 'network';
+    if (faults?.length) {
+      const containers = layout.components.filter((c) => c.kind === 'container').map((c) => c.systemId);
+      spawn('faultInjector', {
+        id: ids.faults,
+        systemId: ids.faults,
+        input: { faults, restartFailedContainers: restartFailedContainers ?? false, containers },
+      });
+    }
     if (scenario) spawn('scenarioDriver', { id: ids.driver, systemId: ids.driver, input: { steps: scenario } });
-    return { components, rejected: [] };
+    return { components, regions: layout.regions, network, rejected: [] };
   },
   entry: 'startScenario',
   initial: 'running',

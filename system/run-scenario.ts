@@ -1,16 +1,41 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { latencySchema, type LatencyOptions } from '../actors/latency';
 import { formatIssues, InputError } from '../machines/support';
-import type { AnyStateMachine } from 'xstate';
-import type { ComponentKind } from './layout';
-import { scenarioNameSchema, scenarios } from './scenarios';
-import { simulate, type SimulationOptions, type SimulationResult } from './simulation';
-import type { TopologyInput } from './topology';
+import type { FaultRecord } from './faults/fault-plan';
+import { validateMachines, type MachineOverrides } from './machines-module';
+import { isPlanned, parseScenarioFile, scenarioNameSchema, scenarios, type ScenarioFile } from './scenarios';
+import { simulate, type ScenarioSource, type SimulationOptions, type SimulationResult } from './simulation';
+import { defaultTopology, parseTopology, type Topology } from './topology';
+
+/** Scenario files larger than this are refused before they are read. */
+export const MAX_SCENARIO_FILE_BYTES = 10 * 1024 * 1024;
+
+/** Reads and validates a scenario file (JSON); `what` names the input in errors. */
+export function readScenarioFile(file: string, what = 'scenario file'): ScenarioFile {
+  if (!existsSync(file)) throw new InputError(what, [`no file '${file}'`]);
+  const stat = statSync(file);
+  if (!stat.isFile()) throw new InputError(what, [`'${file}' is not a file`]);
+  if (stat.size > MAX_SCENARIO_FILE_BYTES) throw new InputError(what, [`'${file}' is larger than ${MAX_SCENARIO_FILE_BYTES} bytes`]);
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new InputError(what, [`'${file}' is not JSON: ${(err as Error).message}`]);
+  }
+  return parseScenarioFile(data, `${what} '${file}'`);
+}
 
 export const runOptionsSchema = z
   .object({
-    scenario: scenarioNameSchema,
-    seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
+    /** a scenario by name (`tps list`) ... */
+    scenario: scenarioNameSchema.optional(),
+    /** ... or a scenario file (JSON) ... */
+    scenarioFile: z.string().min(1).optional(),
+    /** ... or a scenario file's content */
+    scenarioData: z.unknown().optional(),
+    /** default: the scenario file's seed, else 1 */
+    seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
     latency: latencySchema.optional(),
     topology: z.unknown().optional(),
     strict: z.boolean().default(true),
@@ -18,20 +43,28 @@ export const runOptionsSchema = z
     /** a livelock's budget: messages and virtual ms (defaults: system/budget.ts) */
     maxMessages: z.number().int().min(1).optional(),
     maxVirtualMs: z.number().int().min(1).optional(),
+    machines: z.unknown().optional(),
+    inspect: z.custom<NonNullable<SimulationOptions['inspect']>>((v) => typeof v === 'function', 'inspect must be a function').optional(),
+  })
+  .strict()
+  .superRefine((o, ctx) => {
+    const given = [o.scenario, o.scenarioFile, o.scenarioData].filter((v) => v !== undefined).length;
+    if (given !== 1) ctx.addIssue({ code: 'custom', path: ['scenario'], message: 'give exactly one of scenario, scenarioFile, scenarioData' });
   });
-export type RunOptions = z.input<typeof runOptionsSchema> & {
-  machines?: Partial<Record<ComponentKind, AnyStateMachine>>;
-  /** extra inspection observer, e.g. the Stately inspector */
-  inspect?: SimulationOptions['inspect'];
-};
+export type RunOptions = Omit<z.input<typeof runOptionsSchema>, 'machines'> & { machines?: MachineOverrides };
 
 /** The machine-readable result of one run (what `tps run --json` prints). */
 export interface RunReport {
   scenario: string;
+  /** the scenario file run, when one was given */
+  scenarioFile?: string;
   seed: number;
   verdict: 'pass' | 'fail';
-  latency: LatencyOptions;
+  latency: z.infer<typeof latencySchema>;
+  topology: Topology;
   steps: SimulationResult['steps'];
+  /** the fault plan as carried out (empty without one) */
+  faults: FaultRecord[];
   records: SimulationResult['records'];
   routing: SimulationResult['routing'];
   violations: SimulationResult['violations'];
@@ -45,29 +78,66 @@ export interface RunReport {
   stats: SimulationResult['stats'];
 }
 
-/** Validates options, runs a named scenario, and shapes its report. */
-export function runScenario(options: RunOptions): { report: RunReport; result: SimulationResult } {
+/** A run's scenario resolved to what the simulation takes. */
+export interface ResolvedScenario {
+  name: string;
+  /** the scenario as data (what --save-plan writes), unless it is code */
+  plan?: ScenarioFile;
+  source: ScenarioSource;
+  seed: number;
+  latency: LatencyOptions;
+}
+
+/**
+ * Validates run options completely (nothing runs on bad input) and resolves
+ * the scenario: a file as it is, a generated scenario drawn for the seed.
+ */
+export function resolveRun(options: RunOptions): { o: z.infer<typeof runOptionsSchema>; resolved: ResolvedScenario; machines?: MachineOverrides } {
   const parsed = runOptionsSchema.safeParse(options);
   if (!parsed.success) throw new InputError('run options', formatIssues(parsed.error));
   const o = parsed.data;
-  const latency = latencySchema.parse(o.latency ?? {});
-  const result = simulate(scenarios[o.scenario].steps, {
-    seed: o.seed,
-    latency,
-    topology: o.topology as TopologyInput | undefined,
+  const machines = o.machines === undefined ? undefined : validateMachines(o.machines, 'machines');
+  const fromFile =
+    o.scenarioFile !== undefined ? readScenarioFile(o.scenarioFile) : o.scenarioData !== undefined ? parseScenarioFile(o.scenarioData) : undefined;
+  const seed = o.seed ?? fromFile?.seed ?? 1;
+  const latency = latencySchema.parse(o.latency ?? fromFile?.latency ?? {});
+  const topologyInput = o.topology ?? fromFile?.topology;
+  const topology = parseTopology(topologyInput ?? defaultTopology);
+  let resolved: ResolvedScenario;
+  if (fromFile) resolved = { name: fromFile.name, plan: fromFile, source: fromFile, seed, latency };
+  else {
+    const scenario = scenarios[o.scenario!];
+    if (isPlanned(scenario)) {
+      const plan = scenario.plan(seed, topology, latency);
+      resolved = { name: scenario.name, plan, source: plan, seed, latency };
+    } else resolved = { name: scenario.name, source: scenario.steps, seed, latency };
+  }
+  return { o: { ...o, topology: topologyInput }, resolved, machines };
+}
+
+/** Validates options, runs a scenario (by name or file), and shapes its report. */
+export function runScenario(options: RunOptions): { report: RunReport; result: SimulationResult; plan?: ScenarioFile } {
+  const { o, resolved, machines } = resolveRun(options);
+  const result = simulate(resolved.source, {
+    seed: resolved.seed,
+    latency: resolved.latency,
+    topology: o.topology as SimulationOptions['topology'],
     strict: o.strict,
     keepTrace: o.keepTrace,
     maxMessages: o.maxMessages,
     maxVirtualMs: o.maxVirtualMs,
-    machines: options.machines,
-    inspect: options.inspect,
+    machines,
+    inspect: o.inspect,
   });
   const report: RunReport = {
-    scenario: o.scenario,
-    seed: o.seed,
+    scenario: resolved.name,
+    ...(o.scenarioFile !== undefined ? { scenarioFile: o.scenarioFile } : {}),
+    seed: resolved.seed,
     verdict: result.verdict,
-    latency,
+    latency: latencySchema.parse(resolved.latency),
+    topology: result.layout.topology,
     steps: result.steps,
+    faults: result.faults,
     records: result.records,
     routing: result.routing,
     violations: result.violations,
@@ -80,5 +150,17 @@ export function runScenario(options: RunOptions): { report: RunReport; result: S
     traceDigest: result.traceDigest,
     stats: result.stats,
   };
-  return { report, result };
+  return { report, result, plan: resolved.plan };
+}
+
+/** The plan a run used, as a scenario file that replays it (same seed and latency; the topology when not the default). */
+export function planToSave(plan: ScenarioFile, report: RunReport): ScenarioFile {
+  const { $schema: _schema, ...rest } = plan;
+  return {
+    ...rest,
+    name: plan.name === report.scenario && !plan.seed ? plan.name : `${report.scenario}-seed-${report.seed}`.replace(/[^a-z0-9-]/g, '-'),
+    seed: report.seed,
+    latency: report.latency,
+    topology: report.topology,
+  };
 }

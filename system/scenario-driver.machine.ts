@@ -1,6 +1,11 @@
 import { assign, enqueueActions, fromCallback, setup, type ActorSystem, type AnyActorRef, type AnyMachineSnapshot, type EventObject } from 'xstate';
 import type { SpecContext } from '../specs/active-active-spec.machine';
-import type { ControlCommand } from './orchestrator.machine';
+import type { ControlCommand, ControlEvent } from './control';
+import { ids } from './layout';
+import { stateMatches, stateName } from './state-name';
+import { systemNow } from './xstate-internals';
+
+export { stateName } from './state-name';
 
 /** Read-only view of the running system for step checks. */
 export interface SystemView {
@@ -10,6 +15,8 @@ export interface SystemView {
   state(systemId: string): string;
   context<T = any>(systemId: string): T;
   spec(): SpecContext;
+  /** does an actor with this systemId exist? */
+  has(systemId: string): boolean;
 }
 
 /** A condition a step waits for. */
@@ -19,12 +26,14 @@ export type Wait =
       kind: 'request';
       target: string;
       event: EventObject & Record<string, unknown>;
-      until: string;
+      until: string | string[];
+      /** answers that fail the step instead, e.g. a publish refused */
+      failOn?: string[];
       /** fields the answer must carry, to tell answers of the same type apart */
       match?: Record<string, unknown>;
       describe: string;
     }
-  /** satisfied once `target`'s state matches `state` */
+  /** satisfied once `target`'s state matches `state` (a name or dotted path) */
   | { kind: 'state'; target: string; state: string; describe: string };
 
 export interface CheckOutcome {
@@ -38,8 +47,26 @@ export interface ScenarioStep {
   step: string;
   name: string;
   commands?: ControlCommand[] | ((view: SystemView) => ControlCommand[]);
-  waits?: Wait[];
+  /** batches the record source publishes, one after another, each waited for */
+  publish?: number[];
+  /** a publication interrupted by a failed send does not fail the step (publishing it again resumes it) */
+  allowInterrupted?: boolean;
+  /** virtual ms to let the system run before the waits */
+  sleep?: number;
+  /** conditions to wait for; a function is resolved once the commands, publications and sleep are done */
+  waits?: Wait[] | ((view: SystemView) => Wait[]);
+  /** the waits must be satisfied within this many virtual ms, or the step fails */
+  within?: number;
   check?: (view: SystemView) => CheckOutcome;
+}
+
+/** How a batch's publication ended. */
+export interface Publication {
+  batch: number;
+  outcome: 'published' | 'interrupted';
+  /** records of the batch sent so far */
+  sent: number;
+  failedRecordId?: number;
 }
 
 export interface StepResult {
@@ -48,6 +75,7 @@ export interface StepResult {
   ok: boolean;
   at: number;
   commands: ControlCommand[];
+  publications: Publication[];
   waited: string[];
   observed: Record<string, unknown>;
   detail?: string;
@@ -57,26 +85,21 @@ export interface DriverContext {
   steps: ScenarioStep[];
   index: number;
   issued: ControlCommand[];
+  publications: Publication[];
+  waits: Wait[];
+  openWaits: string[];
   results: StepResult[];
 }
 
 export type DriverEvent =
   | { type: 'driver.start' }
   | { type: 'driver.commandsApplied' }
+  | { type: 'wait.answered'; answer: EventObject & Record<string, unknown> }
+  | { type: 'wait.progress'; open: string[] }
   | { type: 'wait.satisfied' }
+  | { type: 'wait.failed'; reason: string }
   | { type: 'sim.quiescent'; at: number }
   | { type: 'tps.controlRejected'; command: ControlCommand; reason: string };
-
-/** A state value as a dotted path, e.g. "processRecords.awaitingRecord". */
-export function stateName(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value && typeof value === 'object') {
-    return Object.entries(value)
-      .map(([k, v]) => `${k}.${stateName(v)}`)
-      .join(',');
-  }
-  return String(value);
-}
 
 export function systemView(system: ActorSystem<any>, now: number): SystemView {
   const get = (id: string) => {
@@ -89,23 +112,54 @@ export function systemView(system: ActorSystem<any>, now: number): SystemView {
     snapshot: get,
     state: (id) => stateName(get(id).value),
     context: (id) => get(id).context,
-    spec: () => get('spec').context as SpecContext,
+    spec: () => get(ids.spec).context as SpecContext,
+    has: (id) => system.get(id) !== undefined,
   };
 }
 
-/** Holds a step until all its waits are satisfied. */
+const publishWait = (batch: number, allowInterrupted: boolean): Wait => ({
+  kind: 'request',
+  target: ids.source,
+  event: { type: 'source.publish', batch },
+  until: allowInterrupted ? ['source.batchPublished', 'source.batchFailed'] : ['source.batchPublished'],
+  failOn: allowInterrupted ? ['source.publishRejected'] : ['source.publishRejected', 'source.batchFailed'],
+  match: { batch },
+  describe: `record source published batch ${batch}`,
+});
+
+const describeAnswer = (e: Record<string, unknown>) =>
+  e.type === 'source.batchFailed'
+    ? `batch ${e.batch} interrupted after ${e.sent} records: record ${e.failedRecordId} was refused`
+    : e.type === 'source.publishRejected'
+      ? `publish of batch ${e.batch} refused: ${e.reason}`
+      : `${e.type}`;
+
+/** Holds a step until all its waits are satisfied; reports each answer and what is still open. */
 const awaitConditions = fromCallback<EventObject, { waits: Wait[] }>(({ input, sendBack, receive, system, self }) => {
   const open = new Set(input.waits.map((_, i) => i));
   const subscriptions: { unsubscribe(): void }[] = [];
+  let done = false;
   const satisfy = (i: number) => {
-    if (!open.delete(i)) return;
-    if (open.size === 0) sendBack({ type: 'wait.satisfied' });
+    if (done || !open.delete(i)) return;
+    if (open.size === 0) {
+      done = true;
+      sendBack({ type: 'wait.satisfied' });
+    } else sendBack({ type: 'wait.progress', open: [...open].map((j) => input.waits[j].describe) });
   };
   receive((event) => {
+    const fields = event as unknown as Record<string, unknown>;
     input.waits.forEach((w, i) => {
-      if (w.kind !== 'request' || w.until !== event.type) return;
-      const fields = event as unknown as Record<string, unknown>;
-      if (Object.entries(w.match ?? {}).every(([k, v]) => fields[k] === v)) satisfy(i);
+      if (w.kind !== 'request' || !open.has(i) || done) return;
+      if (!Object.entries(w.match ?? {}).every(([k, v]) => fields[k] === v)) return;
+      if (w.failOn?.includes(event.type)) {
+        done = true;
+        sendBack({ type: 'wait.failed', reason: `${w.describe}: ${describeAnswer(fields)}` });
+        return;
+      }
+      const until = typeof w.until === 'string' ? [w.until] : w.until;
+      if (!until.includes(event.type)) return;
+      sendBack({ type: 'wait.answered', answer: fields as EventObject & Record<string, unknown> });
+      satisfy(i);
     });
   });
   input.waits.forEach((w, i) => {
@@ -115,7 +169,7 @@ const awaitConditions = fromCallback<EventObject, { waits: Wait[] }>(({ input, s
       target.send({ ...w.event, replyTo: self });
       return;
     }
-    const check = (snapshot: AnyMachineSnapshot) => snapshot.matches(w.state as never) && satisfy(i);
+    const check = (snapshot: AnyMachineSnapshot) => stateMatches(snapshot.value, w.state) && satisfy(i);
     check(target.getSnapshot());
     if (open.has(i)) subscriptions.push(target.subscribe(check));
   });
@@ -124,11 +178,28 @@ const awaitConditions = fromCallback<EventObject, { waits: Wait[] }>(({ input, s
 
 const currentStep = (c: DriverContext) => c.steps[c.index];
 
+function stepResult(context: DriverContext, at: number, ok: boolean, extra: Partial<StepResult>): StepResult {
+  const step = currentStep(context);
+  return {
+    step: step.step,
+    name: step.name,
+    ok,
+    at,
+    commands: context.issued,
+    publications: context.publications,
+    waited: context.waits.map((w) => w.describe),
+    observed: {},
+    ...extra,
+  };
+}
+
 /**
- * The scenario driver (the reference's test machine): runs steps in order;
- * each step issues its commands to the orchestrator, waits for its
- * conditions, then checks what it observed. A step whose wait is still open
- * when the system goes quiescent fails with what it was waiting for.
+ * The scenario driver (the reference's test machine): runs steps in order.
+ * Each step issues its commands to the orchestrator, publishes its batches
+ * one after another, lets the system run if asked, waits for its
+ * conditions, then checks what it observed. A command the orchestrator
+ * refuses, a publication refused or interrupted, a wait still open when the
+ * system goes quiescent or past its deadline: the step fails, naming it.
  */
 export const scenarioDriverMachine = setup({
   types: {
@@ -137,77 +208,84 @@ export const scenarioDriverMachine = setup({
     input: {} as { steps: ScenarioStep[] },
   },
   actors: { awaitConditions },
+  delays: {
+    stepSleep: ({ context }) => currentStep(context).sleep ?? 0,
+    stepDeadline: ({ context }) => currentStep(context).within ?? 0,
+  },
   guards: {
-    hasWaits: ({ context }) => (currentStep(context).waits?.length ?? 0) > 0,
+    allPublished: ({ context }) => context.publications.length >= (currentStep(context).publish?.length ?? 0),
+    hasSleep: ({ context }) => (currentStep(context).sleep ?? 0) > 0,
+    hasWaits: ({ context }) => context.waits.length > 0,
+    hasDeadline: ({ context }) => currentStep(context).within !== undefined,
     lastStepFailed: ({ context }) => context.results.length > 0 && !context.results[context.results.length - 1].ok,
     hasMoreSteps: ({ context }) => context.index + 1 < context.steps.length,
   },
   actions: {
     issueCommands: enqueueActions(({ context, enqueue, system, self }) => {
       const step = currentStep(context);
-      const now = (system as any)._clock?.now?.() ?? 0;
-      const commands = typeof step.commands === 'function' ? step.commands(systemView(system, now)) : step.commands ?? [];
-      for (const command of commands) enqueue.sendParent({ type: 'tps.control', command, replyTo: undefined });
-      enqueue.assign({ issued: commands });
+      const commands = typeof step.commands === 'function' ? step.commands(systemView(system, systemNow(system))) : step.commands ?? [];
+      // With replyTo, a command the orchestrator refuses comes back and fails the step.
+      for (const command of commands) enqueue.sendParent({ type: 'tps.control', command, replyTo: self } satisfies ControlEvent);
+      enqueue.assign({ issued: commands, publications: [], waits: [], openWaits: [] });
       // Sent after the commands, so it lands once they have been carried out.
       enqueue.sendTo(self, { type: 'driver.commandsApplied' });
     }),
+    notePublication: assign(({ context, event }) => {
+      if (event.type !== 'wait.answered') return {};
+      const a = event.answer;
+      const publication: Publication =
+        a.type === 'source.batchFailed'
+          ? { batch: a.batch as number, outcome: 'interrupted', sent: a.sent as number, failedRecordId: a.failedRecordId as number }
+          : { batch: a.batch as number, outcome: 'published', sent: a.count as number };
+      return { publications: [...context.publications, publication] };
+    }),
+    resolveWaits: assign(({ context, system }) => {
+      const step = currentStep(context);
+      const waits = typeof step.waits === 'function' ? step.waits(systemView(system, systemNow(system))) : step.waits ?? [];
+      return { waits, openWaits: waits.map((w) => w.describe) };
+    }),
+    noteOpenWaits: assign({ openWaits: ({ event }) => (event.type === 'wait.progress' ? event.open : []) }),
     runCheck: assign(({ context, system }) => {
       const step = currentStep(context);
-      const now = (system as any)._clock?.now?.() ?? 0;
+      const now = systemNow(system);
       let outcome: CheckOutcome = { ok: true };
       try {
         outcome = step.check ? step.check(systemView(system, now)) : outcome;
       } catch (err) {
         outcome = { ok: false, detail: `check threw: ${(err as Error).message}` };
       }
-      const result: StepResult = {
-        step: step.step,
-        name: step.name,
-        ok: outcome.ok,
-        at: now,
-        commands: context.issued,
-        waited: (step.waits ?? []).map((w) => w.describe),
+      const result = stepResult(context, now, outcome.ok, {
         observed: outcome.observed ?? {},
-        detail: outcome.detail,
-      };
+        ...(outcome.detail !== undefined ? { detail: outcome.detail } : !outcome.ok ? { detail: 'the check did not hold' } : {}),
+      });
       return { results: [...context.results, result] };
     }),
     recordStuckWait: assign(({ context, event }) => {
-      const step = currentStep(context);
       const at = event.type === 'sim.quiescent' ? event.at : 0;
-      const result: StepResult = {
-        step: step.step,
-        name: step.name,
-        ok: false,
-        at,
-        commands: context.issued,
-        waited: (step.waits ?? []).map((w) => w.describe),
-        observed: {},
-        detail: `the system went quiescent while waiting for: ${(step.waits ?? []).map((w) => w.describe).join('; ')}`,
-      };
+      const open = context.openWaits.length ? context.openWaits : currentPublishWait(context);
+      const result = stepResult(context, at, false, { detail: `the system went quiescent while waiting for: ${open.join('; ')}` });
       return { results: [...context.results, result] };
     }),
-    recordRejectedCommand: assign(({ context, event }) => {
-      const step = currentStep(context);
-      const reason = event.type === 'tps.controlRejected' ? event.reason : '';
-      const result: StepResult = {
-        step: step.step,
-        name: step.name,
-        ok: false,
-        at: 0,
-        commands: context.issued,
-        waited: [],
-        observed: {},
-        detail: `command rejected: ${reason}`,
-      };
+    recordDeadline: assign(({ context, system }) => {
+      const within = currentStep(context).within;
+      const result = stepResult(context, systemNow(system), false, {
+        detail: `not within ${within} virtual ms; still waiting for: ${context.openWaits.join('; ')}`,
+      });
       return { results: [...context.results, result] };
+    }),
+    recordWaitFailed: assign(({ context, event, system }) => {
+      const reason = event.type === 'wait.failed' ? event.reason : '';
+      return { results: [...context.results, stepResult(context, systemNow(system), false, { detail: reason })] };
+    }),
+    recordRejectedCommand: assign(({ context, event, system }) => {
+      const reason = event.type === 'tps.controlRejected' ? `${event.command.verb} ${event.command.target}: ${event.reason}` : '';
+      return { results: [...context.results, stepResult(context, systemNow(system), false, { detail: `command rejected: ${reason}` })] };
     }),
     nextStep: assign({ index: ({ context }) => context.index + 1 }),
   },
 }).createMachine({
   id: 'scenarioDriver',
-  context: ({ input }) => ({ steps: input.steps, index: 0, issued: [], results: [] }),
+  context: ({ input }) => ({ steps: input.steps, index: 0, issued: [], publications: [], waits: [], openWaits: [], results: [] }),
   initial: 'idle',
   on: {
     'tps.controlRejected': { target: '.failed', actions: 'recordRejectedCommand' },
@@ -219,18 +297,54 @@ export const scenarioDriverMachine = setup({
     },
     executing: {
       entry: 'issueCommands',
-      on: {
-        'driver.commandsApplied': [{ guard: 'hasWaits', target: 'waiting' }, { target: 'checking' }],
+      on: { 'driver.commandsApplied': 'publishing' },
+    },
+    publishing: {
+      initial: 'next',
+      states: {
+        next: { always: [{ guard: 'allPublished', target: '#scenarioDriver.sleeping' }, { target: 'awaiting' }] },
+        awaiting: {
+          invoke: {
+            src: 'awaitConditions',
+            input: ({ context }) => {
+              const step = currentStep(context);
+              return { waits: [publishWait(step.publish![context.publications.length], step.allowInterrupted ?? false)] };
+            },
+          },
+          on: {
+            'wait.answered': { actions: 'notePublication' },
+            'wait.satisfied': { target: 'next' },
+            'wait.failed': { target: '#scenarioDriver.failed', actions: 'recordWaitFailed' },
+            'sim.quiescent': { target: '#scenarioDriver.failed', actions: 'recordStuckWait' },
+          },
+        },
       },
     },
-    waiting: {
-      invoke: {
-        src: 'awaitConditions',
-        input: ({ context }) => ({ waits: currentStep(context).waits ?? [] }),
+    sleeping: {
+      initial: 'decide',
+      states: {
+        decide: { always: [{ guard: 'hasSleep', target: 'asleep' }, { target: '#scenarioDriver.resolving' }] },
+        asleep: { after: { stepSleep: '#scenarioDriver.resolving' } },
       },
+    },
+    resolving: {
+      entry: 'resolveWaits',
+      always: [{ guard: 'hasWaits', target: 'waiting' }, { target: 'checking' }],
+    },
+    waiting: {
+      invoke: { src: 'awaitConditions', input: ({ context }) => ({ waits: context.waits }) },
       on: {
+        'wait.answered': {},
+        'wait.progress': { actions: 'noteOpenWaits' },
         'wait.satisfied': { target: 'checking' },
+        'wait.failed': { target: 'failed', actions: 'recordWaitFailed' },
         'sim.quiescent': { target: 'failed', actions: 'recordStuckWait' },
+      },
+      initial: 'decide',
+      states: {
+        decide: { always: [{ guard: 'hasDeadline', target: 'timed' }, { target: 'untimed' }] },
+        timed: { after: { stepDeadline: { target: '#scenarioDriver.failed', actions: 'recordDeadline' } } },
+        untimed: {},
       },
     },
     checking: {
@@ -246,3 +360,8 @@ export const scenarioDriverMachine = setup({
   },
   output: ({ context }) => ({ results: context.results }),
 });
+
+function currentPublishWait(context: DriverContext): string[] {
+  const batch = currentStep(context).publish?.[context.publications.length];
+  return batch === undefined ? [] : [`record source published batch ${batch}`];
+}

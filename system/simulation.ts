@@ -17,10 +17,17 @@ import type { SpecContext, Violation, PendingRecord } from '../specs/active-acti
 import { createAfterDeliveryObserver, createDeliveryObserver } from '../specs/delivery-observer';
 import { endOfRunChecks, noProgressViolation, type RoutingReport } from '../specs/end-of-run';
 import { resolveBudget } from './budget';
+import type { FaultRecord } from './faults/fault-plan';
+import { NetworkConditions } from './faults/network';
 import { ids, layoutOf, type ComponentKind, type Layout } from './layout';
 import { orchestratorMachine } from './orchestrator.machine';
 import { stateName, type ScenarioStep, type StepResult } from './scenario-driver.machine';
+import { compileScenario, type CompiledScenario } from './scenarios/compile';
+import type { ScenarioFile } from './scenarios/format';
 import { defaultTopology, parseTopology, type Topology, type TopologyInput } from './topology';
+
+/** What a simulation runs: a scenario file (parsed), or steps built in code from the layout and record set. */
+export type ScenarioSource = ScenarioFile | ((layout: Layout, batches: TpsRecord[][]) => ScenarioStep[]);
 
 export interface UnhandledEvent {
   actor: string;
@@ -66,6 +73,8 @@ export interface SimulationResult {
   stats: { messages: number; virtualTimeMs: number; wallMs: number };
   /** final snapshot contexts of interest, for narratives and tests */
   final: { destinationArrivals: number[]; spec: SpecContext };
+  /** the fault plan as it was carried out: when each fault started and healed, and what it hit */
+  faults: FaultRecord[];
   layout: Layout;
 }
 
@@ -75,14 +84,25 @@ const numberOrNull = (v: unknown) => (typeof v === 'number' ? v : undefined);
  * Runs a scenario (the driver's steps) on a fresh system, on a virtual clock,
  * to quiescence. Deterministic: the same options give the same trace.
  */
-export function simulate(
-  steps: (layout: Layout, batches: TpsRecord[][]) => ScenarioStep[],
-  options: SimulationOptions,
-): SimulationResult {
+export function simulate(scenario: ScenarioSource, options: SimulationOptions): SimulationResult {
   const started = performance.now();
-  const topology: Topology = parseTopology(options.topology ?? defaultTopology);
-  const batches = makeRecordSet(options.seed, options.batches?.count ?? 3, options.batches?.size ?? 10);
+  const file = typeof scenario === 'function' ? undefined : scenario;
+  const topology: Topology = parseTopology(options.topology ?? file?.topology ?? defaultTopology);
+  const shape = options.batches ?? (file ? { count: file.records.batches, size: file.records.size } : { count: 3, size: 10 });
+  const batches = makeRecordSet(options.seed, shape.count, shape.size);
   const layout = layoutOf(topology, batches);
+  // Every name in a scenario file is checked here, before any actor starts.
+  const compiled: CompiledScenario =
+    typeof scenario === 'function'
+      ? { steps: scenario(layout, batches), faults: [], restartFailedContainers: false }
+      : compileScenario(scenario, layout, batches, options.machines);
+  const network = new NetworkConditions();
+  const baseLatency = createLatency(options.latency ?? {}, options.seed);
+  const latency = (from: string) => {
+    const delay = baseLatency(from);
+    const factor = network.factorFor(from);
+    return factor === 1 ? delay : Math.round(delay * factor);
+  };
   const clock = new VirtualClock();
   const strict = options.strict ?? true;
   const { maxMessages, maxVirtualMs } = resolveBudget(options, {
@@ -147,9 +167,12 @@ export function simulate(
     input: {
       topology,
       batches,
-      latency: createLatency(options.latency ?? {}, options.seed),
+      latency,
       machines: options.machines,
-      scenario: steps(layout, batches),
+      scenario: compiled.steps,
+      faults: compiled.faults,
+      restartFailedContainers: compiled.restartFailedContainers,
+      network,
     },
   });
   const system = root.system as typeof root.system & {
@@ -205,6 +228,7 @@ export function simulate(
   const source = sourceRef.getSnapshot().context;
   const steps_ = (driver.getSnapshot() as any).context.results as StepResult[];
   const arrivals: number[] = destination.arrivals;
+  const faults: FaultRecord[] = (system.get(ids.faults)?.getSnapshot() as AnyMachineSnapshot | undefined)?.context.log ?? [];
   root.stop();
 
   const end = endOfRunChecks(specContext, destination, clock.now());
@@ -233,6 +257,7 @@ export function simulate(
     trace,
     stats: { messages, virtualTimeMs: clock.now(), wallMs: Math.round((performance.now() - started) * 100) / 100 },
     final: { destinationArrivals: arrivals, spec: specContext },
+    faults,
     layout,
   };
 }

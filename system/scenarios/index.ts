@@ -1,33 +1,84 @@
 import { z } from 'zod';
+import type { LatencyOptions } from '../../actors/latency';
 import type { TpsRecord } from '../../machines/protocol';
+import { parseInput } from '../../machines/support';
 import type { Layout } from '../layout';
 import type { ScenarioStep } from '../scenario-driver.machine';
-import { f2FailDatabaseSteps } from './f2-fail-database';
-import { happyPathSteps } from './happy-path';
+import type { Topology } from '../topology';
+import f1 from './files/f1-fail-container.json';
+import f2 from './files/f2-fail-database.json';
+import f2Global from './files/f2-fail-database-global.json';
+import f3 from './files/f3-fail-queue.json';
+import f4 from './files/f4-fail-replication.json';
+import failover from './files/failover.json';
+import happyPath from './files/happy-path.json';
+import { scenarioFileSchema, type ScenarioFile } from './format';
+import { chaosPlan, f5FailRandomPlan } from './generated';
 
-export interface Scenario {
+/** A scenario as data: one file, or a plan drawn from the seed. */
+export interface PlannedScenario {
+  name: string;
+  description: string;
+  /** true when the plan is drawn from the seed (every seed a different plan) */
+  generated: boolean;
+  plan(seed: number, topology: Topology, latency?: LatencyOptions): ScenarioFile;
+}
+
+/** A scenario as code: steps built from the layout and record set (runs in-process only). */
+export interface CodeScenario {
   name: string;
   description: string;
   steps: (layout: Layout, batches: TpsRecord[][]) => ScenarioStep[];
 }
 
-export const scenarios: Record<string, Scenario> = {
-  'f2-fail-database': {
-    name: 'f2-fail-database',
-    description: 'Seed F2: fail the preprocess table in region 1 while batch 2 is published, recover, publish batch 3',
-    steps: f2FailDatabaseSteps('region'),
-  },
-  'f2-fail-database-global': {
-    name: 'f2-fail-database-global',
-    description: 'F2 as the P reference does it: fail the whole preprocess table (both regions and replication)',
-    steps: f2FailDatabaseSteps('global'),
-  },
-  'happy-path': {
-    name: 'happy-path',
-    description: 'No faults: publish all batches; every record must reach every component and the destination',
-    steps: happyPathSteps,
-  },
+export type Scenario = PlannedScenario | CodeScenario;
+
+export const isPlanned = (s: Scenario): s is PlannedScenario => 'plan' in s;
+
+/** Parses a scenario file's content; the error names every bad field. */
+export function parseScenarioFile(data: unknown, what = 'scenario file'): ScenarioFile {
+  return parseInput(scenarioFileSchema, data, what);
+}
+
+const fromFile = (data: unknown): PlannedScenario => {
+  const file = parseScenarioFile(data, 'built-in scenario');
+  return { name: file.name, description: file.description, generated: false, plan: () => file };
 };
+
+const generated = (name: string, description: string, plan: (seed: number, topology: Topology, latency?: LatencyOptions) => unknown): PlannedScenario => ({
+  name,
+  description,
+  generated: true,
+  plan: (seed, topology, latency) => parseScenarioFile(plan(seed, topology, latency), `scenario ${name}`),
+});
+
+/** The built-in scenarios: the P reference's active-active suite, a fault-free run and seeded chaos. */
+export const builtInScenarios: Readonly<Record<string, PlannedScenario>> = Object.freeze(
+  Object.fromEntries(
+    [
+      fromFile(happyPath),
+      fromFile(f1),
+      fromFile(f2),
+      fromFile(f2Global),
+      fromFile(f3),
+      fromFile(f4),
+      generated(
+        'f5-fail-random',
+        'Reference F5: fail a seed-chosen number of seed-chosen region 1 components, publish batch 2, recover them, publish batch 3',
+        (seed, topology) => f5FailRandomPlan(seed, topology),
+      ),
+      fromFile(failover),
+      generated(
+        'chaos',
+        'Seeded random fault plan (kinds, targets, times, durations from the seed) during three batches, then healing; liveness within a bound',
+        chaosPlan,
+      ),
+    ].map((s) => [s.name, s]),
+  ),
+);
+
+/** Every scenario `tps` and `runScenario` know by name; add your own (code scenarios run in-process only). */
+export const scenarios: Record<string, Scenario> = { ...builtInScenarios };
 
 /** A scenario name; an unknown one is refused with the list of known ones. */
 export const scenarioNameSchema = z
@@ -37,3 +88,7 @@ export const scenarioNameSchema = z
     if (!Object.hasOwn(scenarios, name))
       ctx.addIssue({ code: 'custom', message: `unknown scenario '${name}'; known: ${Object.keys(scenarios).join(', ')}` });
   });
+
+export { scenarioFileSchema, type ScenarioFile, type ScenarioFileInput } from './format';
+export { compileScenario, type CompiledScenario } from './compile';
+export { chaosPlan, f5FailRandomPlan, healingBound } from './generated';

@@ -103,7 +103,7 @@ describe('tps check', () => {
   };
 
   it.each([
-    [['check', 'nope', '--seeds', '3'], /scenario: unknown scenario 'nope'; known: f2-fail-database/],
+    [['check', 'nope', '--seeds', '3'], /scenario: unknown scenario 'nope'; known: happy-path, f1-fail-container, f2-fail-database/],
     [['check', 'happy-path'], /Invalid --seeds: required/],
     [['check', 'happy-path', '--seeds', '0'], /Invalid --seeds: '0' must be 1 or more/],
     [['check', 'happy-path', '--seeds', 'abc'], /Invalid --seeds: 'abc' must be a number/],
@@ -116,7 +116,7 @@ describe('tps check', () => {
     [['check', 'happy-path', '--seeds', '3', '--topology', '/no/such.json'], /Invalid --topology: no file '\/no\/such.json'/],
     [['check', 'happy-path', '--seeds', '3', '--machines', '/no/such.js'], /Invalid --machines: no file '\/no\/such.js'/],
     [['check', 'happy-path', '--seeds', '3', '--bogus'], /Unknown option '--bogus'/],
-    [['check', '--seeds', '3'], /exactly one scenario name/],
+    [['check', '--seeds', '3'], /exactly one scenario: a name \(tps list\) or --scenario-file FILE/],
   ])('bad input %j exits 2 with a clear message and runs nothing', async (argv, message) => {
     const { io, out, err, drawn } = fakeIo(true);
     expect(await main(argv, io)).toBe(2);

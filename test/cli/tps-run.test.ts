@@ -58,17 +58,27 @@ describe('tps run', () => {
   it('lists scenarios', async () => {
     const { io, out } = fakeIo();
     expect(await main(['list'], io)).toBe(0);
-    expect(out.map((l) => l.split(' ')[0])).toEqual(['f2-fail-database', 'f2-fail-database-global', 'happy-path']);
+    expect(out.map((l) => l.split(' ')[0])).toEqual([
+      'happy-path',
+      'f1-fail-container',
+      'f2-fail-database',
+      'f2-fail-database-global',
+      'f3-fail-queue',
+      'f4-fail-replication',
+      'f5-fail-random',
+      'failover',
+      'chaos',
+    ]);
   });
 
   it.each([
-    [['run', 'nope'], /scenario: unknown scenario 'nope'; known: f2-fail-database/],
+    [['run', 'nope'], /scenario: unknown scenario 'nope'; known: happy-path, f1-fail-container, f2-fail-database/],
     [['run', 'f2-fail-database', '--seed', 'abc'], /Invalid --seed: 'abc' must be a number/],
     [['run', 'f2-fail-database', '--seed=-1'], /Invalid --seed: '-1' must be 0 or more/],
     [['run', 'f2-fail-database', '--seed', '1.5'], /Invalid --seed: '1.5' must be a whole number/],
     [['run', 'f2-fail-database', '--latency', 'fast'], /--latency must be uniform, skewed or heavy-tail/],
     [['run', 'f2-fail-database', '--bogus'], /Unknown option '--bogus'/],
-    [['run'], /exactly one scenario name/],
+    [['run'], /exactly one scenario: a name \(tps list\) or --scenario-file FILE/],
     [['run', 'f2-fail-database', '--trace', '/no/such/dir/t.jsonl'], /--trace: directory '\/no\/such\/dir' does not exist/],
     [['explode'], /unknown command 'explode'/],
   ])('bad input %j exits 2 with a clear message', async (argv, message) => {

@@ -24,7 +24,7 @@ describe('regional table machine', () => {
     it('starts active and empty', () => {
       const t = setupTable();
       expect(t.state('t')).toBe('active');
-      expect(t.ctx('t')).toEqual({ id: 't', stage: 'core', region: 1, replicator: 'rep', rows: {}, count: 0, writes: [] });
+      expect(t.ctx('t')).toEqual({ id: 't', stage: 'core', region: 1, replicator: 'rep', rows: {}, count: 0, writes: [], replicated: [] });
     });
 
     it('rejects bad input naming each field', () => {

@@ -56,9 +56,11 @@ describe('orchestrator', () => {
   it('resolveControl maps verbs by kind', () => {
     expect(resolveControl({ 'table:core': 'table' }, { target: 'table:core', verb: 'failReplication' })).toEqual({
       event: { type: 'table.failReplication' },
+      kind: 'table',
     });
     expect(resolveControl({ 'container:core:r1': 'container' }, { target: 'container:core:r1', verb: 'recover' })).toEqual({
       event: { type: 'container.recover' },
+      kind: 'container',
     });
   });
 

@@ -1,0 +1,51 @@
+import { accessSync, constants, existsSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { InputError } from '../machines/support';
+
+const canonical = (file: string) => {
+  const abs = resolve(file);
+  try {
+    return realpathSync(abs);
+  } catch {
+    return abs;
+  }
+};
+
+/**
+ * Checks, before anything runs, that `file` can be written: its directory
+ * exists and is writable, it is not a directory, and it is not a file the
+ * same command reads or writes under another flag.
+ */
+export function checkOutputFile(flag: string, file: string, others: Record<string, string | undefined>): void {
+  if (file.trim() === '') throw new InputError(flag, ['needs a file name']);
+  const abs = resolve(file);
+  const dir = dirname(abs);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(flag, [`directory '${dir}' does not exist`]);
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new InputError(flag, [`directory '${dir}' is not writable`]);
+  }
+  if (existsSync(abs) && statSync(abs).isDirectory()) throw new InputError(flag, [`'${file}' is a directory`]);
+  for (const [other, path] of Object.entries(others)) {
+    if (path !== undefined && canonical(path) === canonical(abs))
+      throw new InputError(flag, [`'${file}' is also given as ${other}; refusing to overwrite it`]);
+  }
+}
+
+/** Writes through a temporary file in the same directory, so a reader never sees half a file. */
+export function writeFileAtomic(file: string, text: string): void {
+  const abs = resolve(file);
+  const tmp = join(dirname(abs), `.${basename(abs)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, abs);
+  } catch (err) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // nothing was written
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import type { ControlCommand } from '../control';
+import { NETWORK } from '../control';
+
+/** The kinds of fault a plan can hold; each becomes a fail command and, after its duration, a recover command. */
+export const faultKinds = [
+  'container-fail',
+  'queue-fail',
+  'table-region-fail',
+  'table-fail',
+  'replication-fail',
+  'dns-offline',
+  'slow-region',
+] as const;
+export type FaultKind = (typeof faultKinds)[number];
+
+const time = z.number().int().min(0).max(1e9);
+
+/** When a fault starts: at a virtual time, or when an actor reaches a state (with a record, for a container). */
+export const faultTriggerSchema = z.union([
+  z.object({ at: time }).strict(),
+  z
+    .object({
+      when: z
+        .object({
+          /** systemId of the actor watched, e.g. "container:core:r2" */
+          actor: z.string().min(1),
+          /** a state name or dotted path, e.g. "publishing" */
+          state: z.string().min(1),
+          /** for a container: the record it is working on */
+          recordId: z.number().int().nonnegative().optional(),
+        })
+        .strict(),
+      /** not triggered before this virtual time (default 0) */
+      from: time.optional(),
+      /** given up, never started, if not triggered by this virtual time */
+      until: time,
+    })
+    .strict(),
+]);
+export type FaultTrigger = z.infer<typeof faultTriggerSchema>;
+
+export const faultSchema = z
+  .object({
+    id: z.string().min(1).max(40),
+    kind: z.enum(faultKinds),
+    /** systemId: a container, a queue, a global table ("table:core"), "dns:in"/"dns:out", or "network" */
+    target: z.string().min(1),
+    /** table-region-fail, dns-offline, slow-region: the region */
+    region: z.number().int().positive().optional(),
+    /** slow-region: how many times slower (default 10) */
+    factor: z.number().min(1).max(1000).optional(),
+    trigger: faultTriggerSchema,
+    /** virtual ms from the fault's start to its recovery */
+    duration: time,
+  })
+  .strict()
+  .superRefine((f, ctx) => {
+    const needsRegion = f.kind === 'table-region-fail' || f.kind === 'dns-offline' || f.kind === 'slow-region';
+    if (needsRegion && f.region === undefined) ctx.addIssue({ code: 'custom', path: ['region'], message: `${f.kind} needs a region` });
+    if (!needsRegion && f.region !== undefined) ctx.addIssue({ code: 'custom', path: ['region'], message: `${f.kind} takes no region` });
+    if (f.kind !== 'slow-region' && f.factor !== undefined) ctx.addIssue({ code: 'custom', path: ['factor'], message: 'only slow-region takes a factor' });
+    if (f.kind === 'slow-region' && f.target !== NETWORK)
+      ctx.addIssue({ code: 'custom', path: ['target'], message: `slow-region targets '${NETWORK}'` });
+    if ('when' in f.trigger && (f.trigger.from ?? 0) > f.trigger.until)
+      ctx.addIssue({ code: 'custom', path: ['trigger', 'until'], message: 'until must not be before from' });
+  });
+export type Fault = z.infer<typeof faultSchema>;
+
+/** The component kind a fault's target must be. */
+export const faultTargetKind: Record<FaultKind, 'container' | 'queue' | 'table' | 'dns' | 'network'> = {
+  'container-fail': 'container',
+  'queue-fail': 'queue',
+  'table-region-fail': 'table',
+  'table-fail': 'table',
+  'replication-fail': 'table',
+  'dns-offline': 'dns',
+  'slow-region': 'network',
+};
+
+/** The command that starts a fault and the one that heals it. */
+export function faultCommands(f: Fault): { fail: ControlCommand; recover: ControlCommand } {
+  const on = (verb: string, args?: Record<string, unknown>): ControlCommand => ({ target: f.target, verb, ...(args ? { args } : {}) });
+  switch (f.kind) {
+    case 'container-fail':
+    case 'queue-fail':
+    case 'table-fail':
+      return { fail: on('fail'), recover: on('recover') };
+    case 'table-region-fail':
+      return { fail: on('fail', { region: f.region }), recover: on('recover', { region: f.region }) };
+    case 'replication-fail':
+      return { fail: on('failReplication'), recover: on('recoverReplication') };
+    case 'dns-offline':
+      return { fail: on('setRegionOnline', { region: f.region, online: false }), recover: on('setRegionOnline', { region: f.region, online: true }) };
+    case 'slow-region':
+      return { fail: on('slow', { region: f.region, factor: f.factor ?? 10 }), recover: on('restore', { region: f.region }) };
+  }
+}
+
+/** The actor whose state a fault hits: the regional table for a one-region table fault. */
+export function faultHitActor(f: Fault): string | undefined {
+  if (f.kind === 'table-region-fail') return `${f.target}:r${f.region}`;
+  if (f.kind === 'slow-region') return undefined;
+  return f.target;
+}
+
+/** What happened to a fault in a run. */
+export interface FaultRecord {
+  id: string;
+  kind: FaultKind;
+  target: string;
+  region?: number;
+  /** virtual ms it started, null if its trigger never came */
+  start: number | null;
+  /** virtual ms it was healed */
+  end: number | null;
+  /** the state of the actor it hit when it started, e.g. "processRecords.publishing" */
+  hitState: string | null;
+  /** for a container: the record it was working on */
+  hitRecordId: number | null;
+  label: string;
+}
+
+/** One line a person reads: what, where, when. */
+export function describeFault(f: Fault): string {
+  const where = f.region !== undefined ? `${f.target} region ${f.region}` : f.target;
+  const what = {
+    'container-fail': 'crash',
+    'queue-fail': 'fail',
+    'table-region-fail': 'fail',
+    'table-fail': 'fail whole table',
+    'replication-fail': 'fail replication of',
+    'dns-offline': 'take offline in',
+    'slow-region': `slow x${f.factor ?? 10}`,
+  }[f.kind];
+  const when =
+    'at' in f.trigger
+      ? `at t=${f.trigger.at}ms`
+      : `when ${f.trigger.when.actor} is ${f.trigger.when.state}${f.trigger.when.recordId !== undefined ? ` with record ${f.trigger.when.recordId}` : ''}` +
+        ` (t=${f.trigger.from ?? 0}..${f.trigger.until}ms)`;
+  return `${f.id}: ${what} ${where} ${when} for ${f.duration}ms`;
+}

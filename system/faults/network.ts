@@ -1,0 +1,29 @@
+/**
+ * Conditions of the simulated network: regions made slow by a fault. The
+ * simulation's latency multiplies each message sent from a slow region's
+ * component by the region's factor.
+ */
+export class NetworkConditions {
+  private readonly slow = new Map<number, number>();
+  private readonly regionCache = new Map<string, number>();
+
+  slowRegion(region: number, factor: number): void {
+    this.slow.set(region, factor);
+  }
+
+  restore(region: number): void {
+    this.slow.delete(region);
+  }
+
+  /** The factor that applies to a message sent by this systemId (1: none). */
+  factorFor(fromSystemId: string): number {
+    if (this.slow.size === 0) return 1;
+    let region = this.regionCache.get(fromSystemId);
+    if (region === undefined) {
+      const m = /:r(\d+)(?::|$)/.exec(fromSystemId);
+      region = m ? Number(m[1]) : 0;
+      this.regionCache.set(fromSystemId, region);
+    }
+    return this.slow.get(region) ?? 1;
+  }
+}

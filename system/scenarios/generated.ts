@@ -1,0 +1,232 @@
+import { Prng } from '../../actors/prng';
+import { latencySchema, type LatencyOptions } from '../../actors/latency';
+import { InputError } from '../../machines/support';
+import { NETWORK } from '../control';
+import { faultKinds, type Fault, type FaultKind } from '../faults/fault-plan';
+import { ids, queueNames } from '../layout';
+import type { Topology } from '../topology';
+import type { ScenarioFileInput as ScenarioFile, StepSpecInput as StepSpec } from './format';
+
+/** Scenarios whose plan is drawn from the seed; each draw is a scenario file. */
+
+const setup: StepSpec = {
+  step: '1-4',
+  name: 'Build and wire every component; make the record set; give it to the source and the spec',
+  expect: [{ state: { target: 'source', is: 'idle' } }, { state: { target: 'spec', is: 'hot' } }],
+};
+
+const pick = <T>(rng: Prng, items: readonly T[]): T => items[rng.int(0, items.length - 1)];
+
+/**
+ * The reference's F5: fail a seed-chosen number of seed-chosen region 1
+ * components (queues, containers, the region 1 replica of tables), publish
+ * batch 2, recover exactly those (and the containers they left in failed
+ * dependency, as the reference recovers every container), finish batch 2 if
+ * its publication was interrupted, publish batch 3.
+ */
+export function f5FailRandomPlan(seed: number, topology: Topology): ScenarioFile {
+  const regions = topology.regions.map((r) => r.region);
+  if (!regions.includes(1))
+    throw new InputError('scenario f5-fail-random', [`topology: it fails components of region 1; the topology's regions are ${regions.join(', ')}`]);
+  const names = queueNames(topology.stages);
+  // The reference's 16 candidates for five stages: each stage's input queue, container and table, then the last queue.
+  const candidates: { kind: 'queue' | 'container' | 'table'; id: string }[] = [
+    ...topology.stages.flatMap((stage, i) => [
+      { kind: 'queue' as const, id: ids.queue(names[i], 1) },
+      { kind: 'container' as const, id: ids.container(stage, 1) },
+      { kind: 'table' as const, id: ids.table(stage) },
+    ]),
+    { kind: 'queue', id: ids.queue(names[names.length - 1], 1) },
+  ];
+  const rng = new Prng((seed ^ 0x5f5a11) >>> 0);
+  const count = rng.int(1, candidates.length);
+  const chosen = new Set<number>();
+  while (chosen.size < count) chosen.add(rng.int(0, candidates.length - 1));
+  const failed = [...chosen].sort((a, b) => a - b).map((i) => candidates[i]);
+  const command = (c: (typeof failed)[number], verb: 'fail' | 'recover') =>
+    c.kind === 'table' ? { target: c.id, verb, args: { region: 1 } } : { target: c.id, verb };
+  const order = (table: string) => ({
+    order: { table, first: { batches: [2], regions: ['same' as const] }, then: { batches: [3], regions: ['same' as const] } },
+  });
+  return {
+    name: 'f5-fail-random',
+    description: `Reference F5, seed ${seed}: fail ${count} of ${candidates.length} region 1 components, publish batch 2, recover them, batch 3`,
+    records: { batches: 3, size: 10 },
+    seed,
+    steps: [
+      setup,
+      {
+        step: '5',
+        name: 'Publish batch 1 and wait until all of it reaches the destination',
+        publish: [1],
+        waitFor: [{ destinationHolds: { batches: [1] } }],
+        expect: [{ destinationCount: { batches: [1] } }],
+      },
+      {
+        step: '6',
+        name: `Fail ${count} region 1 component${count === 1 ? '' : 's'} chosen by the seed`,
+        do: failed.map((c) => command(c, 'fail')),
+      },
+      {
+        step: '7',
+        name: 'Publish batch 2 (a failed inbound queue interrupts it: the rest waits at the source)',
+        publish: [2],
+        allowInterrupted: true,
+      },
+      {
+        step: '8',
+        name: 'Recover the failed components, then the region 1 containers they left in failed dependency; finish batch 2',
+        do: [
+          ...failed.filter((c) => c.kind !== 'container').map((c) => command(c, 'recover')),
+          ...failed.filter((c) => c.kind === 'container').map((c) => command(c, 'recover')),
+          { target: 'container:*:r1', verb: 'recover', onlyIf: { state: 'failedDependency' } },
+        ],
+        publish: [2],
+        expect: [{ state: { target: 'container:*:r1', is: 'processRecords' } }],
+      },
+      { step: '9', name: 'Publish batch 3', publish: [3] },
+      {
+        step: '10',
+        name: 'Wait until every record is at the destination and the spec is cold; region 1 processed batch 2 before batch 3 everywhere, with no replay',
+        final: true,
+        expect: topology.stages.map((stage) => order(ids.regionalTable(stage, 1))),
+      },
+    ],
+  };
+}
+
+/** How long healing may take: every record through every stage, one message at a time, at the slowest latency. */
+export function healingBound(records: number, stages: number, latency: LatencyOptions): number {
+  const l = latencySchema.parse(latency);
+  const slowest = l.max * (l.model === 'skewed' ? l.factor : 1) * (l.model === 'heavy-tail' ? 10 : 1);
+  return Math.max(2000, Math.ceil(records * (stages + 1) * 8 * slowest));
+}
+
+const containerStates = ['writingTable', 'publishing', 'removing', 'confirmingForward', 'awaitingRecord'] as const;
+
+/**
+ * A seeded random fault plan (swarm testing, after FoundationDB's
+ * simulation and TigerBeetle's VOPR): per seed a random subset of fault
+ * kinds, a random number of faults, each at a random virtual time or when a
+ * container reaches a busy state with a record, for a random duration,
+ * while the batches are published. Then the healing phase: every fault
+ * healed, no new ones, containers restarted, interrupted publications
+ * finished; every record must then arrive, within a printed bound.
+ */
+export function chaosPlan(seed: number, topology: Topology, latency: LatencyOptions = {}): ScenarioFile {
+  const rng = new Prng((seed ^ 0xc4a05ed) >>> 0);
+  const regions = topology.regions.map((r) => r.region);
+  const stages = topology.stages;
+  const names = queueNames(stages);
+  const batches = 3;
+  const size = 10;
+  const records = batches * size;
+  const containers = regions.flatMap((r) => stages.map((s) => ids.container(s, r)));
+
+  let kinds = faultKinds.filter(() => rng.next() < 0.5);
+  if (kinds.length === 0) kinds = [pick(rng, faultKinds)];
+  const count = rng.int(1, 6);
+  const horizon = 900;
+  const faults: Fault[] = [];
+  const stageOf = (container: string) => container.split(':')[1];
+  const regionOf = (container: string) => Number(container.split(':r')[1]);
+
+  const trigger = (watch: string): Fault['trigger'] =>
+    rng.next() < 0.5
+      ? { at: rng.int(0, horizon) }
+      : {
+          when: {
+            actor: watch,
+            state: pick(rng, containerStates.slice(0, 3)),
+            ...(rng.next() < 0.5 ? { recordId: rng.int(1, records) } : {}),
+          },
+          until: horizon * 2,
+        };
+  const duration = () => {
+    const r = rng.next();
+    return r < 0.3 ? rng.int(0, 5) : r < 0.8 ? rng.int(5, 200) : rng.int(200, 800);
+  };
+
+  for (let i = 0; i < count; i++) {
+    const kind: FaultKind = pick(rng, kinds);
+    const id = `f${faults.length + 1}`;
+    const container = pick(rng, containers);
+    const stage = stageOf(container);
+    const region = regionOf(container);
+    switch (kind) {
+      case 'container-fail': {
+        const t = trigger(container);
+        const d = duration();
+        faults.push({ id, kind, target: container, trigger: t, duration: d });
+        // A quick crash-restart while publishing may leave the send in doubt: then crash it again while it confirms.
+        if ('when' in t && t.when.state === 'publishing' && d <= 5 && rng.next() < 0.6)
+          faults.push({
+            id: `f${faults.length + 1}`,
+            kind,
+            target: container,
+            trigger: { when: { actor: container, state: 'confirmingForward' }, until: horizon * 2 },
+            duration: rng.int(0, 20),
+          });
+        break;
+      }
+      case 'queue-fail': {
+        // the container's input or output queue
+        const at = stages.indexOf(stage) + (rng.next() < 0.5 ? 0 : 1);
+        faults.push({ id, kind, target: ids.queue(names[at], region), trigger: trigger(container), duration: duration() });
+        break;
+      }
+      case 'table-region-fail':
+        faults.push({ id, kind, target: ids.table(stage), region, trigger: trigger(container), duration: duration() });
+        break;
+      case 'table-fail':
+      case 'replication-fail':
+        faults.push({ id, kind, target: ids.table(stage), trigger: trigger(container), duration: duration() });
+        break;
+      case 'dns-offline': {
+        const inbound = rng.next() < 0.5;
+        const watch = ids.container(inbound ? stages[0] : stages[stages.length - 1], region);
+        faults.push({ id, kind, target: inbound ? ids.inDns : ids.outDns, region, trigger: trigger(watch), duration: duration() });
+        break;
+      }
+      case 'slow-region':
+        faults.push({ id, kind, target: NETWORK, region, factor: rng.int(2, 20), trigger: trigger(container), duration: duration() });
+        break;
+    }
+  }
+
+  const publishSteps: StepSpec[] = Array.from({ length: batches }, (_, b) => ({
+    step: String(b + 1),
+    name: `Publish batch ${b + 1} while faults land`,
+    publish: [b + 1],
+    allowInterrupted: true,
+    sleep: rng.int(1, 300),
+  }));
+  const bound = healingBound(records, stages.length, latency);
+  return {
+    name: 'chaos',
+    description: `Seeded random faults, seed ${seed}: ${faults.length} fault${faults.length === 1 ? '' : 's'} of kinds ${[...new Set(faults.map((f) => f.kind))].join(', ')}; then healing`,
+    records: { batches, size },
+    seed,
+    faults,
+    restartFailedContainers: true,
+    steps: [
+      ...publishSteps,
+      { step: String(batches + 1), name: 'Healing: wait until every fault is healed (no new fault starts)', waitFor: [{ faultsHealed: true }] },
+      {
+        step: String(batches + 2),
+        name: 'Restart every container left failed; finish any interrupted publication',
+        do: [
+          { target: 'container:*:r*', verb: 'recover', onlyIf: { state: 'failedDependency' } },
+          { target: 'container:*:r*', verb: 'recover', onlyIf: { state: 'failedProcessing' } },
+        ],
+        publish: Array.from({ length: batches }, (_, b) => b + 1),
+      },
+      {
+        step: String(batches + 3),
+        name: `Liveness after healing: every record at the destination and the spec cold within ${bound} virtual ms`,
+        final: true,
+        within: bound,
+      },
+    ],
+  };
+}
