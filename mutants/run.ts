@@ -116,7 +116,7 @@ async function main(argv: string[]): Promise<number> {
       out: { type: 'string' },
     },
   });
-  const seeds = parseIntFlag('--seeds', values.seeds, { min: 1, max: 1_000_000, fallback: 300 });
+  const seeds = parseIntFlag('--seeds', values.seeds, { min: 1, max: 1_000_000, fallback: 100 });
   const workers = parseIntFlag('--workers', values.workers, { min: 1, max: 1024, fallback: availableParallelism() });
   const maxMessages = values['max-messages'] === undefined ? undefined : parseIntFlag('--max-messages', values['max-messages'], { min: 1, max: Number.MAX_SAFE_INTEGER });
   const names = values.only === undefined ? mutants.map((m) => m.mutant.name) : values.only.split(',').map((s) => s.trim());
