@@ -1,6 +1,9 @@
 import { join, resolve } from 'node:path';
 import { main, type Io } from '../../cli/tps';
 
+// Whole runs, some on worker threads: generous on a loaded machine (not a timing test).
+jest.setTimeout(60_000);
+
 function fakeIo() {
   const out: string[] = [];
   const err: string[] = [];

@@ -2,6 +2,9 @@ import { failedBy } from '../../system/check';
 import { runScenario } from '../../system/run-scenario';
 import { mutants } from '../../mutants';
 
+// Whole runs, some on worker threads: generous on a loaded machine (not a timing test).
+jest.setTimeout(60_000);
+
 /**
  * Each planted bug must fail a known (scenario, seed) under the property that
  * catches it today, and the correct model must pass that same run: a change

@@ -11,6 +11,9 @@ import { machines as wrongKey } from '../../mutants/container-removes-wrong-key'
 import { machines as dedupByValue } from '../../mutants/destination-dedups-by-value';
 import { happyPathSteps } from '../../system/scenarios/happy-path';
 
+// Whole runs, some on worker threads: generous on a loaded machine (not a timing test).
+jest.setTimeout(60_000);
+
 const input = { recordIds: [1, 2, 3], stages: ['only'], regions: [1, 2], queueNames: ['only', 'only-out'], weights: [1, 0] };
 const spec = () => createActor(activeActiveSpecMachine, { input }).start();
 const violations = (a: ReturnType<typeof spec>) => (a.getSnapshot().context as SpecContext).violations;
