@@ -40,8 +40,10 @@ export { createLatency, latencySchema, type LatencyOptions } from './actors/late
 export { makeRecordSet } from './actors/record-set';
 
 // The system, its spec and scenarios.
-export { activeActiveSpecMachine, type SpecEvent, type Violation } from './specs/active-active-spec.machine';
-export { createDeliveryObserver } from './specs/delivery-observer';
+export { activeActiveSpecMachine, type SpecEvent, type Violation, type ViolationKind } from './specs/active-active-spec.machine';
+export { createAfterDeliveryObserver, createDeliveryObserver } from './specs/delivery-observer';
+export { routingSlack, type RoutingReport } from './specs/end-of-run';
+export { expectedMessages, resolveBudget } from './system/budget';
 export { orchestratorMachine } from './system/orchestrator.machine';
 export { controlVerbs, resolveControl, NETWORK, type ControlCommand, type ControlKind } from './system/control';
 export {
@@ -101,6 +103,9 @@ export {
   checkScenario,
   checkOptionsSchema,
   failureReason,
+  failedBy,
+  routingShares,
+  type RoutingShare,
   type CheckOptions,
   type CheckReport,
   type CheckProgress,

@@ -9,7 +9,7 @@ import { narrate } from '../system/narrative';
 import { planToSave, runScenario } from '../system/run-scenario';
 import { scenarios } from '../system/scenarios';
 import { commandCheck } from './check';
-import { EXIT, latencyFlagsGiven, parseSeed, readMachines, readTopology, runFlags, scenarioArgument, type Io } from './common';
+import { budgetFlags, EXIT, latencyFlagsGiven, parseSeed, readMachines, readTopology, runFlags, scenarioArgument, type Io } from './common';
 import { commandInspect } from './inspect';
 import { checkOutputFile, writeFileAtomic } from './output-file';
 import { buildHtmlReportInput, renderHtmlReport } from '../system/report/html-report';
@@ -33,13 +33,17 @@ const USAGE = `Usage:
       --no-strict           do not fail the run on unhandled events
       --machines MODULE     CommonJS module exporting \`machines\`: replacement machines per
                             component kind (queue, container, table, dns, source, destination)
+      --max-messages N      budget against a livelock: messages between actors (default 50x
+                            a fault-free run's); over it, the run fails with no-progress
+      --max-virtual-ms N    ... and virtual ms (default: that many messages at the slowest latency)
   tps check <scenario> --seeds N [options]   explore N schedules: run seeds S..S+N-1 in parallel
   tps check --scenario-file FILE --seeds N   the same for a scenario file
       --seeds N             how many seeds (required)
       --from S              first seed (default 1)
       --workers K           worker threads (default: one per core)
       --json                print one JSON summary
-      --latency, --slow, --factor, --topology, --no-strict, --machines, --scenario-file   as for run
+      --latency, --slow, --factor, --topology, --no-strict, --machines, --scenario-file,
+      --max-messages, --max-virtual-ms      as for run
   tps inspect <scenario> [--seed N] [--host 127.0.0.1] [--port 8080] [--speed X] [--delay MS] [--open] [--exit]
                                              play a scenario in real time (--speed X virtual ms per ms)
                                              to a local page (diagrams, states, events) and the Stately inspector
@@ -79,6 +83,7 @@ function commandRun(args: string[], io: Io): number {
     strict: !values['no-strict'],
     keepTrace: values.trace !== undefined || values.html !== undefined,
     machines: readMachines(values.machines),
+    ...budgetFlags(values),
   });
   if (values.trace !== undefined) writeFileSync(values.trace, result.trace!.join('\n') + '\n');
   if (values['save-plan'] !== undefined) {

@@ -136,6 +136,7 @@ export const orchestratorMachine = setup({
         stages: topology.stages,
         regions: layout.regions,
         queueNames: queueNames(topology.stages),
+        weights: topology.regions.map((r) => r.weight),
       },
     });
     if (network) components[NETWORK] = 'network';
