@@ -42,6 +42,9 @@ export const runOptionsSchema = z
     keepTrace: z.boolean().default(false),
     machines: z.unknown().optional(),
     inspect: z.custom<NonNullable<SimulationOptions['inspect']>>((v) => typeof v === 'function', 'inspect must be a function').optional(),
+    onInspectionEvent: z
+      .custom<NonNullable<SimulationOptions['onInspectionEvent']>>((v) => typeof v === 'function', 'onInspectionEvent must be a function')
+      .optional(),
   })
   .strict()
   .superRefine((o, ctx) => {
@@ -121,6 +124,7 @@ const simulationOptions = ({ o, resolved, machines }: Resolved): SimulationOptio
   keepTrace: o.keepTrace,
   machines,
   inspect: o.inspect,
+  onInspectionEvent: o.onInspectionEvent,
 });
 
 /** Validates options, runs a scenario (by name or file), and shapes its report. */

@@ -8,6 +8,7 @@ import { latencySchema } from '../../actors/latency';
 import { formatIssues, InputError } from '../../machines/support';
 import { loadMachinesModule, validateMachines, type MachineOverrides } from '../machines-module';
 import type { FaultRecord } from '../faults/fault-plan';
+import { coverageCollector, coverageSummary, emptyCoverage, mergeCoverage, type CoverageCounts, type CoverageSummary } from './coverage';
 import { layoutOf } from '../layout';
 import { readScenarioFile, runScenario, type RunReport } from '../run-scenario';
 import { builtInScenarios, compileScenario, isPlanned, parseScenarioFile, scenarioFileSchema, scenarioNameSchema, scenarios, type ScenarioFile } from '../scenarios';
@@ -40,6 +41,8 @@ export const checkOptionsSchema = z
     machinesModule: z.string().min(1).optional(),
     /** seeds a worker takes at a time (default: from the seed and worker counts) */
     chunkSize: z.number().int().min(1).optional(),
+    /** collect state, transition and fault-hit coverage (coverage.ts) */
+    coverage: z.boolean().default(false),
   })
   .superRefine((o, ctx) => {
     if (o.from + o.count - 1 > MAX_SEED)
@@ -80,6 +83,8 @@ export interface SeedSummary {
   reason?: string;
   /** for a failing seed with a fault plan: the faults as they were carried out */
   faults?: FaultRecord[];
+  /** the run's coverage counts (with the coverage option); merged into the report as they arrive */
+  coverage?: CoverageCounts;
 }
 
 export interface MinAvgMax {
@@ -118,6 +123,8 @@ export interface CheckReport {
   wallMs: number;
   schedulesPerSecond: number;
   failures: CheckFailure[];
+  /** with the coverage option: the summary and the counts (mergeable across shards with mergeCoverage) */
+  coverage?: CoverageSummary & { counts: CoverageCounts };
   /** every seed, in seed order */
   results: SeedSummary[];
 }
@@ -132,6 +139,7 @@ export const runPlanSchema = z.object({
   topology: topologySchema.optional(),
   strict: z.boolean(),
   machinesModule: z.string().optional(),
+  coverage: z.boolean().optional(),
 });
 export type RunPlan = z.infer<typeof runPlanSchema>;
 
@@ -162,9 +170,19 @@ export function runSeed(plan: RunPlan, seed: number, machines?: MachineOverrides
   const started = performance.now();
   try {
     const scenario = plan.scenarioData !== undefined ? { scenarioData: plan.scenarioData } : { scenario: plan.scenario };
-    const { report } = runScenario({ ...scenario, seed, latency: plan.latency, topology: plan.topology, strict: plan.strict, machines });
+    const collector = plan.coverage ? coverageCollector() : undefined;
+    const { report } = runScenario({
+      ...scenario,
+      seed,
+      latency: plan.latency,
+      topology: plan.topology,
+      strict: plan.strict,
+      machines,
+      onInspectionEvent: collector?.inspect,
+    });
     const { messages, virtualTimeMs, wallMs } = report.stats;
     const summary: SeedSummary = { seed, verdict: report.verdict, messages, virtualTimeMs, wallMs, traceDigest: report.traceDigest };
+    if (collector) summary.coverage = collector.finish(report.faults);
     if (report.verdict === 'fail') {
       summary.reason = failureReason(report);
       if (report.faults.length) summary.faults = report.faults;
@@ -307,7 +325,7 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
     o.scenarioFile !== undefined ? readScenarioFile(o.scenarioFile, 'scenarioFile') : o.scenarioData !== undefined ? parseScenarioFile(o.scenarioData, 'scenarioData') : undefined;
   const latency = latencySchema.parse(o.latency ?? scenarioData?.latency ?? {});
   validateScenarioFor(o.scenario, scenarioData, topology, o.from, latency, machines);
-  const plan: RunPlan = { scenario: o.scenario, scenarioData, latency, topology, strict: o.strict, machinesModule: machinesPath };
+  const plan: RunPlan = { scenario: o.scenario, scenarioData, latency, topology, strict: o.strict, machinesModule: machinesPath, coverage: o.coverage };
   // A scenario added to `scenarios` in this process is code the workers do not have.
   const inProcessScenario = o.scenario !== undefined && !Object.hasOwn(builtInScenarios, o.scenario);
 
@@ -320,6 +338,7 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
   const results: SeedSummary[] = new Array(o.count);
   let done = 0;
   let failedSoFar = 0;
+  const coverage = emptyCoverage();
   const started = performance.now();
   const progress = (last?: SeedSummary) => {
     if (!options.onProgress) return;
@@ -335,6 +354,10 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
   };
   const onSummary = (summary: SeedSummary) => {
     // Workers finish out of order; the slot keeps the report in seed order.
+    if (summary.coverage) {
+      mergeCoverage(coverage, summary.coverage);
+      delete summary.coverage; // kept merged, not per seed
+    }
     results[summary.seed - o.from] = summary;
     done++;
     if (summary.verdict !== 'pass') failedSoFar++;
@@ -381,6 +404,7 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
       replay: replayCommand(replayOptions, r.seed, name),
       faults: r.faults ?? [],
     })),
+    ...(o.coverage ? { coverage: { ...coverageSummary(coverage, machines), counts: coverage } } : {}),
     results,
   };
 }
