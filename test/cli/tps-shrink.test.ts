@@ -5,6 +5,8 @@ import { freeShrinkFile } from '../../cli/shrink';
 import { main, type Io } from '../../cli/tps';
 
 const repo = resolve(__dirname, '..', '..');
+/** chaos seed 79's drawn plan, saved */
+const chaos79 = join(repo, 'test', 'fixtures', 'chaos-seed-79.json');
 
 function fakeIo() {
   const out: string[] = [];
@@ -33,7 +35,7 @@ describe('shrinking from the command line', () => {
     const module = noInDoubtGuardModule(dir);
     const out = join(dir, 'min.json');
     const { io, out: lines } = fakeIo();
-    expect(await main(['run', 'chaos', '--seed', '79', '--machines', module, '--shrink', '--shrink-out', out, '--json'], io)).toBe(1);
+    expect(await main(['run', '--scenario-file', chaos79, '--seed', '79', '--machines', module, '--shrink', '--shrink-out', out, '--json'], io)).toBe(1);
     const report = JSON.parse(lines[0]);
     expect(report.shrunk).toEqual(
       expect.objectContaining({
@@ -65,7 +67,7 @@ describe('shrinking from the command line', () => {
     const out = join(dir, 'min.json');
     const coverage = join(dir, 'coverage.json');
     const { io, out: lines } = fakeIo();
-    const argv = ['check', 'chaos', '--from', '78', '--seeds', '2', '--workers', '1', '--machines', module, '--shrink-out', out, '--coverage', coverage];
+    const argv = ['check', '--scenario-file', chaos79, '--from', '78', '--seeds', '2', '--workers', '1', '--machines', module, '--shrink-out', out, '--coverage', coverage];
     expect(await main(argv, io)).toBe(1);
     const text = lines[0];
     expect(text).toMatch(/^Shrunk seed 79 \(fails with: violation duplicate\) in \d+ runs, [\d.]+ s:$/m);
