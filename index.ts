@@ -114,3 +114,15 @@ export {
   type MinAvgMax,
 } from './system/checker/check';
 export { componentKinds, loadMachinesModule, validateMachines, type MachineOverrides } from './system/machines-module';
+export { shrinkPlan, failureSignature, type ShrinkOptions, type ShrinkResult, type ShrinkSize, type ShrinkProgress } from './system/checker/shrink';
+export {
+  coverageCollector,
+  coverageDefinitions,
+  coverageSummary,
+  coverageTable,
+  emptyCoverage,
+  mergeCoverage,
+  type CoverageCounts,
+  type CoverageSummary,
+  type CoverageTable,
+} from './system/checker/coverage';

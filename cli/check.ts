@@ -3,6 +3,9 @@ import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { InputError } from '../machines/support';
 import { checkScenario, type CheckProgress, type CheckReport } from '../system/checker/check';
+import { coverageTable, formatCoverage } from '../system/checker/coverage';
+import { checkOutputFile, writeFileAtomic } from './output-file';
+import { formatShrunk, shrinkFirstFailure, shrinkFlags, shrinkSettings } from './shrink';
 import { budgetFlags, EXIT, latencyFlagsGiven, parseIntFlag, parseSeed, readMachines, readTopology, runFlags, scenarioArgument, type Io } from './common';
 
 /** How many failing seeds the text summary details. */
@@ -82,6 +85,9 @@ export async function commandCheck(args: string[], io: Io): Promise<number> {
       from: { type: 'string' },
       workers: { type: 'string' },
       json: { type: 'boolean', default: false },
+      'no-shrink': { type: 'boolean', default: false },
+      coverage: { type: 'string' },
+      ...shrinkFlags,
       ...runFlags,
     },
   });
@@ -94,6 +100,9 @@ export async function commandCheck(args: string[], io: Io): Promise<number> {
   // Read here, not only in the API, so that errors name the flags.
   readTopology(values.topology);
   readMachines(values.machines);
+  const inputs = { '--topology': values.topology, '--machines': values.machines, '--scenario-file': values['scenario-file'] };
+  const shrink = shrinkSettings(values, { ...inputs, '--coverage': values.coverage });
+  if (values.coverage !== undefined) checkOutputFile('--coverage', values.coverage, { ...inputs, '--shrink-out': values['shrink-out'] });
 
   const bar = io.isTty ? progressBar(io) : undefined;
   let report: CheckReport;
@@ -109,13 +118,22 @@ export async function commandCheck(args: string[], io: Io): Promise<number> {
       machinesModule: values.machines,
       ...budgetFlags(values),
       onProgress: bar?.update,
+      coverage: true,
     });
   } finally {
     bar?.stop();
   }
+  const shrunk = values['no-shrink'] ? undefined : shrinkFirstFailure(io, report, values, shrink);
+  if (values.coverage !== undefined && report.coverage)
+    writeFileAtomic(values.coverage, JSON.stringify(coverageTable(report.coverage.counts, readMachines(values.machines)), null, 2) + '\n');
   if (values.json) {
     const { results: _perSeed, ...summary } = report;
-    io.out(JSON.stringify(summary));
-  } else io.out(summarize(report));
+    io.out(JSON.stringify({ ...summary, ...(shrunk ? { shrunk } : {}) }));
+  } else {
+    const lines = summarize(report).split('\n');
+    const extra = [...(report.coverage ? formatCoverage(report.coverage) : []), ...(shrunk ? formatShrunk(shrunk) : [])];
+    lines.splice(lines.length - 1, 0, ...extra);
+    io.out(lines.join('\n'));
+  }
   return report.failed === 0 ? EXIT.pass : EXIT.fail;
 }

@@ -11,6 +11,7 @@ import { scenarios } from '../system/scenarios';
 import { commandCheck } from './check';
 import { budgetFlags, EXIT, latencyFlagsGiven, parseSeed, readMachines, readTopology, runFlags, scenarioArgument, type Io } from './common';
 import { commandInspect } from './inspect';
+import { formatShrunk, shrinkAndSave, shrinkFlags, shrinkSettings } from './shrink';
 import { checkOutputFile, writeFileAtomic } from './output-file';
 import { buildHtmlReportInput, renderHtmlReport } from '../system/report/html-report';
 
@@ -36,12 +37,19 @@ const USAGE = `Usage:
       --max-messages N      budget against a livelock: messages between actors (default 50x
                             a fault-free run's); over it, the run fails with no-progress
       --max-virtual-ms N    ... and virtual ms (default: that many messages at the slowest latency)
+      --shrink              if the run fails, shrink its plan (fewest faults and records that
+                            still fail the same way), save it and print the replay command
+      --shrink-out FILE     where to save it (default <scenario>-seed-<S>-min.json, never overwriting)
+      --shrink-time S       give shrinking at most S seconds (default 30)
   tps check <scenario> --seeds N [options]   explore N schedules: run seeds S..S+N-1 in parallel
   tps check --scenario-file FILE --seeds N   the same for a scenario file
       --seeds N             how many seeds (required)
       --from S              first seed (default 1)
       --workers K           worker threads (default: one per core)
       --json                print one JSON summary
+      --no-shrink           do not shrink the first failing seed (default: shrink it, as run --shrink)
+      --shrink-out FILE, --shrink-time S   as for run --shrink
+      --coverage FILE       write the full coverage table (every state and transition, its count)
       --latency, --slow, --factor, --topology, --no-strict, --machines, --scenario-file,
       --max-messages, --max-virtual-ms      as for run
   tps inspect <scenario> [--seed N] [--host 127.0.0.1] [--port 8080] [--speed X] [--delay MS] [--open] [--exit]
@@ -59,6 +67,8 @@ function commandRun(args: string[], io: Io): number {
       trace: { type: 'string' },
       'save-plan': { type: 'string' },
       html: { type: 'string' },
+      shrink: { type: 'boolean', default: false },
+      ...shrinkFlags,
       ...runFlags,
     },
   });
@@ -75,6 +85,7 @@ function commandRun(args: string[], io: Io): number {
       '--scenario-file': values['scenario-file'],
       '--save-plan': values['save-plan'],
     });
+  const shrink = values.shrink ? shrinkSettings(values, { ...inputs, '--trace': values.trace, '--save-plan': values['save-plan'], '--html': values.html }) : undefined;
   const { report, result, plan } = runScenario({
     ...scenario,
     seed,
@@ -91,7 +102,22 @@ function commandRun(args: string[], io: Io): number {
     writeFileAtomic(values['save-plan'], JSON.stringify(planToSave(plan, report), null, 2) + '\n');
   }
   if (values.html !== undefined) writeFileAtomic(values.html, renderHtmlReport(buildHtmlReportInput(report, result)));
-  io.out(values.json ? JSON.stringify(report) : narrate(report, result));
+  const shrunk =
+    shrink && report.verdict === 'fail' && plan
+      ? shrinkAndSave(io, {
+          plan,
+          seed: report.seed,
+          scenario: report.scenario,
+          latency: report.latency,
+          topology: readTopology(values.topology),
+          machines: readMachines(values.machines),
+          machinesModule: values.machines,
+          strict: !values['no-strict'],
+          settings: shrink,
+        })
+      : undefined;
+  if (values.json) io.out(JSON.stringify(shrunk ? { ...report, shrunk } : report));
+  else io.out([narrate(report, result), ...(shrunk ? formatShrunk(shrunk) : [])].join('\n'));
   return report.verdict === 'pass' ? EXIT.pass : EXIT.fail;
 }
 

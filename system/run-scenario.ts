@@ -45,6 +45,9 @@ export const runOptionsSchema = z
     maxVirtualMs: z.number().int().min(1).optional(),
     machines: z.unknown().optional(),
     inspect: z.custom<NonNullable<SimulationOptions['inspect']>>((v) => typeof v === 'function', 'inspect must be a function').optional(),
+    onInspectionEvent: z
+      .custom<NonNullable<SimulationOptions['onInspectionEvent']>>((v) => typeof v === 'function', 'onInspectionEvent must be a function')
+      .optional(),
   })
   .strict()
   .superRefine((o, ctx) => {
@@ -127,6 +130,7 @@ const simulationOptions = ({ o, resolved, machines }: Resolved): SimulationOptio
   maxVirtualMs: o.maxVirtualMs,
   machines,
   inspect: o.inspect,
+  onInspectionEvent: o.onInspectionEvent,
 });
 
 /** Validates options, runs a scenario (by name or file), and shapes its report. */

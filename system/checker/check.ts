@@ -8,6 +8,7 @@ import { latencySchema } from '../../actors/latency';
 import { formatIssues, InputError } from '../../machines/support';
 import { loadMachinesModule, validateMachines, type MachineOverrides } from '../machines-module';
 import type { FaultRecord } from '../faults/fault-plan';
+import { coverageCollector, coverageSummary, emptyCoverage, mergeCoverage, type CoverageCounts, type CoverageSummary } from './coverage';
 import { layoutOf } from '../layout';
 import { readScenarioFile, runScenario, type RunReport } from '../run-scenario';
 import { builtInScenarios, compileScenario, isPlanned, parseScenarioFile, scenarioFileSchema, scenarioNameSchema, scenarios, type ScenarioFile } from '../scenarios';
@@ -43,6 +44,8 @@ export const checkOptionsSchema = z
     /** each run's budget against a livelock (defaults: system/budget.ts) */
     maxMessages: z.number().int().min(1).optional(),
     maxVirtualMs: z.number().int().min(1).optional(),
+    /** collect state, transition and fault-hit coverage (coverage.ts) */
+    coverage: z.boolean().default(false),
   })
   .superRefine((o, ctx) => {
     if (o.from + o.count - 1 > MAX_SEED)
@@ -90,6 +93,8 @@ export interface SeedSummary {
   slack?: number;
   /** for a failing seed with a fault plan: the faults as they were carried out */
   faults?: FaultRecord[];
+  /** the run's coverage counts (with the coverage option); merged into the report as they arrive */
+  coverage?: CoverageCounts;
 }
 
 /** A region's share of the routing over a whole check, against its weight. */
@@ -142,6 +147,8 @@ export interface CheckReport {
   failures: CheckFailure[];
   /** the in-DNS split over every run, per region */
   routing: RoutingShare[];
+  /** with the coverage option: the summary and the counts (mergeable across shards with mergeCoverage) */
+  coverage?: CoverageSummary & { counts: CoverageCounts };
   /** every seed, in seed order */
   results: SeedSummary[];
 }
@@ -158,6 +165,7 @@ export const runPlanSchema = z.object({
   machinesModule: z.string().optional(),
   maxMessages: z.number().optional(),
   maxVirtualMs: z.number().optional(),
+  coverage: z.boolean().optional(),
 });
 export type RunPlan = z.infer<typeof runPlanSchema>;
 
@@ -197,6 +205,7 @@ export function runSeed(plan: RunPlan, seed: number, machines?: MachineOverrides
   const started = performance.now();
   try {
     const scenario = plan.scenarioData !== undefined ? { scenarioData: plan.scenarioData } : { scenario: plan.scenario };
+    const collector = plan.coverage ? coverageCollector() : undefined;
     const { report } = runScenario({
       ...scenario,
       seed,
@@ -206,12 +215,14 @@ export function runSeed(plan: RunPlan, seed: number, machines?: MachineOverrides
       maxMessages: plan.maxMessages,
       maxVirtualMs: plan.maxVirtualMs,
       machines,
+      onInspectionEvent: collector?.inspect,
     });
     const { messages, virtualTimeMs, wallMs } = report.stats;
     const summary: SeedSummary = { seed, verdict: report.verdict, messages, virtualTimeMs, wallMs, traceDigest: report.traceDigest };
     summary.routed = report.routing.regions.map((r) => r.routed);
     summary.expected = report.routing.regions.map((r) => r.expected);
     summary.slack = report.routing.slack;
+    if (collector) summary.coverage = collector.finish(report.faults);
     if (report.verdict === 'fail') {
       summary.reason = failureReason(report);
       summary.failedBy = failedBy(report);
@@ -366,6 +377,7 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
     machinesModule: machinesPath,
     maxMessages: o.maxMessages,
     maxVirtualMs: o.maxVirtualMs,
+    coverage: o.coverage,
   };
   // A scenario added to `scenarios` in this process is code the workers do not have.
   const inProcessScenario = o.scenario !== undefined && !Object.hasOwn(builtInScenarios, o.scenario);
@@ -379,6 +391,7 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
   const results: SeedSummary[] = new Array(o.count);
   let done = 0;
   let failedSoFar = 0;
+  const coverage = emptyCoverage();
   const started = performance.now();
   const progress = (last?: SeedSummary) => {
     if (!options.onProgress) return;
@@ -394,6 +407,10 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
   };
   const onSummary = (summary: SeedSummary) => {
     // Workers finish out of order; the slot keeps the report in seed order.
+    if (summary.coverage) {
+      mergeCoverage(coverage, summary.coverage);
+      delete summary.coverage; // kept merged, not per seed
+    }
     results[summary.seed - o.from] = summary;
     done++;
     if (summary.verdict !== 'pass') failedSoFar++;
@@ -441,6 +458,7 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
       faults: r.faults ?? [],
     })),
     routing: routingShares(ran, (topology ?? parseTopology(defaultTopology)).regions),
+    ...(o.coverage ? { coverage: { ...coverageSummary(coverage, machines), counts: coverage } } : {}),
     results,
   };
 }

@@ -79,7 +79,7 @@ describe('tps check', () => {
   it('exits 1 on failing seeds, giving each one a reason and a replay command', async () => {
     const module = writeStuckModule();
     const { io, out } = fakeIo();
-    expect(await main(['check', 'happy-path', '--seeds', '7', '--workers', '2', '--no-strict', '--machines', module], io)).toBe(1);
+    expect(await main(['check', 'happy-path', '--seeds', '7', '--workers', '2', '--no-strict', '--no-shrink', '--machines', module], io)).toBe(1);
     const text = out[0];
     expect(text).toMatch(/^Failing seeds: 7 of 7 \(100\.00%\)$/m);
     expect(text).toMatch(/^ {2}seed 1: step \d+ failed: the system went quiescent while waiting for: .*; record 1 stuck: waiting in queue:inbound:r1/m);
@@ -147,7 +147,7 @@ describe('tps check', () => {
 describe('the tps binary', () => {
   it('writes a --json report longer than a pipe holds (64 KiB) whole before it exits, to a slow reader', () => {
     const cli = join(repo, 'dist', 'cli', 'tps.js');
-    const args = [process.execPath, cli, 'check', 'happy-path', '--seeds', '400', '--json', '--machines', writeStuckModule()];
+    const args = [process.execPath, cli, 'check', 'happy-path', '--seeds', '400', '--json', '--no-shrink', '--machines', writeStuckModule()];
     const command = args.map((a) => `'${a}'`).join(' ');
     // The reader starts late, as a busy consumer would: the pipe fills and the writer must wait for it.
     const child = spawnSync('sh', ['-c', `{ ${command}; echo "exit $?" >&2; } | { sleep 1; cat; }`], {

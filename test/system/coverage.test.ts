@@ -1,0 +1,103 @@
+import { containerMachine } from '../../machines/container.machine';
+import { checkScenario } from '../../system/checker/check';
+import {
+  coverageCollector,
+  coverageDefinitions,
+  coverageSummary,
+  coverageTable,
+  emptyCoverage,
+  mergeCoverage,
+} from '../../system/checker/coverage';
+import { runScenario } from '../../system/run-scenario';
+
+jest.setTimeout(60_000);
+
+const kinds = [
+  'queue',
+  'container',
+  'regional-table',
+  'replicator',
+  'global-table',
+  'weighted-dns',
+  'record-source',
+  'record-destination',
+  'spec',
+  'driver',
+  'fault-injector',
+];
+
+describe('coverage definitions', () => {
+  it('reads every state and transition from the machines, with distinct ids', () => {
+    const defs = coverageDefinitions();
+    expect(defs.map((d) => d.kind)).toEqual(kinds);
+    for (const d of defs) {
+      expect(new Set(d.transitions.map((t) => t.id)).size).toBe(d.transitions.length);
+      expect(d.states.length).toBeGreaterThan(0);
+    }
+    const container = defs.find((d) => d.kind === 'container')!;
+    expect(container.states).toEqual(expect.arrayContaining(['processRecords', 'processRecords.publishing', 'processRecords.confirmingForward', 'failedProcessing']));
+    // The guard that was true is part of the id.
+    expect(container.transitions.map((t) => t.id)).toContain(
+      'processRecords.awaitingRecord: queue.record [isCurrentAndInDoubt] -> processRecords.confirmingForward',
+    );
+    // As many transitions as the machine defines: on, always, after, wildcard, per state node.
+    let count = 0;
+    const walk = (n: any) => {
+      for (const ts of n.transitions.values()) count += ts.length;
+      count += n.always?.length ?? 0;
+      Object.values(n.states).forEach(walk);
+    };
+    walk(containerMachine.root);
+    expect(container.transitions).toHaveLength(count);
+  });
+});
+
+describe('coverage of runs', () => {
+  it('counts the transitions a run took, and counts from two runs add up', () => {
+    const one = coverageCollector();
+    const a = runScenario({ scenario: 'f2-fail-database', seed: 1, onInspectionEvent: one.inspect });
+    const countsA = one.finish(a.report.faults);
+    const container = countsA.transitions.container!;
+    // 30 records through 5 stages: taken at least once per record and stage (again for a record met again after a failure).
+    const take = 'processRecords.awaitingRecord: queue.record [isCurrent] -> processRecords.writingTable';
+    expect(container[take]).toBeGreaterThanOrEqual(30 * 5);
+    expect(container[take]).toBeLessThanOrEqual(30 * 5 + 5);
+    // Every record written was then published: the guard's outcome is in the id.
+    expect(container['processRecords.writingTable: table.insertCompleted [succeeded] -> processRecords.publishing']).toBe(30 * 5);
+    // F2 fails a table: the preprocess container of region 1 enters failed dependency.
+    expect(countsA.states.container!.failedDependency).toBeGreaterThanOrEqual(1);
+    expect(countsA.runs).toBe(1);
+
+    const two = coverageCollector();
+    const b = runScenario({ scenario: 'f2-fail-database', seed: 2, onInspectionEvent: two.inspect });
+    const countsB = two.finish(b.report.faults);
+    const merged = mergeCoverage(mergeCoverage(emptyCoverage(), countsA), countsB);
+    expect(merged.runs).toBe(2);
+    const id = take;
+    expect(merged.transitions.container![id]).toBe(countsA.transitions.container![id] + countsB.transitions.container![id]);
+
+    const table = coverageTable(merged);
+    const c = table.kinds.find((k) => k.kind === 'container')!;
+    expect(c.transitions.find((t) => t.id === id)!.count).toBe(merged.transitions.container![id]);
+    expect(c.neverTaken.transitions).toEqual(c.transitions.filter((t) => t.count === 0).map((t) => t.id));
+    expect(c.unknown).toEqual([]);
+  });
+
+  it('checkScenario merges every seed coverage and the fault hits; the same for any worker count', async () => {
+    const inProcess = await checkScenario({ scenario: 'chaos', from: 3, count: 3, workers: 0, coverage: true });
+    const summary = inProcess.coverage!;
+    expect(summary.runs).toBe(3);
+    expect(summary.kinds.map((k) => k.kind)).toEqual(kinds);
+    for (const k of summary.kinds) expect(k.transitions.covered).toBeLessThanOrEqual(k.transitions.total);
+    // Merged as seeds arrive, not kept per seed.
+    expect(inProcess.results.every((r) => r.coverage === undefined)).toBe(true);
+    const hits = summary.faultHits.reduce((n, h) => n + h.count, 0);
+    let planned = 0;
+    for (const seed of [3, 4, 5]) planned += runScenario({ scenario: 'chaos', seed }).report.faults.length;
+    expect(hits).toBe(planned);
+    const { counts, ...rest } = summary;
+    expect(coverageSummary(counts)).toEqual(rest);
+    const pooled = await checkScenario({ scenario: 'chaos', from: 3, count: 3, workers: 2, coverage: true });
+    expect(pooled.coverage!.counts).toEqual(summary.counts);
+  });
+});
