@@ -1,4 +1,4 @@
-import { enqueueActions, fromCallback, setup, type AnyActorRef, type AnyMachineSnapshot } from 'xstate';
+import { enqueueActions, fromCallback, setup, type AnyActorRef, type AnyMachineSnapshot, type EventObject } from 'xstate';
 import { z } from 'zod';
 import { parseInput } from '../../machines/support';
 import type { ControlApplied, ControlEvent, ControlRejected } from '../control';
@@ -32,6 +32,7 @@ export type FaultInjectorEvent =
   | { type: 'fault.start'; index: number }
   | { type: 'fault.end'; index: number }
   | { type: 'fault.expire'; index: number }
+  | { type: 'container.failedDependency'; id: string }
   | ControlRejected
   | ControlApplied;
 
@@ -63,6 +64,23 @@ const watchTriggers = fromCallback<{ type: 'fault.started'; index: number }, { f
   },
 );
 
+/** After healing: reports each container that enters failed dependency, so it is restarted. */
+const superviseContainers = fromCallback<EventObject, { containers: string[] }>(({ input, sendBack, system }) => {
+  const subscriptions = input.containers.flatMap((id) => {
+    const actor = system.get(id) as AnyActorRef | undefined;
+    if (!actor) return [];
+    let failed = false;
+    const check = (snapshot: AnyMachineSnapshot) => {
+      const now = snapshot.status === 'active' && stateMatches(snapshot.value, 'failedDependency');
+      if (now && !failed) sendBack({ type: 'container.failedDependency', id });
+      failed = now;
+    };
+    check(actor.getSnapshot());
+    return [actor.subscribe(check)];
+  });
+  return () => subscriptions.forEach((s) => s.unsubscribe());
+});
+
 const isStatus = (status: Status) => ({ context, event }: { context: FaultInjectorContext; event: FaultInjectorEvent }) =>
   'index' in event && context.status[event.index] === status;
 
@@ -79,7 +97,7 @@ export const faultInjectorMachine = setup({
     events: {} as FaultInjectorEvent,
     input: {} as FaultInjectorInput,
   },
-  actors: { watchTriggers },
+  actors: { watchTriggers, superviseContainers },
   guards: {
     isPending: isStatus('pending'),
     isActive: isStatus('active'),
@@ -129,6 +147,10 @@ export const faultInjectorMachine = setup({
       context.status[event.index] = 'expired';
       enqueue.sendTo('watcher', { type: 'fault.started', index: event.index });
     }),
+    restartContainer: enqueueActions(({ event, enqueue, self }) => {
+      if (event.type !== 'container.failedDependency') return;
+      enqueue.sendParent({ type: 'tps.control', command: { target: event.id, verb: 'recover' }, replyTo: self } satisfies ControlEvent);
+    }),
     noteRejected: ({ context, event }) => {
       if (event.type === 'tps.controlRejected') context.rejected.push(`${event.command.verb} ${event.command.target}: ${event.reason}`);
     },
@@ -165,6 +187,7 @@ export const faultInjectorMachine = setup({
     'fault.expire': [{ guard: 'isPending', target: '.injecting', actions: 'expireFault' }, { actions: 'ignore' }],
     'tps.controlRejected': { actions: 'noteRejected' },
     'tps.controlApplied': {},
+    'container.failedDependency': {},
   },
   entry: 'scheduleFaults',
   initial: 'injecting',
@@ -174,7 +197,13 @@ export const faultInjectorMachine = setup({
       always: { guard: 'allHealed', target: 'healed' },
     },
     healed: {
-      description: 'Every fault is healed or was never triggered: no new fault starts.',
+      description:
+        'Every fault is healed or was never triggered: no new fault starts. With restartFailedContainers, a container that enters failed dependency (an answer from before the healing) is restarted.',
+      invoke: {
+        src: 'superviseContainers',
+        input: ({ context }) => ({ containers: context.restartFailedContainers ? context.containers : [] }),
+      },
+      on: { 'container.failedDependency': { actions: 'restartContainer' } },
     },
   },
 });
