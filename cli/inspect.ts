@@ -8,7 +8,8 @@ import { scenarioNameSchema } from '../system/scenarios';
 import { offlinePage } from './inspector/page';
 import { toStatelyMessage } from './inspector/protocol';
 import { ListenError, startInspectorServer } from './inspector/server';
-import type { Io } from './tps';
+import { DECIMAL, type Io } from './common';
+import { help } from './help';
 
 const flagsSchema = z.object({
   scenario: scenarioNameSchema,
@@ -40,11 +41,14 @@ export async function commandInspect(args: string[], io: Io): Promise<number> {
       speed: { type: 'string', default: '1' },
       open: { type: 'boolean', default: false },
       exit: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
+  if (values.help) return help('inspect', io);
   if (positionals.length !== 1) throw new InputError('arguments', ['tps inspect takes exactly one scenario name']);
   // Everything is checked before the port is claimed.
-  const numeric = (v: string) => (v.trim() === '' ? undefined : v);
+  // Plain decimals only: Number() would also take '', ' 7', '0x10' and '1e3'.
+  const numeric = (v: string) => (DECIMAL.test(v) ? v : 'not a number');
   const parsed = flagsSchema.safeParse({
     scenario: positionals[0],
     host: values.host,

@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -11,7 +10,8 @@ import { scenarios } from '../system/scenarios';
 import { commandCheck } from './check';
 import { EXIT, latencyFlagsGiven, parseSeed, readMachines, readTopology, runFlags, scenarioArgument, type Io } from './common';
 import { commandInspect } from './inspect';
-import { checkOutputFile, writeFileAtomic } from './output-file';
+import { help } from './help';
+import { checkOutputFiles, writeFileAtomic } from './output-file';
 import { buildHtmlReportInput, renderHtmlReport } from '../system/report/html-report';
 
 export { EXIT, type Io } from './common';
@@ -55,22 +55,16 @@ function commandRun(args: string[], io: Io): number {
       trace: { type: 'string' },
       'save-plan': { type: 'string' },
       html: { type: 'string' },
+      force: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
       ...runFlags,
     },
   });
+  if (values.help) return help('run', io);
   const scenario = scenarioArgument('run', positionals, values['scenario-file']);
   const seed = values.seed === undefined ? undefined : parseSeed(values.seed);
   const inputs = { '--topology': values.topology, '--machines': values.machines, '--scenario-file': values['scenario-file'] };
-  if (values.trace !== undefined) checkOutputFile('--trace', values.trace, { ...inputs, '--save-plan': values['save-plan'], '--html': values.html });
-  if (values['save-plan'] !== undefined) checkOutputFile('--save-plan', values['save-plan'], { ...inputs, '--html': values.html });
-  if (values.html !== undefined)
-    checkOutputFile('--html', values.html, {
-      '--trace': values.trace,
-      '--topology': values.topology,
-      '--machines': values.machines,
-      '--scenario-file': values['scenario-file'],
-      '--save-plan': values['save-plan'],
-    });
+  checkOutputFiles({ '--trace': values.trace, '--save-plan': values['save-plan'], '--html': values.html }, inputs, values.force);
   const { report, result, plan } = runScenario({
     ...scenario,
     seed,
@@ -80,7 +74,7 @@ function commandRun(args: string[], io: Io): number {
     keepTrace: values.trace !== undefined || values.html !== undefined,
     machines: readMachines(values.machines),
   });
-  if (values.trace !== undefined) writeFileSync(values.trace, result.trace!.join('\n') + '\n');
+  if (values.trace !== undefined) writeFileAtomic(values.trace, result.trace!.join('\n') + '\n');
   if (values['save-plan'] !== undefined) {
     if (!plan) throw new InputError('--save-plan', [`scenario '${report.scenario}' is code, not a plan`]);
     writeFileAtomic(values['save-plan'], JSON.stringify(planToSave(plan, report), null, 2) + '\n');
@@ -90,7 +84,9 @@ function commandRun(args: string[], io: Io): number {
   return report.verdict === 'pass' ? EXIT.pass : EXIT.fail;
 }
 
-function commandList(_args: string[], io: Io): number {
+function commandList(args: string[], io: Io): number {
+  const { values } = parseArgs({ args, options: { help: { type: 'boolean', short: 'h', default: false } } });
+  if (values.help) return help('list', io);
   for (const s of Object.values(scenarios)) io.out(`${s.name.padEnd(26)} ${s.description}`);
   return EXIT.pass;
 }
@@ -104,7 +100,9 @@ export const commands: Record<string, (args: string[], io: Io) => number | Promi
 
 /** Runs the CLI; returns the exit code. Bad input never starts a run. */
 export async function main(argv: string[], io: Io): Promise<number> {
-  const [name, ...rest] = argv;
+  // --debug (anywhere) or TPS_DEBUG=1: an internal error prints its stack.
+  const debug = argv.includes('--debug') || process.env.TPS_DEBUG === '1';
+  const [name, ...rest] = argv.filter((a) => a !== '--debug');
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out(USAGE);
     return name ? EXIT.pass : EXIT.badInput;
@@ -122,12 +120,27 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.err(`tps ${name}: ${message}`);
       return EXIT.badInput;
     }
-    throw err;
+    io.err(internalErrorMessage(`tps ${name}`, err, debug));
+    return EXIT.internal;
   }
+}
+
+/** An internal error in one line (what failed, not where), the stack only when debugging. */
+export function internalErrorMessage(prefix: string, err: unknown, debug: boolean): string {
+  const message = err instanceof Error ? `${err.name === 'Error' ? '' : `${err.name}: `}${err.message}` : String(err);
+  const firstLine = message.split('\n')[0];
+  if (debug) return `${prefix}: internal error: ${err instanceof Error ? err.stack : message}`;
+  return `${prefix}: internal error: ${firstLine} (run with --debug or TPS_DEBUG=1 for the stack; please report it)`;
 }
 
 if (require.main === module) {
   tuneGcForSimulation();
+  // A closed pipe (tps list | head -1) is the reader's choice, not an error.
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw err;
+    });
   const io: Io = {
     out: (t) => process.stdout.write(t + '\n'),
     err: (t) => process.stderr.write(t + '\n'),
@@ -145,8 +158,9 @@ if (require.main === module) {
       process.stderr.write('', done);
     },
     (err) => {
-      process.stderr.write(`tps: ${(err as Error).stack ?? err}\n`);
-      process.exitCode = 1;
+      const debug = process.argv.includes('--debug') || process.env.TPS_DEBUG === '1';
+      process.stderr.write(internalErrorMessage('tps', err, debug) + '\n');
+      process.exitCode = EXIT.internal;
     },
   );
 }

@@ -6,6 +6,7 @@ import type { FaultRecord } from './faults/fault-plan';
 import { validateMachines, type MachineOverrides } from './machines-module';
 import { isPlanned, parseScenarioFile, scenarioNameSchema, scenarios, type ScenarioFile } from './scenarios';
 import { simulate, simulateAsync, type Pace, type ScenarioSource, type SimulationOptions, type SimulationResult } from './simulation';
+import { checkLatencyFor, checkMachinesFor } from './input-checks';
 import { defaultTopology, parseTopology, type Topology } from './topology';
 
 /** Scenario files larger than this are refused before they are read. */
@@ -97,8 +98,11 @@ export function resolveRun(options: RunOptions): { o: z.infer<typeof runOptionsS
     o.scenarioFile !== undefined ? readScenarioFile(o.scenarioFile) : o.scenarioData !== undefined ? parseScenarioFile(o.scenarioData) : undefined;
   const seed = o.seed ?? fromFile?.seed ?? 1;
   const latency = latencySchema.parse(o.latency ?? fromFile?.latency ?? {});
-  const topologyInput = o.topology ?? fromFile?.topology;
-  const topology = parseTopology(topologyInput ?? defaultTopology);
+  // `!== undefined`, not `??`: a null topology is bad input, not "the default".
+  const topologyInput = o.topology !== undefined ? o.topology : fromFile?.topology;
+  const topology = parseTopology(topologyInput !== undefined ? topologyInput : defaultTopology);
+  checkLatencyFor(latency, options.latency ?? fromFile?.latency, topology);
+  checkMachinesFor(machines, topology);
   let resolved: ResolvedScenario;
   if (fromFile) resolved = { name: fromFile.name, plan: fromFile, source: fromFile, seed, latency };
   else {
