@@ -26,24 +26,29 @@ const USAGE = `Usage:
       --json                print one JSON report instead of the narrative
       --trace FILE          write the full event trace, one JSON object a line
       --html FILE           write a self-contained HTML picture of the run (lanes, faults, verdict)
+      --force               let --trace, --html, --save-plan replace an existing file
       --latency MODEL       uniform (default) | skewed | heavy-tail
       --slow WHAT           skewed: slow region ("r2") or component ("container:core:r1")
       --factor X            skewed: how many times slower (default 10)
       --topology FILE       JSON topology ({ regions: [{region, weight}], stages: [...] })
       --no-strict           do not fail the run on unhandled events
       --machines MODULE     CommonJS module exporting \`machines\`: replacement machines per
-                            component kind (queue, container, table, dns, source, destination)
+                            component kind (queue, container, table, dns, source, destination);
+                            it is code and runs with your privileges
   tps check <scenario> --seeds N [options]   explore N schedules: run seeds S..S+N-1 in parallel
   tps check --scenario-file FILE --seeds N   the same for a scenario file
       --seeds N             how many seeds (required)
       --from S              first seed (default 1)
-      --workers K           worker threads (default: one per core)
+      --workers K           worker threads (default: one per core; at most 2 per core)
+      --seed-timeout S      stop a seed after S seconds and report it as a hang (default 60)
       --json                print one JSON summary
       --latency, --slow, --factor, --topology, --no-strict, --machines, --scenario-file   as for run
   tps inspect <scenario> [--seed N] [--host 127.0.0.1] [--port 8080] [--speed X] [--delay MS] [--open] [--exit]
                                              play a scenario in real time (--speed X virtual ms per ms)
                                              to a local page (diagrams, states, events) and the Stately inspector
-Exit codes: 0 pass, 1 a spec violation or failed step (check: any failing seed), 2 bad input.`;
+  tps VERB --help                            every flag of a verb, its default and an example
+Exit codes: 0 pass, 1 the model failed (violation, stuck, failed step, hang), 2 bad input,
+  3 internal error (the stack with --debug or TPS_DEBUG=1); check: 130/143 on Ctrl-C/SIGTERM.`;
 
 function commandRun(args: string[], io: Io): number {
   const { values, positionals } = parseArgs({

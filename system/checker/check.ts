@@ -352,11 +352,11 @@ function runInWorkers(p: PoolOptions): Promise<void> {
           finish(err);
         }
       });
-      slot.worker.on('error', (err) => finish(new Error(`tps check: a worker crashed: ${err.message}`)));
+      slot.worker.on('error', (err) => finish(new Error(`a check worker crashed: ${err.message}`)));
       slot.worker.on('exit', (code) => {
         clearTimeout(slot.timer);
         if (!live.delete(slot)) return; // ended by us
-        if (code !== 0) finish(new Error(`tps check: a worker exited with code ${code}`));
+        if (code !== 0) finish(new Error(`a check worker exited with code ${code}`));
         else if (live.size === 0) finish();
       });
     };
