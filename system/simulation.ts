@@ -12,6 +12,7 @@ import { createLatency, type LatencyOptions } from '../actors/latency';
 import { makeRecordSet } from '../actors/record-set';
 import { VirtualClock } from '../actors/virtual-clock';
 import { useVirtualScheduler } from '../actors/virtual-scheduler';
+import { handles, interceptRelay } from './xstate-internals';
 import type { TpsRecord } from '../machines/protocol';
 import type { SpecContext, Violation, PendingRecord } from '../specs/active-active-spec.machine';
 import { createDeliveryObserver } from '../specs/delivery-observer';
@@ -183,7 +184,7 @@ function* simulation(scenario: ScenarioSource, options: SimulationOptions): Gene
     // Delivered from a timer, the event is processed at once in that state;
     // guards are pure, so evaluating them here as well changes nothing.
     const snapshot = target.getSnapshot() as AnyMachineSnapshot;
-    if (snapshot.status === 'active' && snapshot.machine && !snapshot.machine.getTransitionData(snapshot, event).length) {
+    if (snapshot.status === 'active' && snapshot.machine && !handles(snapshot, event)) {
       unhandled.push({ actor: target.id, state: stateName(snapshot.value), event: type, at: clock.now() });
     }
   };
@@ -204,14 +205,8 @@ function* simulation(scenario: ScenarioSource, options: SimulationOptions): Gene
       network,
     },
   });
-  const system = root.system as typeof root.system & {
-    _relay: (source: AnyActorRef | undefined, target: AnyActorRef, event: AnyEventObject) => void;
-  };
-  const relay = system._relay.bind(system);
-  system._relay = (source, target, event) => {
-    record(source, target, event);
-    relay(source, target, event);
-  };
+  const system = root.system;
+  interceptRelay(system, record);
   spec = system.get(ids.spec);
   const driver = system.get(ids.driver)!;
   const destinationRef = system.get(ids.destination)!;
@@ -242,7 +237,9 @@ function* simulation(scenario: ScenarioSource, options: SimulationOptions): Gene
   const specContext = specSnapshot.context as SpecContext;
   const destination = destinationRef.getSnapshot().context;
   const source = sourceRef.getSnapshot().context;
-  const steps_ = (driver.getSnapshot() as any).context.results as StepResult[];
+  // The driver's declared output once it is done; its results so far when the run stopped it.
+  const driverSnapshot = driver.getSnapshot() as AnyMachineSnapshot;
+  const steps_ = (driverSnapshot.status === 'done' ? driverSnapshot.output : driverSnapshot.context).results as StepResult[];
   const arrivals: number[] = destination.arrivals;
   const faults: FaultRecord[] = (system.get(ids.faults)?.getSnapshot() as AnyMachineSnapshot | undefined)?.context.log ?? [];
   root.stop();
