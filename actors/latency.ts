@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { regionOfId, regionOfLabel } from '../system/ids';
 import { Prng } from './prng';
 
 /**
@@ -29,7 +30,8 @@ export type LatencyFn = (fromSystemId: string) => number;
 
 /** Does `slow` ("r2", or a systemId or its prefix) name this sender? */
 export function isSlow(slow: string, from: string): boolean {
-  if (/^r\d+$/.test(slow)) return from.endsWith(`:${slow}`) || from.includes(`:${slow}:`);
+  const region = regionOfLabel(slow);
+  if (region !== undefined) return regionOfId(from) === region;
   return from === slow || from.startsWith(`${slow}:`);
 }
 

@@ -1,3 +1,4 @@
+import { MAX_SEED } from '../actors/prng';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
@@ -91,7 +92,7 @@ export async function commandCheck(args: string[], io: Io): Promise<number> {
   const scenario = scenarioArgument('check', positionals, values['scenario-file']);
   const count = parseIntFlag('--seeds', values.seeds, { min: 1, max: 10_000_000 });
   const from = parseSeed(values.from, '--from');
-  if (from + count - 1 > 2 ** 32 - 1) throw new InputError('--seeds', [`the last seed, --from + --seeds - 1, must be below 2^32`]);
+  if (from + count - 1 > MAX_SEED) throw new InputError('--seeds', [`the last seed, --from + --seeds - 1, must be below 2^32`]);
   const cap = maxWorkers();
   const workersGiven = values.workers === undefined ? undefined : parseIntFlag('--workers', values.workers, { min: 1, max: 1024 });
   if (workersGiven !== undefined && workersGiven > cap) throw new InputError('--workers', [`'${values.workers}' is too many: at most ${cap} here (${workerLimitReason()})`]);

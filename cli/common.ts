@@ -1,3 +1,4 @@
+import { MAX_SEED } from '../actors/prng';
 import { z } from 'zod';
 import { MAX_FACTOR } from '../actors/latency';
 import { InputError, formatIssues } from '../machines/support';
@@ -40,7 +41,7 @@ export function parseIntFlag(flag: string, value: string | undefined, bounds: { 
     .number({ message: 'must be a number' })
     .int('must be a whole number')
     .min(bounds.min, `must be ${bounds.min} or more`)
-    .max(bounds.max, bounds.max === 2 ** 32 - 1 ? 'must be below 2^32' : `must be ${bounds.max} or less`);
+    .max(bounds.max, bounds.max === MAX_SEED ? 'must be below 2^32' : `must be ${bounds.max} or less`);
   // Only plain digits: Number() would also take '', ' 7', '0x10', '0b101' and '1e3'.
   const parsed = /^-?\d+(\.\d+)?$/.test(value) ? schema.safeParse(value) : undefined;
   if (!parsed?.success) throw new InputError(flag, [`'${value}' ${parsed?.error.issues[0].message ?? 'must be a number'}`]);
@@ -48,7 +49,7 @@ export function parseIntFlag(flag: string, value: string | undefined, bounds: { 
 }
 
 export function parseSeed(value: string | undefined, flag = '--seed'): number {
-  return parseIntFlag(flag, value, { min: 0, max: 2 ** 32 - 1, fallback: 1 });
+  return parseIntFlag(flag, value, { min: 0, max: MAX_SEED, fallback: 1 });
 }
 
 /** The latency flags given; undefined when none is (a scenario file's own latency then applies). */

@@ -1,3 +1,4 @@
+import { MAX_SEED } from '../actors/prng';
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -16,7 +17,7 @@ const flagsSchema = z.object({
   host: z.string().min(1, '--host must not be empty'),
   port: z.coerce.number({ message: '--port must be a number' }).int('--port must be a whole number').min(1, '--port must be 1-65535').max(65535, '--port must be 1-65535'),
   delay: z.coerce.number({ message: '--delay must be a number' }).int('--delay must be a whole number').min(0, '--delay must be 0 or more'),
-  seed: z.coerce.number({ message: '--seed must be a number' }).int('--seed must be a whole number').min(0, '--seed must be 0 or more').max(2 ** 32 - 1, '--seed must be below 2^32'),
+  seed: z.coerce.number({ message: '--seed must be a number' }).int('--seed must be a whole number').min(0, '--seed must be 0 or more').max(MAX_SEED, '--seed must be below 2^32'),
   speed: z.coerce.number({ message: '--speed must be a number' }).positive('--speed must be above 0').finite('--speed must be finite'),
 });
 

@@ -1,3 +1,4 @@
+import { MAX_SEED } from '../actors/prng';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { latencySchema, type LatencyOptions } from '../actors/latency';
@@ -36,7 +37,7 @@ export const runOptionsSchema = z
     /** ... or a scenario file's content */
     scenarioData: z.unknown().optional(),
     /** default: the scenario file's seed, else 1 */
-    seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+    seed: z.number().int().min(0).max(MAX_SEED).optional(),
     latency: latencySchema.optional(),
     topology: z.unknown().optional(),
     strict: z.boolean().default(true),

@@ -1,3 +1,4 @@
+import { MAX_SEED } from '../../actors/prng';
 import { existsSync } from 'node:fs';
 import { availableParallelism, freemem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,7 +16,6 @@ import { builtInScenarios, compileScenario, isPlanned, parseScenarioFile, scenar
 import { makeRecordSet } from '../../actors/record-set';
 import { defaultTopology, parseTopology, readTopologyFile, topologySchema } from '../topology';
 
-const MAX_SEED = 2 ** 32 - 1;
 
 /** Memory a worker needs, about (measured 35 MB on the default scenario; headroom for larger ones). */
 const WORKER_MB = 64;
