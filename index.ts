@@ -40,22 +40,72 @@ export { createLatency, latencySchema, type LatencyOptions } from './actors/late
 export { makeRecordSet } from './actors/record-set';
 
 // The system, its spec and scenarios.
-export { activeActiveSpecMachine, type SpecEvent, type Violation } from './specs/active-active-spec.machine';
-export { createDeliveryObserver } from './specs/delivery-observer';
-export { orchestratorMachine, controlVerbs, resolveControl, type ControlCommand } from './system/orchestrator.machine';
-export { scenarioDriverMachine, type ScenarioStep, type StepResult, type Wait } from './system/scenarios/scenario-driver.machine';
+export { activeActiveSpecMachine, type SpecEvent, type Violation, type ViolationKind } from './specs/active-active-spec.machine';
+export { createAfterDeliveryObserver, createDeliveryObserver } from './specs/delivery-observer';
+export { routingSlack, type RoutingReport } from './specs/end-of-run';
+export { expectedMessages, resolveBudget } from './system/budget';
+export { orchestratorMachine } from './system/orchestrator.machine';
+export { controlVerbs, resolveControl, NETWORK, type ControlCommand, type ControlKind } from './system/control';
+export {
+  scenarioDriverMachine,
+  systemView,
+  type ScenarioStep,
+  type StepResult,
+  type Wait,
+  type SystemView,
+  type CheckOutcome,
+  type Publication,
+} from './system/scenarios/scenario-driver.machine';
+export { control, destinationHolds, finalStep, inState, publish, queueHasSeen, routedTo, specIsCold, tablesConverged } from './system/scenarios/steps';
+export { happyPathSteps } from './system/scenarios/happy-path';
+export { narrate } from './system/narrative';
+export {
+  faultInjectorMachine,
+  faultInjectorInputSchema,
+  type FaultInjectorInput,
+} from './system/faults/fault-injector.machine';
+export {
+  faultSchema,
+  faultKinds,
+  faultCommands,
+  describeFault,
+  type Fault,
+  type FaultKind,
+  type FaultRecord,
+  type FaultTrigger,
+} from './system/faults/fault-plan';
+export { NetworkConditions } from './system/faults/network';
 export { defaultTopology, topologySchema, parseTopology, type Topology, type TopologyInput } from './system/topology';
 export { layoutOf, ids, queueNames, type Layout } from './system/layout';
-export { simulate, type SimulationOptions, type SimulationResult } from './system/simulation';
+export { simulate, simulateAsync, type Pace, type ScenarioSource, type SimulationOptions, type SimulationResult } from './system/simulation';
 export { tuneGcForSimulation } from './system/gc-tuning';
-export { scenarios, type Scenario } from './system/scenarios';
-export { runScenario, type RunOptions, type RunReport } from './system/run-scenario';
+export {
+  scenarios,
+  builtInScenarios,
+  isPlanned,
+  parseScenarioFile,
+  scenarioFileSchema,
+  compileScenario,
+  chaosPlan,
+  f5FailRandomPlan,
+  healingBound,
+  type Scenario,
+  type PlannedScenario,
+  type CodeScenario,
+  type ScenarioFile,
+  type ScenarioFileInput,
+  type CompiledScenario,
+} from './system/scenarios';
+export { runScenario, runScenarioAsync, readScenarioFile, planToSave, type RunOptions, type RunReport } from './system/run-scenario';
 
 // Exploring many schedules (`tps check`).
 export {
   checkScenario,
   checkOptionsSchema,
   failureReason,
+  failedBy,
+  routingShares,
+  type RoutingShare,
   type CheckOptions,
   type CheckReport,
   type CheckProgress,

@@ -5,7 +5,7 @@ import { SingleBar } from 'cli-progress';
 import { InputError } from '../machines/support';
 import { checkScenario, maxWorkers, workerLimitReason, type CheckProgress, type CheckReport } from '../system/checker/check';
 import { help } from './help';
-import { EXIT, latencyFlagsGiven, parseIntFlag, parseSeed, readMachines, readTopology, runFlags, scenarioArgument, type Io } from './common';
+import { budgetFlags, EXIT, latencyFlagsGiven, parseIntFlag, parseSeed, readMachines, readTopology, runFlags, scenarioArgument, type Io } from './common';
 
 /** Seconds a seed may run in a worker before it is reported as a hang. */
 export const DEFAULT_SEED_TIMEOUT_S = 60;
@@ -44,6 +44,12 @@ export function summarize(report: CheckReport): string {
     const listed = rest.slice(0, 20).join(', ');
     lines.push(`  and ${rest.length} more: ${listed}${rest.length > 20 ? ', ...' : ''}`);
   }
+  if (report.routing.some((r) => r.routed > 0))
+    lines.push(
+      `Routing: ${report.routing
+        .map((r) => `r${r.region} ${r.share.toFixed(2)}% (expected ${r.expectedShare.toFixed(2)}%, bound ±${r.bound.toFixed(2)}%)${r.within ? '' : ' OUTSIDE BOUND'}`)
+        .join(', ')}`,
+    );
   lines.push(`Verdict: ${report.verdict.toUpperCase()}`);
   return lines.join('\n');
 }
@@ -129,6 +135,7 @@ export async function commandCheck(args: string[], io: Io): Promise<number> {
       topologyFile: values.topology,
       strict: !values['no-strict'],
       machinesModule: values.machines,
+      ...budgetFlags(values),
       onProgress: bar?.update,
       seedTimeoutMs: seedTimeoutS * 1000,
       signal: abort.signal,

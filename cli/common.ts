@@ -28,8 +28,21 @@ export const runFlags = {
   topology: { type: 'string' },
   'no-strict': { type: 'boolean', default: false },
   machines: { type: 'string' },
+  'max-messages': { type: 'string' },
+  'max-virtual-ms': { type: 'string' },
   'scenario-file': { type: 'string' },
 } as const;
+
+/** `--max-messages N`, `--max-virtual-ms N`: a run's budget against a livelock. */
+export function budgetFlags(values: Record<string, unknown>): { maxMessages?: number; maxVirtualMs?: number } {
+  const n = (flag: string) => {
+    const v = values[flag.slice(2)] as string | undefined;
+    return v === undefined ? undefined : parseIntFlag(flag, v, { min: 1, max: Number.MAX_SAFE_INTEGER });
+  };
+  const maxMessages = n('--max-messages');
+  const maxVirtualMs = n('--max-virtual-ms');
+  return { ...(maxMessages !== undefined ? { maxMessages } : {}), ...(maxVirtualMs !== undefined ? { maxVirtualMs } : {}) };
+}
 
 /** A whole-number flag within bounds; `undefined` gives the fallback. */
 export function parseIntFlag(flag: string, value: string | undefined, bounds: { min: number; max: number; fallback?: number }): number {

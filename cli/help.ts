@@ -19,6 +19,9 @@ const RUN_FLAGS = `  --latency MODEL       uniform | skewed | heavy-tail (defaul
                         a file of at most ${L.maxFileBytes} bytes
   --no-strict           do not fail the run on unhandled events (default: strict)
   ${MACHINES_WARNING}
+  --max-messages N      a run's budget against a livelock: messages between actors (default 50x a
+                        fault-free run's); over it the run fails with no-progress
+  --max-virtual-ms N    ... and virtual ms (default: that many messages at the slowest latency)
   --scenario-file FILE  a scenario file (JSON, docs/scenarios.md) instead of a scenario name
   --debug               on an internal error, print the stack (also TPS_DEBUG=1)
   -h, --help            this help`;

@@ -8,7 +8,7 @@ import { narrate } from '../system/narrative';
 import { planToSave, runScenario } from '../system/run-scenario';
 import { scenarios } from '../system/scenarios';
 import { commandCheck } from './check';
-import { EXIT, latencyFlagsGiven, parseSeed, readMachines, readTopology, runFlags, scenarioArgument, type Io } from './common';
+import { budgetFlags, EXIT, latencyFlagsGiven, parseSeed, readMachines, readTopology, runFlags, scenarioArgument, type Io } from './common';
 import { commandInspect } from './inspect';
 import { help } from './help';
 import { checkOutputFiles, writeFileAtomic } from './output-file';
@@ -35,6 +35,9 @@ const USAGE = `Usage:
       --machines MODULE     CommonJS module exporting \`machines\`: replacement machines per
                             component kind (queue, container, table, dns, source, destination);
                             it is code and runs with your privileges
+      --max-messages N      budget against a livelock: messages between actors (default 50x
+                            a fault-free run's); over it, the run fails with no-progress
+      --max-virtual-ms N    ... and virtual ms (default: that many messages at the slowest latency)
   tps check <scenario> --seeds N [options]   explore N schedules: run seeds S..S+N-1 in parallel
   tps check --scenario-file FILE --seeds N   the same for a scenario file
       --seeds N             how many seeds (required)
@@ -42,7 +45,8 @@ const USAGE = `Usage:
       --workers K           worker threads (default: one per core; at most 2 per core)
       --seed-timeout S      stop a seed after S seconds and report it as a hang (default 60)
       --json                print one JSON summary
-      --latency, --slow, --factor, --topology, --no-strict, --machines, --scenario-file   as for run
+      --latency, --slow, --factor, --topology, --no-strict, --machines, --scenario-file,
+      --max-messages, --max-virtual-ms      as for run
   tps inspect <scenario> [--seed N] [--host 127.0.0.1] [--port 8080] [--speed X] [--delay MS] [--open] [--exit]
                                              play a scenario in real time (--speed X virtual ms per ms)
                                              to a local page (diagrams, states, events) and the Stately inspector
@@ -78,6 +82,7 @@ function commandRun(args: string[], io: Io): number {
     strict: !values['no-strict'],
     keepTrace: values.trace !== undefined || values.html !== undefined,
     machines: readMachines(values.machines),
+    ...budgetFlags(values),
   });
   if (values.trace !== undefined) writeFileAtomic(values.trace, result.trace!.join('\n') + '\n');
   if (values['save-plan'] !== undefined) {

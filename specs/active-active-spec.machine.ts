@@ -15,10 +15,32 @@ export type SpecEvent =
   | { type: 'spec.removed'; position: number; region: number; recordId: number; at: number }
   | { type: 'spec.persisted'; stage: number; region: number; recordId: number; replication: boolean; at: number }
   | { type: 'spec.delivered'; region: number; recordId: number; at: number }
+  /** the in-DNS sent the record to a region's first queue (at the moment it routed it) */
+  | { type: 'spec.routed'; region: number; recordId: number; at: number }
+  /** a `dns.setRegionOnline` command reached the in-DNS */
+  | { type: 'spec.regionOnline'; region: number; online: boolean; at: number }
+  /** what the destination keeps after it processed a delivery of this record */
+  | { type: 'spec.kept'; recordId: number; kept: boolean; count: number; at: number }
   | { type: 'spec.quiescent'; at: number };
 
+export type ViolationKind =
+  | 'removed-before-persisted-and-forwarded'
+  | 'forwarded-before-persisted'
+  | 'duplicate'
+  | 'unknown-record'
+  | 'wrong-region'
+  | 'out-of-order'
+  /** a queue delivered, or a container wrote to its regional table, a record after a later one of its region */
+  | 'fifo'
+  /** the destination's kept set is not the published set, each id once */
+  | 'exactly-once-kept'
+  /** routed to a region offline or of weight 0, or a region's share outside its bound */
+  | 'weighted-routing'
+  /** the run used its message or virtual-time budget without settling (livelock) */
+  | 'no-progress';
+
 export interface Violation {
-  kind: 'removed-before-persisted-and-forwarded' | 'forwarded-before-persisted' | 'duplicate' | 'unknown-record' | 'wrong-region' | 'out-of-order';
+  kind: ViolationKind;
   recordId: number;
   component: string;
   at: number;
@@ -40,6 +62,8 @@ export const specInputSchema = z.object({
   regions: z.array(z.number().int().positive()).min(1).max(31),
   /** queue names by position, stages.length + 1 of them */
   queueNames: z.array(z.string().min(1)),
+  /** the in-DNS routing weight of each region, in `regions` order (default: equal) */
+  weights: z.array(z.number().nonnegative()).optional(),
 });
 export type SpecInput = z.input<typeof specInputSchema>;
 
@@ -55,6 +79,25 @@ export interface SpecContext {
   violations: Violation[];
   stuck: PendingRecord[];
   coldAt: number | null;
+  /** FIFO per region: entries so far per region; highest entry seq received per (position, region) and written per (stage, region) */
+  fifo: { entries: Int32Array; received: Int32Array; written: Int32Array; idBySeq: Int32Array };
+  /** the in-DNS as the spec sees it: online per region, weights, records routed and their expected share */
+  routing: RoutingState;
+  /** distinct ids the destination keeps, and by how much its count exceeded that when last checked */
+  keptDistinct: number;
+  keptExcess: number;
+}
+
+export interface RoutingState {
+  weights: number[];
+  online: Uint8Array;
+  /** records that entered each region (successful sends to its first queue) */
+  routed: number[];
+  /** their expected number: each entry adds weight / (sum of online weights) to every online region */
+  expected: number[];
+  /** online changes that reached the in-DNS (each may shift the round-robin by up to a record a region) */
+  changes: number;
+  lastRouted: number[];
 }
 
 const queueLabel = (c: SpecContext, position: number, region: number) => ids.queue(c.queueNames[position], region);
@@ -93,6 +136,60 @@ export function whereIsRecord(c: SpecContext, recordId: number): string {
   return 'complete';
 }
 
+type Flag = (kind: ViolationKind, component: string, message: string) => void;
+
+/** A record's first successful send to its region's first queue: its place in the region's order, and its share of the routing. */
+function enterRegion(c: SpecContext, slot: number, ri: number): void {
+  const seq = ++c.fifo.entries[ri];
+  c.progress.setEntrySeq(slot, seq);
+  c.fifo.idBySeq[ri * (c.progress.size + 1) + seq] = c.progress.recordIds()[slot];
+  const r = c.routing;
+  r.routed[ri]++;
+  r.lastRouted[ri] = c.progress.recordIds()[slot];
+  let total = 0;
+  for (let i = 0; i < r.weights.length; i++) if (r.online[i] && r.weights[i] > 0) total += r.weights[i];
+  if (total > 0) for (let i = 0; i < r.weights.length; i++) if (r.online[i] && r.weights[i] > 0) r.expected[i] += r.weights[i] / total;
+}
+
+/**
+ * FIFO at one queue or table (cell `at` of `highest`): a record may come
+ * again while it is the latest (a redelivery of the in-flight head, a write
+ * retried), but not after a record that entered the region later.
+ */
+function checkFifo(c: SpecContext, highest: Int32Array, at: number, slot: number, violated: (later: number) => void): void {
+  const seq = c.progress.entrySeq(slot);
+  if (seq === 0) return;
+  if (seq >= highest[at]) {
+    highest[at] = seq;
+    return;
+  }
+  violated(c.fifo.idBySeq[c.regionIndex[c.progress.region(slot)] * (c.progress.size + 1) + highest[at]]);
+}
+
+/** Exactly once at the destination, after each delivery it processed: kept by id, never twice, count = distinct ids. */
+function checkKept(c: SpecContext, slot: number, e: Extract<SpecEvent, { type: 'spec.kept' }>, flag: Flag): void {
+  const t = c.progress;
+  const at = `at t=${e.at}ms`;
+  if (e.kept && !t.kept(slot)) {
+    t.setKept(slot, true);
+    c.keptDistinct++;
+  } else if (!e.kept && t.kept(slot)) {
+    t.setKept(slot, false);
+    c.keptDistinct--;
+    flag('exactly-once-kept', 'destination', `kept by the destination, then no longer kept ${at}`);
+  } else if (!e.kept) {
+    flag('exactly-once-kept', 'destination', `delivered to the destination ${at} but not kept (it keeps ${c.keptDistinct} distinct ids)`);
+  }
+  const excess = e.count - c.keptDistinct;
+  if (excess > c.keptExcess) {
+    if (t.kept(slot)) t.markKeptTwice(slot);
+    flag('exactly-once-kept', 'destination', `kept again ${at}: the destination counts ${e.count} records but keeps ${c.keptDistinct} distinct ids`);
+  } else if (excess < 0 && excess < c.keptExcess) {
+    flag('exactly-once-kept', 'destination', `kept ${at}, but the destination counts ${e.count} records for ${c.keptDistinct} distinct ids`);
+  }
+  c.keptExcess = excess;
+}
+
 /**
  * The safety and liveness spec (the reference's ActiveActiveIsSafeAndLive,
  * per record). Hot while any record has not been through every stage of its
@@ -113,6 +210,14 @@ export const activeActiveSpecMachine = setup({
   actions: {
     observe: assign(({ context: c, event: e }) => {
       if (e.type === 'spec.quiescent') return {};
+      if (e.type === 'spec.regionOnline') {
+        const ri = c.regionIndex[e.region];
+        if (ri !== undefined && c.routing.online[ri] !== (e.online ? 1 : 0)) {
+          c.routing.online[ri] = e.online ? 1 : 0;
+          c.routing.changes++;
+        }
+        return {};
+      }
       const t = c.progress;
       const p = t.slot(e.recordId);
       const flag = (kind: Violation['kind'], component: string, message: string) =>
@@ -121,6 +226,20 @@ export const activeActiveSpecMachine = setup({
         const where = 'position' in e ? queueLabel(c, e.position, e.region) : 'stage' in e ? ids.table(c.stages[e.stage]) : ids.destination;
         flag('unknown-record', where, `not in the published record set (seen at ${where})`);
         return { violations: c.violations };
+      }
+      if (e.type === 'spec.routed') {
+        const ri = c.regionIndex[e.region];
+        if (ri === undefined || !c.routing.online[ri] || !(c.routing.weights[ri] > 0))
+          flag(
+            'weighted-routing',
+            'dns:in',
+            `routed to region ${e.region} at t=${e.at}ms while that region is ${ri !== undefined && c.routing.online[ri] ? 'of weight 0' : 'offline'} in dns:in`,
+          );
+        return { violations: c.violations };
+      }
+      if (e.type === 'spec.kept') {
+        checkKept(c, p, e, flag);
+        return {};
       }
       const S = c.stages.length;
       const ri = c.regionIndex[e.region];
@@ -138,12 +257,17 @@ export const activeActiveSpecMachine = setup({
           if (e.position > 0 && (t.written(p, e.position - 1) < 1 || t.received(p, e.position - 1) < 1))
             flag('forwarded-before-persisted', q(), `sent to ${q()} before ${c.stages[e.position - 1]} received and persisted it`);
           if (t.sent(p, e.position) > 0) flag('duplicate', q(), `sent to ${q()} a second time`);
+          else if (e.position === 0 && ri !== undefined && t.region(p) === e.region) enterRegion(c, p, ri);
           t.countSent(p, e.position);
           break;
         }
         case 'spec.received': {
           const q = () => queueLabel(c, e.position, e.region);
           if (t.sent(p, e.position) < 1) flag('out-of-order', q(), `received from ${q()} before it was sent there`);
+          else if (ri !== undefined && t.region(p) === e.region)
+            checkFifo(c, c.fifo.received, e.position * c.regions.length + ri, p, (later) =>
+              flag('fifo', q(), `delivered by ${q()} at t=${e.at}ms after record ${later}, which entered region ${e.region} later`),
+            );
           t.countReceived(p, e.position);
           break;
         }
@@ -151,6 +275,14 @@ export const activeActiveSpecMachine = setup({
           const table = () => ids.regionalTable(c.stages[e.stage], e.region);
           if (!e.replication) {
             if (t.received(p, e.stage) < 1) flag('out-of-order', table(), `written to ${table()} before its container received it`);
+            else if (ri !== undefined && t.region(p) === e.region)
+              checkFifo(c, c.fifo.written, e.stage * c.regions.length + ri, p, (later) =>
+                flag(
+                  'fifo',
+                  table(),
+                  `written to ${table()} by container:${c.stages[e.stage]}:r${e.region} at t=${e.at}ms after record ${later}, which entered region ${e.region} later`,
+                ),
+              );
             t.countWritten(p, e.stage);
           }
           t.addReplica(p, e.stage, ri);
@@ -194,10 +326,14 @@ export const activeActiveSpecMachine = setup({
 }).createMachine({
   id: 'activeActiveSpec',
   context: ({ input }) => {
-    const { recordIds, stages, regions, queueNames } = parseInput(specInputSchema, input, 'spec input');
+    const { recordIds, stages, regions, queueNames, weights: _w } = parseInput(specInputSchema, input, 'spec input');
     if (queueNames.length !== stages.length + 1)
       throw new Error(`Invalid spec input: queueNames needs ${stages.length + 1} names, got ${queueNames.length}`);
     const progress = new RecordProgressTable(recordIds, stages.length);
+    const weights = _w ?? regions.map(() => 1);
+    if (weights.length !== regions.length)
+      throw new Error(`Invalid spec input: weights needs ${regions.length} numbers, got ${weights.length}`);
+    const R = regions.length;
     return {
       stages,
       regions,
@@ -209,6 +345,23 @@ export const activeActiveSpecMachine = setup({
       violations: [],
       stuck: [],
       coldAt: null,
+      fifo: {
+        entries: new Int32Array(R),
+        received: new Int32Array((stages.length + 1) * R),
+        written: new Int32Array(stages.length * R),
+        // record id by (region, entry seq), to name the later record in a violation
+        idBySeq: new Int32Array(R * (progress.size + 1)),
+      },
+      routing: {
+        weights: [...weights],
+        online: new Uint8Array(R).fill(1),
+        routed: regions.map(() => 0),
+        expected: regions.map(() => 0),
+        changes: 0,
+        lastRouted: regions.map(() => -1),
+      },
+      keptDistinct: 0,
+      keptExcess: 0,
     };
   },
   initial: 'hot',

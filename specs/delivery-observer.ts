@@ -53,6 +53,30 @@ export function createDeliveryObserver(layout: Layout, now: () => number, feed: 
         if (target.id === ids.destination)
           feed({ type: 'spec.delivered', region: e.region, recordId: e.record.recordId, at: now() });
         return;
+      case 'queue.send': {
+        // Only the in-DNS sends to a first queue: this is the moment it routed the record.
+        const q = queues.get(target.id);
+        if (q && q.position === 0) feed({ type: 'spec.routed', region: q.region, recordId: e.record?.recordId, at: now() });
+        return;
+      }
+    }
+  };
+}
+
+/**
+ * Facts read once an event was processed, from the receiver's snapshot: what
+ * the destination keeps after each delivery (its context `records`, by id,
+ * and `count`), and which regions the in-DNS has online.
+ */
+export function createAfterDeliveryObserver(now: () => number, feed: (e: SpecEvent) => void) {
+  return (target: AnyActorRef, event: EventObject): void => {
+    const e = event as any;
+    if (e.type === 'dns.record' && target.id === ids.destination) {
+      const context = target.getSnapshot().context as { records?: Record<number, unknown>; count?: number } | undefined;
+      const recordId = e.record.recordId;
+      feed({ type: 'spec.kept', recordId, kept: !!context?.records && recordId in context.records, count: context?.count ?? 0, at: now() });
+    } else if (e.type === 'dns.setRegionOnline' && target.id === ids.inDns) {
+      feed({ type: 'spec.regionOnline', region: e.region, online: e.online === true, at: now() });
     }
   };
 }

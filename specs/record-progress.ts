@@ -23,6 +23,10 @@ export class RecordProgressTable {
   private readonly replicaMasks: Uint32Array;
   private readonly deliveredCounts: Uint8Array;
   private readonly completeFlags: Uint8Array;
+  /** order in which each record entered its region (1-based, 0: not yet) */
+  private readonly entrySeqs: Int32Array;
+  /** bit 0: the destination keeps it; bit 1: it was kept twice */
+  private readonly keptFlags: Uint8Array;
 
   constructor(recordIds: readonly number[], stages: number) {
     this.size = recordIds.length;
@@ -38,6 +42,8 @@ export class RecordProgressTable {
     this.replicaMasks = new Uint32Array(this.size * stages);
     this.deliveredCounts = new Uint8Array(this.size);
     this.completeFlags = new Uint8Array(this.size);
+    this.entrySeqs = new Int32Array(this.size);
+    this.keptFlags = new Uint8Array(this.size);
   }
 
   /** The record's row, or undefined for a record not in the published set. */
@@ -100,6 +106,24 @@ export class RecordProgressTable {
   }
   countDelivered(slot: number): void {
     bump(this.deliveredCounts, slot);
+  }
+  entrySeq(slot: number): number {
+    return this.entrySeqs[slot];
+  }
+  setEntrySeq(slot: number, seq: number): void {
+    this.entrySeqs[slot] = seq;
+  }
+  kept(slot: number): boolean {
+    return (this.keptFlags[slot] & 1) === 1;
+  }
+  setKept(slot: number, kept: boolean): void {
+    this.keptFlags[slot] = kept ? this.keptFlags[slot] | 1 : this.keptFlags[slot] & ~1;
+  }
+  keptTwice(slot: number): boolean {
+    return (this.keptFlags[slot] & 2) === 2;
+  }
+  markKeptTwice(slot: number): void {
+    this.keptFlags[slot] |= 2;
   }
   markComplete(slot: number): void {
     this.completeFlags[slot] = 1;

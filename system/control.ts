@@ -41,6 +41,8 @@ export interface ControlCommand {
 }
 export type ControlEvent = { type: 'tps.control'; command: ControlCommand; replyTo?: AnyActorRef };
 export type ControlRejected = { type: 'tps.controlRejected'; command: ControlCommand; reason: string };
+/** The answer to a command sent with replyTo: it was handed to its target (which has carried it out). */
+export type ControlApplied = { type: 'tps.controlApplied'; command: ControlCommand };
 
 /** Regions a command's arguments name, so a command for a region the topology lacks is refused. */
 const regionArgs = (args: Record<string, unknown>) => (typeof args.region === 'number' ? [args.region] : []);

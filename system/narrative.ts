@@ -48,9 +48,13 @@ export function narrate(report: RunReport, result: SimulationResult): string {
     `Records: ${r.published} published, ${r.delivered} delivered, ${r.lost} lost, ${r.duplicates} duplicates; ` +
       `spec ${report.specState}, ${report.violations.length} violations, ${report.unhandledEvents} unhandled events`,
   );
-  for (const v of report.violations.slice(0, 10)) lines.push(`  violation at t=${v.at}ms in ${v.component}: ${v.message}`);
+  for (const v of report.violations.slice(0, 10)) lines.push(`  violation ${v.kind} at t=${v.at}ms in ${v.component}: ${v.message}`);
   for (const p of report.stuck.slice(0, 10)) lines.push(`  pending record ${p.recordId}: ${p.stuckAt}`);
   for (const u of report.unhandled.slice(0, 10)) lines.push(`  unhandled at t=${u.at}ms: ${u.actor} in ${u.state} got ${u.event}`);
+  const rt = report.routing;
+  lines.push(
+    `Routing (in-DNS): ${rt.regions.map((x) => `r${x.region} ${x.routed} (weight ${x.weight}: ${x.expected} ± ${rt.slack})`).join(', ')}`,
+  );
   lines.push(
     `Cross-region order at the destination: ${report.crossRegionOrderPreserved ? 'preserved' : 'not preserved'} ` +
       `(arrivals ${show(report.destinationArrivals.join(','))}); the seed does not guarantee it`,

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { recordSchema } from '../machines/protocol';
 import { parseInput } from '../machines/support';
 import { activeActiveSpecMachine } from '../specs/active-active-spec.machine';
-import { NETWORK, resolveControl, type ControlCommand, type ControlEvent, type ControlKind, type ControlRejected } from './control';
+import { NETWORK, resolveControl, type ControlApplied, type ControlCommand, type ControlEvent, type ControlKind, type ControlRejected } from './control';
 import { faultInjectorMachine } from './faults/fault-injector.machine';
 import { faultSchema } from './faults/fault-plan';
 import { NetworkConditions } from './faults/network';
@@ -89,14 +89,15 @@ export const orchestratorMachine = setup({
     forwardCommand: enqueueActions(({ context, event, enqueue, system }) => {
       const resolved = resolveControl(context.components, event.command, context.regions);
       if (!('event' in resolved)) return;
-      if (resolved.kind !== 'network') {
-        enqueue.sendTo(system.get(event.command.target), resolved.event as never);
-        return;
+      if (resolved.kind !== 'network') enqueue.sendTo(system.get(event.command.target), resolved.event as never);
+      else {
+        // The network is not an actor: its conditions are what the latency reads.
+        const { type, region, factor } = resolved.event as { type: string; region: number; factor?: number };
+        if (type === 'network.slow') context.network!.slowRegion(region, factor!);
+        else context.network!.restore(region);
       }
-      // The network is not an actor: its conditions are what the latency reads.
-      const { type, region, factor } = resolved.event as { type: string; region: number; factor?: number };
-      if (type === 'network.slow') context.network!.slowRegion(region, factor!);
-      else context.network!.restore(region);
+      // Sent after the command, so the target has carried it out when the answer lands.
+      if (event.replyTo) enqueue.sendTo(event.replyTo, { type: 'tps.controlApplied', command: event.command } satisfies ControlApplied);
     }),
     startScenario: enqueueActions(({ enqueue, system }) => {
       const driver = system.get(ids.driver);
@@ -136,6 +137,7 @@ export const orchestratorMachine = setup({
         stages: topology.stages,
         regions: layout.regions,
         queueNames: queueNames(topology.stages),
+        weights: topology.regions.map((r) => r.weight),
       },
     });
     if (network) components[NETWORK] = 'network';

@@ -42,6 +42,9 @@ export const runOptionsSchema = z
     topology: z.unknown().optional(),
     strict: z.boolean().default(true),
     keepTrace: z.boolean().default(false),
+    /** a livelock's budget: messages and virtual ms (defaults: system/budget.ts) */
+    maxMessages: z.number().int().min(1).optional(),
+    maxVirtualMs: z.number().int().min(1).optional(),
     machines: z.unknown().optional(),
     inspect: z.custom<NonNullable<SimulationOptions['inspect']>>((v) => typeof v === 'function', 'inspect must be a function').optional(),
   })
@@ -65,6 +68,7 @@ export interface RunReport {
   /** the fault plan as carried out (empty without one) */
   faults: FaultRecord[];
   records: SimulationResult['records'];
+  routing: SimulationResult['routing'];
   violations: SimulationResult['violations'];
   stuck: SimulationResult['stuck'];
   specState: string;
@@ -124,6 +128,8 @@ const simulationOptions = ({ o, resolved, machines }: Resolved): SimulationOptio
   topology: o.topology as SimulationOptions['topology'],
   strict: o.strict,
   keepTrace: o.keepTrace,
+  maxMessages: o.maxMessages,
+  maxVirtualMs: o.maxVirtualMs,
   machines,
   inspect: o.inspect,
 });
@@ -154,6 +160,7 @@ function shape({ o, resolved }: Resolved, result: SimulationResult): { report: R
     steps: result.steps,
     faults: result.faults,
     records: result.records,
+    routing: result.routing,
     violations: result.violations,
     stuck: result.stuck,
     specState: result.specState,

@@ -15,7 +15,9 @@ import { useVirtualScheduler } from '../actors/virtual-scheduler';
 import { handles, interceptRelay } from './xstate-internals';
 import type { TpsRecord } from '../machines/protocol';
 import type { SpecContext, Violation, PendingRecord } from '../specs/active-active-spec.machine';
-import { createDeliveryObserver } from '../specs/delivery-observer';
+import { createAfterDeliveryObserver, createDeliveryObserver } from '../specs/delivery-observer';
+import { endOfRunChecks, noProgressViolation, type RoutingReport } from '../specs/end-of-run';
+import { resolveBudget } from './budget';
 import type { FaultRecord } from './faults/fault-plan';
 import { NetworkConditions } from './faults/network';
 import { ids, layoutOf, type ComponentKind, type Layout } from './layout';
@@ -46,8 +48,10 @@ export interface SimulationOptions {
   keepTrace?: boolean;
   /** replacement logic per component kind, e.g. a faulty container */
   machines?: Partial<Record<ComponentKind, AnyStateMachine>>;
-  /** safety net against a run that never settles */
+  /** budget against a run that never settles (livelock): messages between actors (default 50x a fault-free run's) */
   maxMessages?: number;
+  /** ... and virtual ms (default: that many messages at the slowest latency) */
+  maxVirtualMs?: number;
   /** extra inspection observer (e.g. the Stately inspector), told the virtual time too */
   inspect?: (event: InspectionEvent, virtualMs: number) => void;
 }
@@ -56,7 +60,10 @@ export interface SimulationResult {
   seed: number;
   verdict: 'pass' | 'fail';
   steps: StepResult[];
+  /** lost: published and not kept at the end; duplicates: ids sent twice to a queue or kept twice */
   records: { published: number; delivered: number; duplicates: number; lost: number };
+  /** the in-DNS split against the weights */
+  routing: RoutingReport;
   violations: Violation[];
   stuck: PendingRecord[];
   specState: string;
@@ -149,7 +156,12 @@ function* simulation(scenario: ScenarioSource, options: SimulationOptions): Gene
   };
   const clock = new VirtualClock();
   const strict = options.strict ?? true;
-  const maxMessages = options.maxMessages ?? 50_000_000;
+  const { maxMessages, maxVirtualMs } = resolveBudget(options, {
+    records: batches.flat().length,
+    stages: topology.stages.length,
+    regions: topology.regions.length,
+    latency: options.latency,
+  });
 
   const hash = createHash('sha256');
   const trace: string[] | undefined = options.keepTrace ? [] : undefined;
@@ -158,6 +170,11 @@ function* simulation(scenario: ScenarioSource, options: SimulationOptions): Gene
   const unhandled: UnhandledEvent[] = [];
   let spec: AnyActorRef | undefined;
   const observe = createDeliveryObserver(layout, () => clock.now(), (e) => spec?.send(e));
+  const afterDelivery = createAfterDeliveryObserver(() => clock.now(), (e) => spec?.send(e));
+  // Messages per receiver in the latest window, to name the busiest one if the budget runs out.
+  const WINDOW = 1000;
+  let window = new Map<string, number>();
+  let lastWindow = window;
 
   // Every message between actors passes through the system's relay: the
   // trace is taken there, not from XState's inspection stream, which costs
@@ -165,7 +182,11 @@ function* simulation(scenario: ScenarioSource, options: SimulationOptions): Gene
   const record = (source: AnyActorRef | undefined, target: AnyActorRef, event: AnyEventObject) => {
     const type = event.type;
     if (!source || target === spec || type.startsWith('xstate.')) return;
-    messages++;
+    if (++messages % WINDOW === 0) {
+      lastWindow = window;
+      window = new Map();
+    }
+    window.set(target.id, (window.get(target.id) ?? 0) + 1);
     const e = event as Record<string, any>;
     const recordId = numberOrNull(e.record?.recordId) ?? numberOrNull(e.recordId);
     const line =
@@ -206,7 +227,7 @@ function* simulation(scenario: ScenarioSource, options: SimulationOptions): Gene
     },
   });
   const system = root.system;
-  interceptRelay(system, record);
+  interceptRelay(system, record, afterDelivery);
   spec = system.get(ids.spec);
   const driver = system.get(ids.driver)!;
   const destinationRef = system.get(ids.destination)!;
@@ -219,19 +240,32 @@ function* simulation(scenario: ScenarioSource, options: SimulationOptions): Gene
   if (rootError) throw rootError;
   const driverDone = () => driver.getSnapshot().status !== 'active';
 
-  // Run to quiescence; tell the driver when it is still waiting then.
+  // Run to quiescence, within the budget; tell the driver when it is still waiting then.
+  let exhausted: string | undefined;
+  const withinBudget = () => {
+    if (messages >= maxMessages) exhausted = `${maxMessages} messages`;
+    else if ((clock.nextDue() ?? 0) > maxVirtualMs) exhausted = `${maxVirtualMs} virtual ms`;
+    return exhausted === undefined;
+  };
   const checkError = () => {
     if (rootError) throw rootError;
   };
   for (;;) {
-    yield* fireTimers(clock, () => messages < maxMessages, checkError);
+    yield* fireTimers(clock, withinBudget, checkError);
     checkError();
-    if (driverDone() || messages >= maxMessages) break;
+    if (driverDone() || exhausted) break;
     driver.send({ type: 'sim.quiescent', at: clock.now() });
     if (!driverDone() && clock.pending === 0) break;
   }
-  yield* fireTimers(clock, () => true, () => {});
-  if (spec!.getSnapshot().matches('hot')) spec!.send({ type: 'spec.quiescent', at: clock.now() });
+  // Messages still in flight after the driver is done (the last removes), within the same budget.
+  yield* fireTimers(clock, withinBudget, checkError);
+  if (exhausted) {
+    const top = [...lastWindow].reduce<[string, number] | undefined>((best, x) => (!best || x[1] > best[1] ? x : best), undefined);
+    const c = spec!.getSnapshot().context as SpecContext;
+    c.violations.push(
+      noProgressViolation(c, clock.now(), exhausted, top && { component: top[0], messages: top[1], window: WINDOW }),
+    );
+  } else if (spec!.getSnapshot().matches('hot')) spec!.send({ type: 'spec.quiescent', at: clock.now() });
 
   const specSnapshot = spec!.getSnapshot();
   const specContext = specSnapshot.context as SpecContext;
@@ -244,21 +278,23 @@ function* simulation(scenario: ScenarioSource, options: SimulationOptions): Gene
   const faults: FaultRecord[] = (system.get(ids.faults)?.getSnapshot() as AnyMachineSnapshot | undefined)?.context.log ?? [];
   root.stop();
 
-  const total = batches.flat().length;
-  const duplicates = specContext.violations.filter((v) => v.kind === 'duplicate').length;
+  const end = endOfRunChecks(specContext, destination, clock.now());
   const orderPreserved = arrivals.every((id, i) => i === 0 || arrivals[i - 1] < id);
   const ok =
     driver.getSnapshot().value === 'passed' &&
     steps_.every((s) => s.ok) &&
     specSnapshot.value === 'cold' &&
     specContext.violations.length === 0 &&
+    end.lost === 0 &&
+    end.duplicates === 0 &&
     (!strict || unhandled.length === 0);
 
   return {
     seed: options.seed,
     verdict: ok ? 'pass' : 'fail',
     steps: steps_,
-    records: { published: source.published, delivered: destination.count, duplicates, lost: total - destination.count },
+    records: { published: source.published, delivered: destination.count, duplicates: end.duplicates, lost: end.lost },
+    routing: end.routing,
     violations: specContext.violations,
     stuck: specContext.stuck,
     specState: String(specSnapshot.value),

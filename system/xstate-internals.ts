@@ -24,13 +24,14 @@ export function relay(system: AnySystem, source: AnyActorRef | undefined, target
   (system as Internal)._relay(source, target, event);
 }
 
-/** Calls `hook` on every event the system delivers between actors, before it is delivered. */
-export function interceptRelay(system: AnySystem, hook: Relay): void {
+/** Calls `before` on every event the system delivers between actors, and `after` once the target has processed it. */
+export function interceptRelay(system: AnySystem, before: Relay, after?: (target: AnyActorRef, event: EventObject) => void): void {
   const internal = system as Internal;
   const original = internal._relay.bind(system);
   internal._relay = (source, target, event) => {
-    hook(source, target, event);
+    before(source, target, event);
     original(source, target, event);
+    after?.(target, event);
   };
 }
 

@@ -59,6 +59,9 @@ export const checkOptionsSchema = z
     onProgress: z.unknown().optional(),
     /** aborting it stops the check: the report then covers the seeds completed */
     signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, 'signal must be an AbortSignal').optional(),
+    /** each run's budget against a livelock (defaults: system/budget.ts) */
+    maxMessages: z.number().int().min(1).optional(),
+    maxVirtualMs: z.number().int().min(1).optional(),
   })
   .strict()
   .superRefine((o, ctx) => {
@@ -98,8 +101,27 @@ export interface SeedSummary {
   traceDigest: string;
   /** one line: what made it fail */
   reason?: string;
+  /** the violation kind (or `step`, `stuck`, `unhandled`, `error`) that made it fail */
+  failedBy?: string;
+  /** per region in topology order: records routed there, and how many the weights call for */
+  routed?: number[];
+  expected?: number[];
+  /** records a region may be off by in this run */
+  slack?: number;
   /** for a failing seed with a fault plan: the faults as they were carried out */
   faults?: FaultRecord[];
+}
+
+/** A region's share of the routing over a whole check, against its weight. */
+export interface RoutingShare {
+  region: number;
+  routed: number;
+  /** percent of all routed records */
+  share: number;
+  expectedShare: number;
+  /** percentage points the share may be off by: the runs' slack over all routed records */
+  bound: number;
+  within: boolean;
 }
 
 export interface MinAvgMax {
@@ -149,6 +171,8 @@ export interface CheckReport {
   wallMs: number;
   schedulesPerSecond: number;
   failures: CheckFailure[];
+  /** the in-DNS split over every run, per region */
+  routing: RoutingShare[];
   /** every completed seed, in seed order */
   results: SeedSummary[];
 }
@@ -163,6 +187,8 @@ export const runPlanSchema = z.object({
   topology: topologySchema.optional(),
   strict: z.boolean(),
   machinesModule: z.string().optional(),
+  maxMessages: z.number().optional(),
+  maxVirtualMs: z.number().optional(),
 });
 export type RunPlan = z.infer<typeof runPlanSchema>;
 
@@ -188,22 +214,44 @@ export function failureReason(report: RunReport): string {
   return oneLine(`spec ended ${report.specState}; the scenario did not pass`);
 }
 
+/** The property or kind of failure a failing run is reported under. */
+export function failedBy(report: RunReport): string {
+  if (report.violations[0]) return report.violations[0].kind;
+  if (report.steps.some((s) => !s.ok)) return 'step';
+  if (report.stuck.length) return 'stuck';
+  if (report.unhandled.length) return 'unhandled';
+  return 'fail';
+}
+
 /** Runs one seed and boils its report down to a summary. */
 export function runSeed(plan: RunPlan, seed: number, machines?: MachineOverrides): SeedSummary {
   const started = performance.now();
   try {
     const scenario = plan.scenarioData !== undefined ? { scenarioData: plan.scenarioData } : { scenario: plan.scenario };
-    const { report } = runScenario({ ...scenario, seed, latency: plan.latency, topology: plan.topology, strict: plan.strict, machines });
+    const { report } = runScenario({
+      ...scenario,
+      seed,
+      latency: plan.latency,
+      topology: plan.topology,
+      strict: plan.strict,
+      maxMessages: plan.maxMessages,
+      maxVirtualMs: plan.maxVirtualMs,
+      machines,
+    });
     const { messages, virtualTimeMs, wallMs } = report.stats;
     const summary: SeedSummary = { seed, verdict: report.verdict, messages, virtualTimeMs, wallMs, traceDigest: report.traceDigest };
+    summary.routed = report.routing.regions.map((r) => r.routed);
+    summary.expected = report.routing.regions.map((r) => r.expected);
+    summary.slack = report.routing.slack;
     if (report.verdict === 'fail') {
       summary.reason = failureReason(report);
+      summary.failedBy = failedBy(report);
       if (report.faults.length) summary.faults = report.faults;
     }
     return summary;
   } catch (err) {
     const wallMs = Math.round((performance.now() - started) * 100) / 100;
-    return { seed, verdict: 'error', messages: 0, virtualTimeMs: 0, wallMs, traceDigest: '', reason: oneLine(`threw: ${(err as Error).message ?? err}`) };
+    return { seed, verdict: 'error', messages: 0, virtualTimeMs: 0, wallMs, traceDigest: '', reason: oneLine(`threw: ${(err as Error).message ?? err}`), failedBy: 'error' };
   }
 }
 
@@ -211,7 +259,7 @@ const shellQuote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${ar
 
 /** The `tps run` command line that replays one seed with the check's settings. */
 export function replayCommand(
-  o: Pick<z.infer<typeof checkOptionsSchema>, 'scenario' | 'scenarioFile' | 'scenarioData' | 'topology' | 'topologyFile' | 'strict' | 'machinesModule'> & {
+  o: Pick<z.infer<typeof checkOptionsSchema>, 'scenario' | 'scenarioFile' | 'scenarioData' | 'topology' | 'topologyFile' | 'strict' | 'machinesModule' | 'maxMessages' | 'maxVirtualMs'> & {
     latency: z.infer<typeof latencySchema>;
     machines?: MachineOverrides;
     /** a scenario known only to this process (code): no command can replay it elsewhere */
@@ -232,6 +280,8 @@ export function replayCommand(
   if (o.topologyFile) args.push('--topology', o.topologyFile);
   if (!o.strict) args.push('--no-strict');
   if (o.machinesModule) args.push('--machines', o.machinesModule);
+  if (o.maxMessages !== undefined) args.push('--max-messages', String(o.maxMessages));
+  if (o.maxVirtualMs !== undefined) args.push('--max-virtual-ms', String(o.maxVirtualMs));
   const placeholders = [
     ...(o.scenarioData !== undefined && o.scenarioFile === undefined ? ['--scenario-file <a file holding this scenario>'] : []),
     ...(o.inProcessScenario ? ['(the scenario is code in this process: save it as a scenario file to replay it)'] : []),
@@ -397,7 +447,16 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
   checkLatencyFor(latency, options.latency ?? scenarioData?.latency, runTopology);
   checkMachinesFor(machines, runTopology);
   validateScenarioFor(o.scenario, scenarioData, topology, o.from, latency, machines);
-  const plan: RunPlan = { scenario: o.scenario, scenarioData, latency, topology, strict: o.strict, machinesModule: machinesPath };
+  const plan: RunPlan = {
+    scenario: o.scenario,
+    scenarioData,
+    latency,
+    topology,
+    strict: o.strict,
+    machinesModule: machinesPath,
+    maxMessages: o.maxMessages,
+    maxVirtualMs: o.maxVirtualMs,
+  };
   // A scenario added to `scenarios` in this process is code the workers do not have.
   const inProcessScenario = o.scenario !== undefined && !Object.hasOwn(builtInScenarios, o.scenario);
 
@@ -480,6 +539,7 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
       replay: replayCommand(replayOptions, r.seed, name),
       faults: r.faults ?? [],
     })),
+    routing: routingShares(ran, (topology ?? parseTopology(defaultTopology)).regions),
     results: completed,
   };
 }
@@ -503,4 +563,31 @@ function validateScenarioFor(
   if (!planned) return;
   const batches = makeRecordSet(firstSeed, planned.records.batches, planned.records.size);
   compileScenario(planned, layoutOf(topology, batches), batches, machines);
+}
+
+/** Pools the runs' routing: each region's share of every routed record, its weight's share, and the runs' slack as a bound. */
+export function routingShares(runs: SeedSummary[], regions: { region: number; weight: number }[]): RoutingShare[] {
+  const routed = regions.map(() => 0);
+  const expected = regions.map(() => 0);
+  let slack = 0;
+  let total = 0;
+  for (const r of runs) {
+    if (!r.routed || !r.expected) continue;
+    r.routed.forEach((n, i) => {
+      routed[i] += n;
+      expected[i] += r.expected![i];
+      total += n;
+    });
+    slack += r.slack ?? 0;
+  }
+  const pct = (n: number) => (total > 0 ? Math.round((10_000 * n) / total) / 100 : 0);
+  const bound = pct(slack);
+  return regions.map(({ region }, i) => ({
+    region,
+    routed: routed[i],
+    share: pct(routed[i]),
+    expectedShare: pct(expected[i]),
+    bound,
+    within: Math.abs(routed[i] - expected[i]) <= slack,
+  }));
 }

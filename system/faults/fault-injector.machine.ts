@@ -1,7 +1,7 @@
 import { enqueueActions, fromCallback, setup, type AnyActorRef, type AnyMachineSnapshot } from 'xstate';
 import { z } from 'zod';
 import { parseInput } from '../../machines/support';
-import type { ControlEvent, ControlRejected } from '../control';
+import type { ControlApplied, ControlEvent, ControlRejected } from '../control';
 import { stateMatches, stateName } from '../state-name';
 import { systemNow } from '../xstate-internals';
 import { describeFault, faultCommands, faultHitActor, faultSchema, type Fault, type FaultRecord } from './fault-plan';
@@ -32,7 +32,8 @@ export type FaultInjectorEvent =
   | { type: 'fault.start'; index: number }
   | { type: 'fault.end'; index: number }
   | { type: 'fault.expire'; index: number }
-  | ControlRejected;
+  | ControlRejected
+  | ControlApplied;
 
 /** Watches actors for the states that trigger faults; reports each trigger once. */
 const watchTriggers = fromCallback<{ type: 'fault.started'; index: number }, { faults: Fault[] }>(
@@ -163,6 +164,7 @@ export const faultInjectorMachine = setup({
     'fault.end': [{ guard: 'isActive', target: '.injecting', actions: 'healFault' }, { actions: 'ignore' }],
     'fault.expire': [{ guard: 'isPending', target: '.injecting', actions: 'expireFault' }, { actions: 'ignore' }],
     'tps.controlRejected': { actions: 'noteRejected' },
+    'tps.controlApplied': {},
   },
   entry: 'scheduleFaults',
   initial: 'injecting',

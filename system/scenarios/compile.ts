@@ -210,7 +210,8 @@ export function compileScenario(
       const at = `${where}.waitFor[${i}]`;
       if ('destinationHolds' in w) {
         checkCount(w.destinationHolds, `${at}.destinationHolds`, false);
-        return (view) => [{ ...destinationHolds(count(view, w.destinationHolds)), describe: `record destination holds ${count(view, w.destinationHolds)} records (${describeCount(w.destinationHolds)})` }];
+        const what = typeof w.destinationHolds === 'number' ? '' : ` (${describeCount(w.destinationHolds)})`;
+        return (view) => [{ ...destinationHolds(count(view, w.destinationHolds)), describe: `record destination holds ${count(view, w.destinationHolds)} records${what}` }];
       }
       if ('queueHasSeen' in w) {
         const queues = expand(w.queueHasSeen.queue, layout.queues.map((q) => q.id), `${at}.queueHasSeen.queue`);
@@ -288,7 +289,8 @@ export function compileScenario(
             const firstThen = Math.min(...then.map((id) => position.get(id) ?? Infinity));
             result[t] = first.every((id) => position.has(id) && position.get(id)! < firstThen);
           }
-          observed[`${describeSel(e.order.first)} ${e.order.origin === 'write' ? 'written' : 'replicated'} before ${describeSel(e.order.then)}`] = result;
+          const key = `${describeSel(e.order.first)} ${e.order.origin === 'write' ? 'written' : 'replicated'} before ${describeSel(e.order.then)}`;
+          observed[key] = { ...(observed[key] as object | undefined), ...result };
           return Object.values(result).every(Boolean);
         };
       }

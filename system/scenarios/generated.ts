@@ -155,11 +155,12 @@ export function chaosPlan(seed: number, topology: Topology, latency: LatencyOpti
     const region = regionOf(container);
     switch (kind) {
       case 'container-fail': {
-        const t = trigger(container);
-        const d = duration();
-        faults.push({ id, kind, target: container, trigger: t, duration: d });
-        // A quick crash-restart while publishing may leave the send in doubt: then crash it again while it confirms.
-        if ('when' in t && t.when.state === 'publishing' && d <= 5 && rng.next() < 0.6)
+        // Often a quick crash-restart while the container's send is in flight: the send is then in doubt,
+        // and the container is crashed again while it confirms that send.
+        const bounce = rng.next() < 0.35;
+        const t: Fault['trigger'] = bounce ? { when: { actor: container, state: 'publishing' }, until: horizon * 2 } : trigger(container);
+        faults.push({ id, kind, target: container, trigger: t, duration: bounce ? rng.int(0, 3) : duration() });
+        if (bounce && rng.next() < 0.8)
           faults.push({
             id: `f${faults.length + 1}`,
             kind,

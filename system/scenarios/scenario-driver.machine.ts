@@ -1,6 +1,6 @@
 import { assign, enqueueActions, fromCallback, setup, type ActorSystem, type AnyActorRef, type AnyMachineSnapshot, type EventObject } from 'xstate';
 import type { SpecContext } from '../../specs/active-active-spec.machine';
-import type { ControlCommand, ControlEvent } from '../control';
+import type { ControlApplied, ControlCommand, ControlEvent } from '../control';
 import { ids } from '../layout';
 import { stateMatches, stateName } from '../state-name';
 import { systemNow } from '../xstate-internals';
@@ -85,6 +85,8 @@ export interface DriverContext {
   steps: ScenarioStep[];
   index: number;
   issued: ControlCommand[];
+  /** commands issued and not yet answered by the orchestrator */
+  unanswered: number;
   publications: Publication[];
   waits: Wait[];
   openWaits: string[];
@@ -93,7 +95,7 @@ export interface DriverContext {
 
 export type DriverEvent =
   | { type: 'driver.start' }
-  | { type: 'driver.commandsApplied' }
+  | ControlApplied
   | { type: 'wait.answered'; answer: EventObject & Record<string, unknown> }
   | { type: 'wait.progress'; open: string[] }
   | { type: 'wait.satisfied' }
@@ -213,6 +215,7 @@ export const scenarioDriverMachine = setup({
     stepDeadline: ({ context }) => currentStep(context).within ?? 0,
   },
   guards: {
+    allCommandsApplied: ({ context }) => context.unanswered === 0,
     allPublished: ({ context }) => context.publications.length >= (currentStep(context).publish?.length ?? 0),
     hasSleep: ({ context }) => (currentStep(context).sleep ?? 0) > 0,
     hasWaits: ({ context }) => context.waits.length > 0,
@@ -224,12 +227,11 @@ export const scenarioDriverMachine = setup({
     issueCommands: enqueueActions(({ context, enqueue, system, self }) => {
       const step = currentStep(context);
       const commands = typeof step.commands === 'function' ? step.commands(systemView(system, systemNow(system))) : step.commands ?? [];
-      // With replyTo, a command the orchestrator refuses comes back and fails the step.
+      // Each command is answered: applied, or refused (which fails the step).
       for (const command of commands) enqueue.sendParent({ type: 'tps.control', command, replyTo: self } satisfies ControlEvent);
-      enqueue.assign({ issued: commands, publications: [], waits: [], openWaits: [] });
-      // Sent after the commands, so it lands once they have been carried out.
-      enqueue.sendTo(self, { type: 'driver.commandsApplied' });
+      enqueue.assign({ issued: commands, unanswered: commands.length, publications: [], waits: [], openWaits: [] });
     }),
+    noteApplied: assign({ unanswered: ({ context }) => context.unanswered - 1 }),
     notePublication: assign(({ context, event }) => {
       if (event.type !== 'wait.answered') return {};
       const a = event.answer;
@@ -285,7 +287,7 @@ export const scenarioDriverMachine = setup({
   },
 }).createMachine({
   id: 'scenarioDriver',
-  context: ({ input }) => ({ steps: input.steps, index: 0, issued: [], publications: [], waits: [], openWaits: [], results: [] }),
+  context: ({ input }) => ({ steps: input.steps, index: 0, issued: [], unanswered: 0, publications: [], waits: [], openWaits: [], results: [] }),
   initial: 'idle',
   on: {
     'tps.controlRejected': { target: '.failed', actions: 'recordRejectedCommand' },
@@ -297,7 +299,8 @@ export const scenarioDriverMachine = setup({
     },
     executing: {
       entry: 'issueCommands',
-      on: { 'driver.commandsApplied': 'publishing' },
+      always: { guard: 'allCommandsApplied', target: 'publishing' },
+      on: { 'tps.controlApplied': { actions: 'noteApplied' } },
     },
     publishing: {
       initial: 'next',

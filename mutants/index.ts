@@ -1,0 +1,37 @@
+import type { MutantModule } from './support';
+import * as containerNoInDoubtGuard from './container-no-in-doubt-guard';
+import * as containerRemovesBeforeWrite from './container-removes-before-write';
+import * as containerRemovesWrongKey from './container-removes-wrong-key';
+import * as containerSkipsWriteOnRetry from './container-skips-write-on-retry';
+import * as containerWritesOtherRegion from './container-writes-other-region';
+import * as destinationCountsDuplicate from './destination-counts-duplicate';
+import * as destinationDedupsByValue from './destination-dedups-by-value';
+import * as dnsAllToRegion1 from './dns-all-to-region-1';
+import * as dnsRoutesToOfflineRegion from './dns-routes-to-offline-region';
+import * as queueHidesInFlight from './queue-hides-in-flight';
+import * as queueLifo from './queue-lifo';
+import * as queueRemovesHead from './queue-removes-head';
+import * as replicatorDropsWhilePeerFailed from './replicator-drops-while-peer-failed';
+import * as sourceRepublishes from './source-republishes';
+import * as tableAnswersSuccessWhileFailed from './table-answers-success-while-failed';
+import * as tableRecoveryForgetsReplication from './table-recovery-forgets-replication';
+
+/** Every planted bug; each module's file name is its mutant name (the runner loads dist/mutants/<name>.js on worker threads). */
+export const mutants: MutantModule[] = [
+  containerNoInDoubtGuard,
+  containerRemovesBeforeWrite,
+  containerRemovesWrongKey,
+  containerSkipsWriteOnRetry,
+  containerWritesOtherRegion,
+  destinationCountsDuplicate,
+  destinationDedupsByValue,
+  dnsAllToRegion1,
+  dnsRoutesToOfflineRegion,
+  queueHidesInFlight,
+  queueLifo,
+  queueRemovesHead,
+  replicatorDropsWhilePeerFailed,
+  sourceRepublishes,
+  tableAnswersSuccessWhileFailed,
+  tableRecoveryForgetsReplication,
+];

@@ -1,0 +1,30 @@
+import { enqueueActions } from 'xstate';
+import { queueMachine } from '../machines/queue.machine';
+import type { QueueRecordDelivered } from '../machines/protocol';
+import { LATENCY } from '../machines/support';
+import type { MutantInfo } from './support';
+
+export const mutant: MutantInfo = {
+  name: 'queue-hides-in-flight',
+  description:
+    'A consumer that registers again after a failure never sees the record it had in flight: the queue keeps it hidden (a visibility timeout that never ends) and hands out the next one',
+  component: 'queue',
+};
+
+export const machines = {
+  queue: queueMachine.provide({
+    actions: {
+      deliverHead: enqueueActions(({ context, enqueue }) => {
+        const consumer = context.consumer;
+        const held = context.records.toArray();
+        const visible = context.inFlight === null ? held : held.filter((r) => r.recordId !== context.inFlight);
+        const head = visible[0];
+        if (!consumer || !head) return;
+        const delivery: QueueRecordDelivered = { type: 'queue.record', queue: context.id, region: context.region, record: head, corr: consumer.corr };
+        enqueue.sendTo(consumer.replyTo, delivery, { delay: LATENCY });
+        // the hidden record stays "in flight"; the new one is handed out beside it
+        enqueue.assign({ consumer: null, inFlight: context.inFlight ?? head.recordId });
+      }),
+    },
+  }),
+};

@@ -1,0 +1,23 @@
+import { globalTableMachine } from '../machines/global-table.machine';
+import { replicatorMachine } from '../machines/replicator.machine';
+import type { MutantInfo } from './support';
+
+export const mutant: MutantInfo = {
+  name: 'replicator-drops-while-peer-failed',
+  description: 'The replicator drops a copy its target region refused (the region was failed) instead of holding it until recovery',
+  component: 'table',
+};
+
+const replicator = replicatorMachine.provide({
+  actions: {
+    settleCopy: ({ context, event }) => {
+      if (event.type !== 'table.insertCompleted') return;
+      const lane = context.lanes[event.region];
+      if (!lane) return;
+      lane.busy = false;
+      lane.pending.remove(event.record.recordId); // the bug: success or not
+    },
+  },
+});
+
+export const machines = { table: globalTableMachine.provide({ actors: { replicator } }) };

@@ -1,0 +1,84 @@
+import { failedBy } from '../../system/checker/check';
+import { runScenario } from '../../system/run-scenario';
+import { mutants } from '../../mutants';
+
+// Whole runs, some on worker threads: generous on a loaded machine (not a timing test).
+jest.setTimeout(60_000);
+
+/**
+ * Each planted bug must fail a known (scenario, seed) under the property that
+ * catches it today, and the correct model must pass that same run: a change
+ * that blunts the spec fails here. Survivors are listed so that a new mutant
+ * must be placed in one list or the other.
+ */
+const kills: Record<string, { scenario: string; seed: number; by: string; message?: RegExp }> = {
+  'container-removes-before-write': { scenario: 'happy-path', seed: 1, by: 'removed-before-persisted-and-forwarded' },
+  'container-removes-wrong-key': {
+    scenario: 'happy-path',
+    seed: 1,
+    by: 'no-progress',
+    message: /record 1: no progress: the run used its budget of 5000 messages at t=\d+ms .*record 1 is in flight in queue:inbound:r1/,
+  },
+  'container-skips-write-on-retry': { scenario: 'f2-fail-database', seed: 1, by: 'forwarded-before-persisted' },
+  'container-writes-other-region': { scenario: 'happy-path', seed: 1, by: 'wrong-region' },
+  'destination-counts-duplicate': {
+    scenario: 'f5-fail-random',
+    seed: 10,
+    by: 'exactly-once-kept',
+    message: /^record 9: kept again at t=\d+ms: the destination counts 13 records but keeps 12 distinct ids$/,
+  },
+  'destination-dedups-by-value': {
+    scenario: 'happy-path',
+    seed: 12,
+    by: 'exactly-once-kept',
+    message: /^record 21: delivered to the destination at t=\d+ms but not kept/,
+  },
+  'dns-all-to-region-1': { scenario: 'happy-path', seed: 1, by: 'weighted-routing', message: /region 1 got 30 records, its weight 50 calls for 15 ± 1/ },
+  'dns-routes-to-offline-region': {
+    scenario: 'failover',
+    seed: 1,
+    by: 'weighted-routing',
+    message: /^record \d+: routed to region 1 at t=\d+ms while that region is offline in dns:in$/,
+  },
+  'queue-hides-in-flight': { scenario: 'f2-fail-database', seed: 1, by: 'step' },
+  'queue-lifo': {
+    scenario: 'happy-path',
+    seed: 1,
+    by: 'fifo',
+    message: /^record \d+: delivered by queue:[a-z-]+:r\d at t=\d+ms after record \d+, which entered region \d later$/,
+  },
+  'replicator-drops-while-peer-failed': { scenario: 'f2-fail-database', seed: 1, by: 'step' },
+  'source-republishes': { scenario: 'happy-path', seed: 1, by: 'wrong-region' },
+  'table-answers-success-while-failed': { scenario: 'f2-fail-database', seed: 1, by: 'step' },
+  'table-recovery-forgets-replication': { scenario: 'f2-fail-database', seed: 1, by: 'step' },
+};
+
+/** Not killed by the registered scenarios (60 seeds each, chaos included): each needs a fault they do not inject. */
+const survivors = [
+  'container-no-in-doubt-guard', // a container failure while its send is unanswered
+  'queue-removes-head', // a remove that does not name the head
+];
+
+// The livelock's budget: the default (50x a run's messages) is generous and slower; fault-free runs take about 2200.
+const budget = { maxMessages: 5_000 };
+
+describe('planted bugs (mutants/)', () => {
+  it('every mutant is either expected to be killed or listed as a survivor', () => {
+    expect(mutants.map((m) => m.mutant.name).sort()).toEqual([...Object.keys(kills), ...survivors].sort());
+    for (const m of mutants) expect(Object.keys(m.machines)).toEqual([m.mutant.component]);
+  });
+
+  it.each(Object.entries(kills))('%s fails its known run, and the correct model passes it', (name, k) => {
+    const m = mutants.find((x) => x.mutant.name === name)!;
+    const { report } = runScenario({ scenario: k.scenario, seed: k.seed, machines: m.machines, ...budget });
+    expect(report.verdict).toBe('fail');
+    expect(failedBy(report)).toBe(k.by);
+    if (k.message) expect(report.violations[0].message).toMatch(k.message);
+    expect(report.records.lost).toBeGreaterThanOrEqual(0);
+    if (report.violations[0]) expect(report.violations[0]).toEqual(expect.objectContaining({ component: expect.any(String), at: expect.any(Number) }));
+
+    const correct = runScenario({ scenario: k.scenario, seed: k.seed, ...budget }).report;
+    expect(correct.verdict).toBe('pass');
+    expect(correct.violations).toEqual([]);
+  });
+});
