@@ -109,6 +109,8 @@ const cliCases: [string[], RegExp][] = [
   [['run', 'happy-path', '--latency', 'skewed', '--factor', '0'], /--factor must be above 0/],
   [['run', 'happy-path', '--latency', 'skewed', '--factor', '0x10'], /--factor must be a plain number/],
   [['run', 'happy-path', '--bogus'], /Unknown option '--bogus'/],
+  [['run', 'happy-path', '--max-messages', '1e3'], /--max-messages: '1e3'/],
+  [['check', 'happy-path', '--seeds', '2', '--max-virtual-ms', '0'], /--max-virtual-ms: '0' must be 1 or more/],
   [['run', 'happy-path', '--latency', 'heavy-tail', '--slow', 'r1'], /--slow: only the skewed/],
   [['list', 'extra'], /Unexpected argument 'extra'/],
   [['list', '--json'], /Unknown option '--json'/],
