@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { regionOfId, regionOfLabel } from '../system/ids';
 import { Prng } from './prng';
 
 /**
@@ -6,25 +7,31 @@ import { Prng } from './prng';
  * from the run's seeded PRNG, in the order messages are sent, so the same
  * seed gives the same schedule.
  */
+/** Bounds that keep virtual time well inside 2^53 ms (docs/scenarios.md). */
+export const MAX_FACTOR = 1000;
+export const MAX_LATENCY_MS = 60_000;
+
 export const latencySchema = z
   .object({
     model: z.enum(['uniform', 'skewed', 'heavy-tail']).default('uniform'),
     /** smallest and largest base latency, ms */
-    min: z.number().int().nonnegative().default(1),
-    max: z.number().int().positive().default(10),
+    min: z.number().int().nonnegative().max(MAX_LATENCY_MS).default(1),
+    max: z.number().int().positive().max(MAX_LATENCY_MS).default(10),
     /** skewed: what is slow: a region ("r2") or a component systemId ("container:core:r1") */
-    slow: z.string().min(1).default('r2'),
+    slow: z.string().min(1).max(200).default('r2'),
     /** skewed: how many times slower */
-    factor: z.number().positive().default(10),
+    factor: z.number().positive().max(MAX_FACTOR).default(10),
   })
+  .strict()
   .refine((l) => l.max >= l.min, { message: 'max must be at least min', path: ['max'] });
 export type LatencyOptions = z.input<typeof latencySchema>;
 
 export type LatencyFn = (fromSystemId: string) => number;
 
 /** Does `slow` ("r2", or a systemId or its prefix) name this sender? */
-function isSlow(slow: string, from: string): boolean {
-  if (/^r\d+$/.test(slow)) return from.endsWith(`:${slow}`) || from.includes(`:${slow}:`);
+export function isSlow(slow: string, from: string): boolean {
+  const region = regionOfLabel(slow);
+  if (region !== undefined) return regionOfId(from) === region;
   return from === slow || from.startsWith(`${slow}:`);
 }
 

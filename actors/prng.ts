@@ -3,6 +3,9 @@
  * run (record values, latencies) comes from one of these, so the same seed
  * gives the same run.
  */
+/** The largest seed: seeds are unsigned 32-bit integers. */
+export const MAX_SEED = 2 ** 32 - 1;
+
 export class Prng {
   private a: number;
   private b: number;

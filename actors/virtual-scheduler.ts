@@ -1,11 +1,9 @@
 import type { ActorSystem, AnyActorRef, EventObject } from 'xstate';
+import { relay, replaceScheduler } from '../system/xstate-internals';
 import type { VirtualClock } from './virtual-clock';
 
 type AnyActorSystem = ActorSystem<any>;
 type Timer = ReturnType<VirtualClock['setTimeout']>;
-type RelayingSystem = AnyActorSystem & {
-  _relay: (source: AnyActorRef | undefined, target: AnyActorRef, event: EventObject) => void;
-};
 
 /** Called for every delayed send as it is scheduled (when the sender sends it). */
 export type ScheduleHook = (source: AnyActorRef, target: AnyActorRef, event: EventObject) => void;
@@ -23,12 +21,11 @@ export type ScheduleHook = (source: AnyActorRef, target: AnyActorRef, event: Eve
  * scheduled events; a simulation is never persisted mid-run.
  */
 export function useVirtualScheduler(system: AnyActorSystem, clock: VirtualClock, onSchedule?: ScheduleHook): void {
-  const relaying = system as RelayingSystem;
   const named = new Map<string, Timer>();
   const bySource = new WeakMap<AnyActorRef, Set<Timer>>();
   const key = (source: AnyActorRef, id: string) => `${source.sessionId}.${id}`;
 
-  system.scheduler.schedule = (source, target, event, delay, id) => {
+  const schedule: AnyActorSystem['scheduler']['schedule'] = (source, target, event, delay, id) => {
     onSchedule?.(source, target, event);
     let timers = bySource.get(source);
     if (!timers) bySource.set(source, (timers = new Set()));
@@ -37,13 +34,13 @@ export function useVirtualScheduler(system: AnyActorSystem, clock: VirtualClock,
     const timer: Timer = clock.setTimeout(() => {
       pending.delete(timer);
       if (name !== undefined && named.get(name) === timer) named.delete(name);
-      relaying._relay(source, target, event);
+      relay(system, source, target, event);
     }, delay);
     pending.add(timer);
     if (name !== undefined) named.set(name, timer);
   };
 
-  system.scheduler.cancel = (source, id) => {
+  const cancel: AnyActorSystem['scheduler']['cancel'] = (source, id) => {
     const timer = named.get(key(source, id));
     if (timer === undefined) return;
     named.delete(key(source, id));
@@ -51,7 +48,7 @@ export function useVirtualScheduler(system: AnyActorSystem, clock: VirtualClock,
     clock.clearTimeout(timer);
   };
 
-  system.scheduler.cancelAll = (source) => {
+  const cancelAll: AnyActorSystem['scheduler']['cancelAll'] = (source) => {
     const timers = bySource.get(source);
     if (!timers) return;
     for (const timer of timers) clock.clearTimeout(timer);
@@ -59,4 +56,6 @@ export function useVirtualScheduler(system: AnyActorSystem, clock: VirtualClock,
     const prefix = `${source.sessionId}.`;
     for (const k of named.keys()) if (k.startsWith(prefix)) named.delete(k);
   };
+
+  replaceScheduler(system, { schedule, cancel, cancelAll });
 }

@@ -1,12 +1,17 @@
+import { MAX_SEED } from '../actors/prng';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { InputError } from '../machines/support';
-import { checkScenario, type CheckProgress, type CheckReport } from '../system/checker/check';
+import { checkScenario, maxWorkers, workerLimitReason, type CheckProgress, type CheckReport } from '../system/checker/check';
+import { help } from './help';
 import { coverageTable, formatCoverage } from '../system/checker/coverage';
 import { checkOutputFile, writeFileAtomic } from './output-file';
 import { formatShrunk, shrinkFirstFailure, shrinkFlags, shrinkSettings } from './shrink';
 import { budgetFlags, EXIT, latencyFlagsGiven, parseIntFlag, parseSeed, readMachines, readTopology, runFlags, scenarioArgument, type Io } from './common';
+
+/** Seconds a seed may run in a worker before it is reported as a hang. */
+export const DEFAULT_SEED_TIMEOUT_S = 60;
 
 /** How many failing seeds the text summary details. */
 const SHOWN_FAILURES = 5;
@@ -25,17 +30,19 @@ export function summarize(report: CheckReport): string {
       `in ${seconds(report.wallMs)}: ${report.schedulesPerSecond} schedules/s`,
     `Messages per run: min ${report.messages.min}, avg ${report.messages.avg}, max ${report.messages.max}`,
     `Virtual time per run (ms): min ${report.virtualTimeMs.min}, avg ${report.virtualTimeMs.avg}, max ${report.virtualTimeMs.max}`,
-    `Failing seeds: ${report.failed} of ${report.count} (${percent(report.failed, report.count)})`,
+    `Failing seeds: ${report.failed} of ${report.completed} (${percent(report.failed, Math.max(1, report.completed))})`,
   ];
+  if (report.crashed > 0) lines.push(`Crashed seeds: ${report.crashed} (the run threw: an internal error, not a verdict on the model)`);
+  if (report.interrupted) lines.push(`Interrupted: ${report.completed} of ${report.count} seeds completed; the figures cover those`);
   for (const f of report.failures.slice(0, SHOWN_FAILURES)) {
-    lines.push(`  seed ${f.seed}: ${f.reason}`);
+    lines.push(`  seed ${f.seed}${f.verdict === 'error' ? ' (crashed)' : ''}: ${f.reason}`);
     for (const fault of f.faults) {
       const when = fault.start === null ? 'never started' : `t=${fault.start}-${fault.end ?? '...'}ms${fault.hitState ? `, hit ${fault.hitState}` : ''}`;
       lines.push(`    fault ${fault.label} [${when}]`);
     }
     lines.push(`    replay: ${f.replay}`);
   }
-  const rest = report.failingSeeds.slice(SHOWN_FAILURES);
+  const rest = report.failures.slice(SHOWN_FAILURES).map((f) => f.seed);
   if (rest.length > 0) {
     const listed = rest.slice(0, 20).join(', ');
     lines.push(`  and ${rest.length} more: ${listed}${rest.length > 20 ? ', ...' : ''}`);
@@ -84,18 +91,25 @@ export async function commandCheck(args: string[], io: Io): Promise<number> {
       seeds: { type: 'string' },
       from: { type: 'string' },
       workers: { type: 'string' },
+      'seed-timeout': { type: 'string' },
       json: { type: 'boolean', default: false },
       'no-shrink': { type: 'boolean', default: false },
       coverage: { type: 'string' },
       ...shrinkFlags,
+      help: { type: 'boolean', short: 'h', default: false },
       ...runFlags,
     },
   });
+  if (values.help) return help('check', io);
   const scenario = scenarioArgument('check', positionals, values['scenario-file']);
   const count = parseIntFlag('--seeds', values.seeds, { min: 1, max: 10_000_000 });
   const from = parseSeed(values.from, '--from');
-  if (from + count - 1 > 2 ** 32 - 1) throw new InputError('--seeds', [`the last seed, --from + --seeds - 1, must be below 2^32`]);
-  const workers = parseIntFlag('--workers', values.workers, { min: 1, max: 1024, fallback: availableParallelism() });
+  if (from + count - 1 > MAX_SEED) throw new InputError('--seeds', [`the last seed, --from + --seeds - 1, must be below 2^32`]);
+  const cap = maxWorkers();
+  const workersGiven = values.workers === undefined ? undefined : parseIntFlag('--workers', values.workers, { min: 1, max: 1024 });
+  if (workersGiven !== undefined && workersGiven > cap) throw new InputError('--workers', [`'${values.workers}' is too many: at most ${cap} here (${workerLimitReason()})`]);
+  const workers = workersGiven ?? Math.min(availableParallelism(), cap);
+  const seedTimeoutS = parseIntFlag('--seed-timeout', values['seed-timeout'], { min: 1, max: 86_400, fallback: DEFAULT_SEED_TIMEOUT_S });
   const latency = latencyFlagsGiven(values);
   // Read here, not only in the API, so that errors name the flags.
   readTopology(values.topology);
@@ -105,6 +119,20 @@ export async function commandCheck(args: string[], io: Io): Promise<number> {
   if (values.coverage !== undefined) checkOutputFile('--coverage', values.coverage, { ...inputs, '--shrink-out': values['shrink-out'] });
 
   const bar = io.isTty ? progressBar(io) : undefined;
+  // Ctrl-C or SIGTERM: stop the workers, restore the terminal, report what completed.
+  const abort = new AbortController();
+  let stoppedBy: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stoppedBy) {
+      // A second signal: leave now, but give the cursor back.
+      (io.progress ?? process.stderr).write('\x1b[?25h');
+      process.exit(signal === 'SIGINT' ? EXIT.sigint : EXIT.sigterm);
+    }
+    stoppedBy = signal;
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   let report: CheckReport;
   try {
     report = await checkScenario({
@@ -119,11 +147,15 @@ export async function commandCheck(args: string[], io: Io): Promise<number> {
       ...budgetFlags(values),
       onProgress: bar?.update,
       coverage: true,
+      seedTimeoutMs: seedTimeoutS * 1000,
+      signal: abort.signal,
     });
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     bar?.stop();
   }
-  const shrunk = values['no-shrink'] ? undefined : shrinkFirstFailure(io, report, values, shrink);
+  const shrunk = values['no-shrink'] || stoppedBy ? undefined : shrinkFirstFailure(io, report, values, shrink);
   if (values.coverage !== undefined && report.coverage)
     writeFileAtomic(values.coverage, JSON.stringify(coverageTable(report.coverage.counts, readMachines(values.machines)), null, 2) + '\n');
   if (values.json) {
@@ -135,5 +167,6 @@ export async function commandCheck(args: string[], io: Io): Promise<number> {
     lines.splice(lines.length - 1, 0, ...extra);
     io.out(lines.join('\n'));
   }
-  return report.failed === 0 ? EXIT.pass : EXIT.fail;
+  if (stoppedBy) return stoppedBy === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
+  return report.crashed > 0 ? EXIT.internal : report.failed > 0 ? EXIT.fail : EXIT.pass;
 }

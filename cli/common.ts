@@ -1,11 +1,16 @@
+import { MAX_SEED } from '../actors/prng';
 import { z } from 'zod';
+import { MAX_FACTOR } from '../actors/latency';
 import { InputError, formatIssues } from '../machines/support';
 import { loadMachinesModule, type MachineOverrides } from '../system/machines-module';
 import { readTopologyFile } from '../system/topology';
 
 /** Flag parsing shared by the tps commands; every error names its flag. */
 
-export const EXIT = { pass: 0, fail: 1, badInput: 2 } as const;
+export const EXIT = { pass: 0, fail: 1, badInput: 2, internal: 3, sigint: 130, sigterm: 143 } as const;
+
+/** A plain decimal number as a person types it: no hex, binary, exponent, blanks or sign. */
+export const DECIMAL = /^\d+(\.\d+)?$/;
 
 export interface Io {
   out: (text: string) => void;
@@ -49,15 +54,15 @@ export function parseIntFlag(flag: string, value: string | undefined, bounds: { 
     .number({ message: 'must be a number' })
     .int('must be a whole number')
     .min(bounds.min, `must be ${bounds.min} or more`)
-    .max(bounds.max, bounds.max === 2 ** 32 - 1 ? 'must be below 2^32' : `must be ${bounds.max} or less`);
-  // z.coerce turns '' into 0: an empty flag is not a number.
-  const parsed = value.trim() === '' ? undefined : schema.safeParse(value);
+    .max(bounds.max, bounds.max === MAX_SEED ? 'must be below 2^32' : `must be ${bounds.max} or less`);
+  // Only plain digits: Number() would also take '', ' 7', '0x10', '0b101' and '1e3'.
+  const parsed = /^-?\d+(\.\d+)?$/.test(value) ? schema.safeParse(value) : undefined;
   if (!parsed?.success) throw new InputError(flag, [`'${value}' ${parsed?.error.issues[0].message ?? 'must be a number'}`]);
   return parsed.data;
 }
 
 export function parseSeed(value: string | undefined, flag = '--seed'): number {
-  return parseIntFlag(flag, value, { min: 0, max: 2 ** 32 - 1, fallback: 1 });
+  return parseIntFlag(flag, value, { min: 0, max: MAX_SEED, fallback: 1 });
 }
 
 /** The latency flags given; undefined when none is (a scenario file's own latency then applies). */
@@ -68,17 +73,25 @@ export function latencyFlagsGiven(values: Record<string, unknown>) {
 export function latencyFlags(values: Record<string, unknown>) {
   const schema = z.object({
     latency: z.enum(['uniform', 'skewed', 'heavy-tail'], { message: '--latency must be uniform, skewed or heavy-tail' }).optional(),
-    slow: z.string().min(1).optional(),
-    factor: z.coerce.number().positive('--factor must be above 0').optional(),
+    slow: z.string().min(1, '--slow needs a region ("r2") or a component ("container:core:r1")').optional(),
+    factor: z
+      .string()
+      .regex(DECIMAL, '--factor must be a plain number, e.g. 10')
+      .transform(Number)
+      .pipe(z.number().positive('--factor must be above 0').max(MAX_FACTOR, `--factor must be ${MAX_FACTOR} or less`))
+      .optional(),
   });
   const parsed = schema.safeParse(values);
   if (!parsed.success) throw new InputError('flags', formatIssues(parsed.error));
   const { latency, slow, factor } = parsed.data;
+  // Only the skewed model reads them: anything else would silently ignore them.
+  for (const [flag, given] of [['--slow', slow], ['--factor', factor]] as const)
+    if (given !== undefined && latency !== 'skewed') throw new InputError(flag, ['only the skewed latency model uses it: add --latency skewed']);
   return { model: latency ?? 'uniform', ...(slow ? { slow } : {}), ...(factor ? { factor } : {}) };
 }
 
 export function readTopology(file: string | undefined): unknown {
-  return file ? readTopologyFile(file, '--topology') : undefined;
+  return file === undefined ? undefined : readTopologyFile(file, '--topology');
 }
 
 /** `--machines MODULE`: replacement machines from a CommonJS module. */

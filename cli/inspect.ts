@@ -1,3 +1,4 @@
+import { MAX_SEED } from '../actors/prng';
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -8,14 +9,15 @@ import { scenarioNameSchema } from '../system/scenarios';
 import { offlinePage } from './inspector/page';
 import { toStatelyMessage } from './inspector/protocol';
 import { ListenError, startInspectorServer } from './inspector/server';
-import type { Io } from './tps';
+import { DECIMAL, type Io } from './common';
+import { help } from './help';
 
 const flagsSchema = z.object({
   scenario: scenarioNameSchema,
   host: z.string().min(1, '--host must not be empty'),
   port: z.coerce.number({ message: '--port must be a number' }).int('--port must be a whole number').min(1, '--port must be 1-65535').max(65535, '--port must be 1-65535'),
   delay: z.coerce.number({ message: '--delay must be a number' }).int('--delay must be a whole number').min(0, '--delay must be 0 or more'),
-  seed: z.coerce.number({ message: '--seed must be a number' }).int('--seed must be a whole number').min(0, '--seed must be 0 or more').max(2 ** 32 - 1, '--seed must be below 2^32'),
+  seed: z.coerce.number({ message: '--seed must be a number' }).int('--seed must be a whole number').min(0, '--seed must be 0 or more').max(MAX_SEED, '--seed must be below 2^32'),
   speed: z.coerce.number({ message: '--speed must be a number' }).positive('--speed must be above 0').finite('--speed must be finite'),
 });
 
@@ -40,11 +42,14 @@ export async function commandInspect(args: string[], io: Io): Promise<number> {
       speed: { type: 'string', default: '1' },
       open: { type: 'boolean', default: false },
       exit: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
+  if (values.help) return help('inspect', io);
   if (positionals.length !== 1) throw new InputError('arguments', ['tps inspect takes exactly one scenario name']);
   // Everything is checked before the port is claimed.
-  const numeric = (v: string) => (v.trim() === '' ? undefined : v);
+  // Plain decimals only: Number() would also take '', ' 7', '0x10' and '1e3'.
+  const numeric = (v: string) => (DECIMAL.test(v) ? v : 'not a number');
   const parsed = flagsSchema.safeParse({
     scenario: positionals[0],
     host: values.host,

@@ -16,7 +16,7 @@ const canonical = (file: string) => {
  * exists and is writable, it is not a directory, and it is not a file the
  * same command reads or writes under another flag.
  */
-export function checkOutputFile(flag: string, file: string, others: Record<string, string | undefined>): void {
+export function checkOutputFile(flag: string, file: string, others: Record<string, string | undefined>, force = false): void {
   if (file.trim() === '') throw new InputError(flag, ['needs a file name']);
   const abs = resolve(file);
   const dir = dirname(abs);
@@ -28,9 +28,23 @@ export function checkOutputFile(flag: string, file: string, others: Record<strin
   }
   if (existsSync(abs) && statSync(abs).isDirectory()) throw new InputError(flag, [`'${file}' is a directory`]);
   for (const [other, path] of Object.entries(others)) {
-    if (path !== undefined && canonical(path) === canonical(abs))
+    if (other !== flag && path !== undefined && canonical(path) === canonical(abs))
       throw new InputError(flag, [`'${file}' is also given as ${other}; refusing to overwrite it`]);
   }
+  if (!force && existsSync(abs)) throw new InputError(flag, [`'${file}' exists; refusing to overwrite it (give --force to replace it)`]);
+}
+
+/**
+ * Checks every output of a command before anything runs: each against the
+ * command's inputs and its other outputs, and an existing file only with `force`.
+ */
+export function checkOutputFiles(
+  outputs: Record<string, string | undefined>,
+  inputs: Record<string, string | undefined>,
+  force: boolean,
+): void {
+  for (const [flag, file] of Object.entries(outputs))
+    if (file !== undefined) checkOutputFile(flag, file, { ...inputs, ...outputs }, force);
 }
 
 /** Writes through a temporary file in the same directory, so a reader never sees half a file. */

@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -12,7 +11,8 @@ import { commandCheck } from './check';
 import { budgetFlags, EXIT, latencyFlagsGiven, parseSeed, readMachines, readTopology, runFlags, scenarioArgument, type Io } from './common';
 import { commandInspect } from './inspect';
 import { formatShrunk, shrinkAndSave, shrinkFlags, shrinkSettings } from './shrink';
-import { checkOutputFile, writeFileAtomic } from './output-file';
+import { help } from './help';
+import { checkOutputFiles, writeFileAtomic } from './output-file';
 import { buildHtmlReportInput, renderHtmlReport } from '../system/report/html-report';
 
 export { EXIT, type Io } from './common';
@@ -27,13 +27,15 @@ const USAGE = `Usage:
       --json                print one JSON report instead of the narrative
       --trace FILE          write the full event trace, one JSON object a line
       --html FILE           write a self-contained HTML picture of the run (lanes, faults, verdict)
+      --force               let --trace, --html, --save-plan replace an existing file
       --latency MODEL       uniform (default) | skewed | heavy-tail
       --slow WHAT           skewed: slow region ("r2") or component ("container:core:r1")
       --factor X            skewed: how many times slower (default 10)
       --topology FILE       JSON topology ({ regions: [{region, weight}], stages: [...] })
       --no-strict           do not fail the run on unhandled events
       --machines MODULE     CommonJS module exporting \`machines\`: replacement machines per
-                            component kind (queue, container, table, dns, source, destination)
+                            component kind (queue, container, table, dns, source, destination);
+                            it is code and runs with your privileges
       --max-messages N      budget against a livelock: messages between actors (default 50x
                             a fault-free run's); over it, the run fails with no-progress
       --max-virtual-ms N    ... and virtual ms (default: that many messages at the slowest latency)
@@ -45,7 +47,8 @@ const USAGE = `Usage:
   tps check --scenario-file FILE --seeds N   the same for a scenario file
       --seeds N             how many seeds (required)
       --from S              first seed (default 1)
-      --workers K           worker threads (default: one per core)
+      --workers K           worker threads (default: one per core; at most 2 per core)
+      --seed-timeout S      stop a seed after S seconds and report it as a hang (default 60)
       --json                print one JSON summary
       --no-shrink           do not shrink the first failing seed (default: shrink it, as run --shrink)
       --shrink-out FILE, --shrink-time S   as for run --shrink
@@ -55,7 +58,9 @@ const USAGE = `Usage:
   tps inspect <scenario> [--seed N] [--host 127.0.0.1] [--port 8080] [--speed X] [--delay MS] [--open] [--exit]
                                              play a scenario in real time (--speed X virtual ms per ms)
                                              to a local page (diagrams, states, events) and the Stately inspector
-Exit codes: 0 pass, 1 a spec violation or failed step (check: any failing seed), 2 bad input.`;
+  tps VERB --help                            every flag of a verb, its default and an example
+Exit codes: 0 pass, 1 the model failed (violation, stuck, failed step, hang), 2 bad input,
+  3 internal error (the stack with --debug or TPS_DEBUG=1); check: 130/143 on Ctrl-C/SIGTERM.`;
 
 function commandRun(args: string[], io: Io): number {
   const { values, positionals } = parseArgs({
@@ -69,22 +74,16 @@ function commandRun(args: string[], io: Io): number {
       html: { type: 'string' },
       shrink: { type: 'boolean', default: false },
       ...shrinkFlags,
+      force: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
       ...runFlags,
     },
   });
+  if (values.help) return help('run', io);
   const scenario = scenarioArgument('run', positionals, values['scenario-file']);
   const seed = values.seed === undefined ? undefined : parseSeed(values.seed);
   const inputs = { '--topology': values.topology, '--machines': values.machines, '--scenario-file': values['scenario-file'] };
-  if (values.trace !== undefined) checkOutputFile('--trace', values.trace, { ...inputs, '--save-plan': values['save-plan'], '--html': values.html });
-  if (values['save-plan'] !== undefined) checkOutputFile('--save-plan', values['save-plan'], { ...inputs, '--html': values.html });
-  if (values.html !== undefined)
-    checkOutputFile('--html', values.html, {
-      '--trace': values.trace,
-      '--topology': values.topology,
-      '--machines': values.machines,
-      '--scenario-file': values['scenario-file'],
-      '--save-plan': values['save-plan'],
-    });
+  checkOutputFiles({ '--trace': values.trace, '--save-plan': values['save-plan'], '--html': values.html }, inputs, values.force);
   const shrink = values.shrink ? shrinkSettings(values, { ...inputs, '--trace': values.trace, '--save-plan': values['save-plan'], '--html': values.html }) : undefined;
   const { report, result, plan } = runScenario({
     ...scenario,
@@ -96,7 +95,7 @@ function commandRun(args: string[], io: Io): number {
     machines: readMachines(values.machines),
     ...budgetFlags(values),
   });
-  if (values.trace !== undefined) writeFileSync(values.trace, result.trace!.join('\n') + '\n');
+  if (values.trace !== undefined) writeFileAtomic(values.trace, result.trace!.join('\n') + '\n');
   if (values['save-plan'] !== undefined) {
     if (!plan) throw new InputError('--save-plan', [`scenario '${report.scenario}' is code, not a plan`]);
     writeFileAtomic(values['save-plan'], JSON.stringify(planToSave(plan, report), null, 2) + '\n');
@@ -121,7 +120,9 @@ function commandRun(args: string[], io: Io): number {
   return report.verdict === 'pass' ? EXIT.pass : EXIT.fail;
 }
 
-function commandList(_args: string[], io: Io): number {
+function commandList(args: string[], io: Io): number {
+  const { values } = parseArgs({ args, options: { help: { type: 'boolean', short: 'h', default: false } } });
+  if (values.help) return help('list', io);
   for (const s of Object.values(scenarios)) io.out(`${s.name.padEnd(26)} ${s.description}`);
   return EXIT.pass;
 }
@@ -135,7 +136,9 @@ export const commands: Record<string, (args: string[], io: Io) => number | Promi
 
 /** Runs the CLI; returns the exit code. Bad input never starts a run. */
 export async function main(argv: string[], io: Io): Promise<number> {
-  const [name, ...rest] = argv;
+  // --debug (anywhere) or TPS_DEBUG=1: an internal error prints its stack.
+  const debug = argv.includes('--debug') || process.env.TPS_DEBUG === '1';
+  const [name, ...rest] = argv.filter((a) => a !== '--debug');
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out(USAGE);
     return name ? EXIT.pass : EXIT.badInput;
@@ -153,12 +156,27 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.err(`tps ${name}: ${message}`);
       return EXIT.badInput;
     }
-    throw err;
+    io.err(internalErrorMessage(`tps ${name}`, err, debug));
+    return EXIT.internal;
   }
+}
+
+/** An internal error in one line (what failed, not where), the stack only when debugging. */
+export function internalErrorMessage(prefix: string, err: unknown, debug: boolean): string {
+  const message = err instanceof Error ? `${err.name === 'Error' ? '' : `${err.name}: `}${err.message}` : String(err);
+  const firstLine = message.split('\n')[0];
+  if (debug) return `${prefix}: internal error: ${err instanceof Error ? err.stack : message}`;
+  return `${prefix}: internal error: ${firstLine} (run with --debug or TPS_DEBUG=1 for the stack; please report it)`;
 }
 
 if (require.main === module) {
   tuneGcForSimulation();
+  // A closed pipe (tps list | head -1) is the reader's choice, not an error.
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw err;
+    });
   const io: Io = {
     out: (t) => process.stdout.write(t + '\n'),
     err: (t) => process.stderr.write(t + '\n'),
@@ -176,8 +194,9 @@ if (require.main === module) {
       process.stderr.write('', done);
     },
     (err) => {
-      process.stderr.write(`tps: ${(err as Error).stack ?? err}\n`);
-      process.exitCode = 1;
+      const debug = process.argv.includes('--debug') || process.env.TPS_DEBUG === '1';
+      process.stderr.write(internalErrorMessage('tps', err, debug) + '\n');
+      process.exitCode = EXIT.internal;
     },
   );
 }

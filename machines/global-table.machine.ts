@@ -11,6 +11,7 @@ import type {
 import { regionSchema } from './protocol';
 import { regionalTableMachine } from './regional-table.machine';
 import { replicatorMachine } from './replicator.machine';
+import { ids, inRegion } from '../system/ids';
 import { immediate, LATENCY, parseInput } from './support';
 
 export const globalTableInputSchema = z.object({
@@ -31,8 +32,8 @@ export type GlobalTableEvent =
   | TableRecoverReplication;
 
 /** systemIds of the parts of a global table, derived from its own. */
-export const regionalTableId = (tableId: string, region: number) => `${tableId}:r${region}`;
-export const replicatorId = (tableId: string) => `${tableId}:replicator`;
+export const regionalTableId = inRegion;
+export const replicatorId = ids.replicator;
 
 export interface GlobalTableContext {
   id: string;

@@ -1,4 +1,4 @@
-import { assign, enqueueActions, sendTo, setup, type AnyActorRef } from 'xstate';
+import { assertEvent, assign, enqueueActions, sendTo, setup, type AnyActorRef } from 'xstate';
 import { z } from 'zod';
 import type {
   QueueCountReached,
@@ -52,9 +52,10 @@ export const queueMachine = setup({
       return { sentCount: context.sentCount + 1 };
     }),
     answerSend: sendTo(
-      ({ event }) => (event as { replyTo: AnyActorRef }).replyTo,
+      ({ event }) => (assertEvent(event, 'queue.send'), event.replyTo),
       ({ context, event }, params: { success: boolean }): QueueSendCompleted => {
-        const e = event as Extract<QueueEvent, { type: 'queue.send' }>;
+        assertEvent(event, 'queue.send');
+        const e = event;
         return {
           type: 'queue.sendCompleted',
           queue: context.id,
@@ -72,9 +73,10 @@ export const queueMachine = setup({
       return { inFlight: context.inFlight === event.recordId ? null : context.inFlight };
     }),
     answerRemove: sendTo(
-      ({ event }) => (event as { replyTo: AnyActorRef }).replyTo,
+      ({ event }) => (assertEvent(event, 'queue.remove'), event.replyTo),
       ({ context, event }, params: { success: boolean; removed: boolean }): QueueRemoveCompleted => {
-        const e = event as Extract<QueueEvent, { type: 'queue.remove' }>;
+        assertEvent(event, 'queue.remove');
+        const e = event;
         return {
           type: 'queue.removeCompleted',
           queue: context.id,
@@ -105,7 +107,7 @@ export const queueMachine = setup({
       enqueue.assign({ consumer: null, inFlight: head.recordId });
     }),
     answerDepth: sendTo(
-      ({ event }) => (event as { replyTo: AnyActorRef }).replyTo,
+      ({ event }) => (assertEvent(event, 'queue.depth'), event.replyTo),
       ({ context }): QueueDepthReport => ({
         type: 'queue.depthReport',
         queue: context.id,

@@ -1,5 +1,16 @@
 import type { ActorSystem, AnyActorRef } from 'xstate';
-import type { z } from 'zod';
+import { z } from 'zod';
+
+// An unknown key in a strict object names the keys that are known, wherever
+// the schema is parsed (CLI, API, files): a typo should point at its fix.
+z.config({
+  customError: (issue) => {
+    if (issue.code !== 'unrecognized_keys') return undefined;
+    const shape = (issue.inst as { _zod?: { def?: { shape?: Record<string, unknown> } } } | undefined)?._zod?.def?.shape;
+    const keys = issue.keys.map((k) => `'${k}'`).join(', ');
+    return `unknown key${issue.keys.length > 1 ? 's' : ''} ${keys}${shape ? `; known: ${Object.keys(shape).join(', ')}` : ''}`;
+  },
+});
 
 /** Thrown for input that fails its schema; the message names every bad field. */
 export class InputError extends Error {

@@ -1,6 +1,7 @@
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import { parseInput } from '../machines/support';
+import { ids } from '../system/ids';
 import { RecordProgressTable } from './record-progress';
 
 /**
@@ -99,7 +100,7 @@ export interface RoutingState {
   lastRouted: number[];
 }
 
-const queueLabel = (c: SpecContext, position: number, region: number) => `queue:${c.queueNames[position]}:r${region}`;
+const queueLabel = (c: SpecContext, position: number, region: number) => ids.queue(c.queueNames[position], region);
 
 function isComplete(c: SpecContext, slot: number): boolean {
   const t = c.progress;
@@ -119,10 +120,10 @@ export function whereIsRecord(c: SpecContext, recordId: number): string {
   const S = c.stages.length;
   for (let k = 0; k <= S; k++) {
     const q = queueLabel(c, k, region);
-    const reader = k < S ? `container:${c.stages[k]}:r${region}` : 'destination';
+    const reader = k < S ? ids.container(c.stages[k], region) : ids.destination;
     if (t.sent(slot, k) < 1) return `not yet sent to ${q}`;
     if (t.received(slot, k) < 1) return `waiting in ${q}, not received by ${reader}`;
-    if (k < S && t.written(slot, k) < 1) return `received by ${reader} from ${q}, not written to table:${c.stages[k]}:r${region}`;
+    if (k < S && t.written(slot, k) < 1) return `received by ${reader} from ${q}, not written to ${ids.regionalTable(c.stages[k], region)}`;
     if (k === S && t.delivered(slot) < 1) return `in ${q}, not delivered to the destination`;
     if (t.removed(slot, k) < 1) return `in flight in ${q}, not removed by ${reader}`;
   }
@@ -222,7 +223,7 @@ export const activeActiveSpecMachine = setup({
       const flag = (kind: Violation['kind'], component: string, message: string) =>
         c.violations.push({ kind, recordId: e.recordId, component, at: e.at, message: `record ${e.recordId}: ${message}` });
       if (p === undefined) {
-        const where = 'position' in e ? queueLabel(c, e.position, e.region) : 'stage' in e ? `table:${c.stages[e.stage]}` : 'destination';
+        const where = 'position' in e ? queueLabel(c, e.position, e.region) : 'stage' in e ? ids.table(c.stages[e.stage]) : ids.destination;
         flag('unknown-record', where, `not in the published record set (seen at ${where})`);
         return { violations: c.violations };
       }
@@ -271,7 +272,7 @@ export const activeActiveSpecMachine = setup({
           break;
         }
         case 'spec.persisted': {
-          const table = () => `table:${c.stages[e.stage]}:r${e.region}`;
+          const table = () => ids.regionalTable(c.stages[e.stage], e.region);
           if (!e.replication) {
             if (t.received(p, e.stage) < 1) flag('out-of-order', table(), `written to ${table()} before its container received it`);
             else if (ri !== undefined && t.region(p) === e.region)

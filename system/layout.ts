@@ -1,6 +1,7 @@
 import type { AnyStateMachine } from 'xstate';
 import { containerMachine } from '../machines/container.machine';
-import { globalTableMachine, regionalTableId } from '../machines/global-table.machine';
+import { globalTableMachine } from '../machines/global-table.machine';
+import { ids } from './ids';
 import { queueMachine } from '../machines/queue.machine';
 import { recordDestinationMachine } from '../machines/record-destination.machine';
 import { recordSourceMachine } from '../machines/record-source.machine';
@@ -26,19 +27,7 @@ export interface QueueSlot {
   region: number;
 }
 
-export const ids = {
-  source: 'source',
-  destination: 'destination',
-  inDns: 'dns:in',
-  outDns: 'dns:out',
-  spec: 'spec',
-  driver: 'driver',
-  faults: 'faults',
-  queue: (name: string, region: number) => `queue:${name}:r${region}`,
-  container: (stage: string, region: number) => `container:${stage}:r${region}`,
-  table: (stage: string) => `table:${stage}`,
-  regionalTable: (stage: string, region: number) => regionalTableId(`table:${stage}`, region),
-};
+export { ids } from './ids';
 
 /** Queue names as in the reference: inbound, inbound-preprocess, ..., outbound. */
 export function queueNames(stages: readonly string[]): string[] {

@@ -14,6 +14,16 @@ void everyKindListed;
 
 const isKind = (key: string): key is ComponentKind => (componentKinds as readonly string[]).includes(key);
 
+/** An XState v5 machine, by what the simulation calls on it (another copy of xstate fails instanceof). */
+function looksLikeMachine(value: unknown): boolean {
+  const m = value as Record<string, unknown> | null;
+  return (
+    typeof m === 'object' && m !== null &&
+    ['provide', 'transition', 'getInitialSnapshot', 'getPersistedSnapshot', 'resolveState'].every((f) => typeof m[f] === 'function') &&
+    typeof m.root === 'object' && m.root !== null && typeof m.config === 'object'
+  );
+}
+
 /** Checks that a value is an object of component kind to XState machine; `what` names the input in errors. */
 export function validateMachines(value: unknown, what: string): MachineOverrides {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
@@ -23,8 +33,8 @@ export function validateMachines(value: unknown, what: string): MachineOverrides
   const issues: string[] = [];
   for (const [key, machine] of entries) {
     if (!isKind(key)) issues.push(`unknown component kind '${key}'; known: ${componentKinds.join(', ')}`);
-    else if (typeof (machine as { provide?: unknown } | null)?.provide !== 'function')
-      issues.push(`'${key}' is not an XState machine (it has no .provide)`);
+    else if (!looksLikeMachine(machine))
+      issues.push(`'${key}' is not an XState machine (made with setup(...).createMachine or createMachine)`);
   }
   if (issues.length) throw new InputError(what, issues);
   return value as MachineOverrides;

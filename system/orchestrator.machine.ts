@@ -12,7 +12,8 @@ import { scenarioDriverMachine, type ScenarioStep } from './scenarios/scenario-d
 import { topologySchema } from './topology';
 
 /** Latency in virtual ms of a message sent by the actor with this systemId. */
-export type LatencyFn = (fromSystemId: string) => number;
+export type { LatencyFn } from '../actors/latency';
+import type { LatencyFn } from '../actors/latency';
 
 export { controlVerbs, resolveControl, type ControlCommand, type ControlEvent, type ControlRejected } from './control';
 

@@ -1,3 +1,4 @@
+import { MAX_SEED } from '../actors/prng';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { latencySchema, type LatencyOptions } from '../actors/latency';
@@ -6,6 +7,7 @@ import type { FaultRecord } from './faults/fault-plan';
 import { validateMachines, type MachineOverrides } from './machines-module';
 import { isPlanned, parseScenarioFile, scenarioNameSchema, scenarios, type ScenarioFile } from './scenarios';
 import { simulate, simulateAsync, type Pace, type ScenarioSource, type SimulationOptions, type SimulationResult } from './simulation';
+import { checkLatencyFor, checkMachinesFor } from './input-checks';
 import { defaultTopology, parseTopology, type Topology } from './topology';
 
 /** Scenario files larger than this are refused before they are read. */
@@ -35,7 +37,7 @@ export const runOptionsSchema = z
     /** ... or a scenario file's content */
     scenarioData: z.unknown().optional(),
     /** default: the scenario file's seed, else 1 */
-    seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+    seed: z.number().int().min(0).max(MAX_SEED).optional(),
     latency: latencySchema.optional(),
     topology: z.unknown().optional(),
     strict: z.boolean().default(true),
@@ -104,8 +106,11 @@ export function resolveRun(options: RunOptions): { o: z.infer<typeof runOptionsS
     o.scenarioFile !== undefined ? readScenarioFile(o.scenarioFile) : o.scenarioData !== undefined ? parseScenarioFile(o.scenarioData) : undefined;
   const seed = o.seed ?? fromFile?.seed ?? 1;
   const latency = latencySchema.parse(o.latency ?? fromFile?.latency ?? {});
-  const topologyInput = o.topology ?? fromFile?.topology;
-  const topology = parseTopology(topologyInput ?? defaultTopology);
+  // `!== undefined`, not `??`: a null topology is bad input, not "the default".
+  const topologyInput = o.topology !== undefined ? o.topology : fromFile?.topology;
+  const topology = parseTopology(topologyInput !== undefined ? topologyInput : defaultTopology);
+  checkLatencyFor(latency, options.latency ?? fromFile?.latency, topology);
+  checkMachinesFor(machines, topology);
   let resolved: ResolvedScenario;
   if (fromFile) resolved = { name: fromFile.name, plan: fromFile, source: fromFile, seed, latency };
   else {

@@ -12,6 +12,7 @@ import { createLatency, type LatencyOptions } from '../actors/latency';
 import { makeRecordSet } from '../actors/record-set';
 import { VirtualClock } from '../actors/virtual-clock';
 import { useVirtualScheduler } from '../actors/virtual-scheduler';
+import { handles, interceptInspection, interceptRelay } from './xstate-internals';
 import type { TpsRecord } from '../machines/protocol';
 import type { SpecContext, Violation, PendingRecord } from '../specs/active-active-spec.machine';
 import { createAfterDeliveryObserver, createDeliveryObserver } from '../specs/delivery-observer';
@@ -209,7 +210,7 @@ function* simulation(scenario: ScenarioSource, options: SimulationOptions): Gene
     // Delivered from a timer, the event is processed at once in that state;
     // guards are pure, so evaluating them here as well changes nothing.
     const snapshot = target.getSnapshot() as AnyMachineSnapshot;
-    if (snapshot.status === 'active' && snapshot.machine && !snapshot.machine.getTransitionData(snapshot, event).length) {
+    if (snapshot.status === 'active' && snapshot.machine && !handles(snapshot, event)) {
       unhandled.push({ actor: target.id, state: stateName(snapshot.value), event: type, at: clock.now() });
     }
   };
@@ -230,24 +231,9 @@ function* simulation(scenario: ScenarioSource, options: SimulationOptions): Gene
       network,
     },
   });
-  const system = root.system as typeof root.system & {
-    _relay: (source: AnyActorRef | undefined, target: AnyActorRef, event: AnyEventObject) => void;
-  };
-  if (options.onInspectionEvent) {
-    const hook = options.onInspectionEvent;
-    const sys = system as unknown as { _sendInspectionEvent: (e: InspectionEvent) => void };
-    const send = sys._sendInspectionEvent.bind(sys);
-    sys._sendInspectionEvent = (e) => {
-      hook(e);
-      send(e);
-    };
-  }
-  const relay = system._relay.bind(system);
-  system._relay = (source, target, event) => {
-    record(source, target, event);
-    relay(source, target, event);
-    afterDelivery(target, event);
-  };
+  const system = root.system;
+  interceptRelay(system, record, afterDelivery);
+  if (options.onInspectionEvent) interceptInspection(system, options.onInspectionEvent);
   spec = system.get(ids.spec);
   const driver = system.get(ids.driver)!;
   const destinationRef = system.get(ids.destination)!;
@@ -291,7 +277,9 @@ function* simulation(scenario: ScenarioSource, options: SimulationOptions): Gene
   const specContext = specSnapshot.context as SpecContext;
   const destination = destinationRef.getSnapshot().context;
   const source = sourceRef.getSnapshot().context;
-  const steps_ = (driver.getSnapshot() as any).context.results as StepResult[];
+  // The driver's declared output once it is done; its results so far when the run stopped it.
+  const driverSnapshot = driver.getSnapshot() as AnyMachineSnapshot;
+  const steps_ = (driverSnapshot.status === 'done' ? driverSnapshot.output : driverSnapshot.context).results as StepResult[];
   const arrivals: number[] = destination.arrivals;
   const faults: FaultRecord[] = (system.get(ids.faults)?.getSnapshot() as AnyMachineSnapshot | undefined)?.context.log ?? [];
   root.stop();

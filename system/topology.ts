@@ -1,19 +1,40 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { formatIssues, InputError } from '../machines/support';
 
+/** The limits the model is built and tested for (docs/scenarios.md, "Topology limits"). */
+export const TOPOLOGY_LIMITS = {
+  /** the spec keeps a record's replicas as a bitmask, and 16 regions is already far past the reference's two */
+  maxRegions: 16,
+  maxRegionNumber: 999,
+  maxStages: 32,
+  maxStageName: 40,
+  maxWeight: 1_000_000,
+  maxFileBytes: 1024 * 1024,
+} as const;
+const L = TOPOLOGY_LIMITS;
+
 const nameSchema = z
   .string()
+  .max(L.maxStageName, `at most ${L.maxStageName} characters`)
   .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'use lower-case words joined by dashes, e.g. "preprocess"');
 
 export const topologySchema = z
   .object({
     /** regions and the in-DNS weight of each */
     regions: z
-      .array(z.object({ region: z.number().int().positive(), weight: z.number().nonnegative().default(1) }))
-      .min(2, 'an active-active system needs at least two regions'),
+      .array(
+        z
+          .object({
+            region: z.number().int().min(1).max(L.maxRegionNumber),
+            weight: z.number().int('must be a whole number').min(0).max(L.maxWeight).default(1),
+          })
+          .strict(),
+      )
+      .min(2, 'an active-active system needs at least two regions')
+      .max(L.maxRegions, `at most ${L.maxRegions} regions`),
     /** pipeline stages in order; each has a container per region and a global table */
-    stages: z.array(nameSchema).min(1, 'at least one stage'),
+    stages: z.array(nameSchema).min(1, 'at least one stage').max(L.maxStages, `at most ${L.maxStages} stages`),
   })
   .strict()
   .superRefine((t, ctx) => {
@@ -45,10 +66,19 @@ export function parseTopology(input: unknown): Topology {
 
 /** Reads a JSON topology file (not yet validated); `what` names the input in errors. */
 export function readTopologyFile(file: string, what: string): unknown {
+  if (file.trim() === '') throw new InputError(what, ['needs a file name']);
   if (!existsSync(file)) throw new InputError(what, [`no file '${file}'`]);
+  const stat = statSync(file);
+  if (!stat.isFile()) throw new InputError(what, [`'${file}' is not a file`]);
+  if (stat.size > L.maxFileBytes) throw new InputError(what, [`'${file}' is larger than ${L.maxFileBytes} bytes`]);
+  let data: unknown;
   try {
-    return JSON.parse(readFileSync(file, 'utf8'));
+    data = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
     throw new InputError(what, [`'${file}' is not JSON: ${(err as Error).message}`]);
   }
+  // null or a list would otherwise read as "no topology" and run the default one.
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    throw new InputError(what, [`'${file}' must hold a JSON object ({ regions, stages }), not ${data === null ? 'null' : Array.isArray(data) ? 'a list' : typeof data}`]);
+  return data;
 }

@@ -1,5 +1,6 @@
+import { MAX_SEED } from '../../actors/prng';
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, freemem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
@@ -9,13 +10,24 @@ import { formatIssues, InputError } from '../../machines/support';
 import { loadMachinesModule, validateMachines, type MachineOverrides } from '../machines-module';
 import type { FaultRecord } from '../faults/fault-plan';
 import { coverageCollector, coverageSummary, emptyCoverage, mergeCoverage, type CoverageCounts, type CoverageSummary } from './coverage';
+import { checkLatencyFor, checkMachinesFor } from '../input-checks';
 import { layoutOf } from '../layout';
 import { readScenarioFile, runScenario, type RunReport } from '../run-scenario';
 import { builtInScenarios, compileScenario, isPlanned, parseScenarioFile, scenarioFileSchema, scenarioNameSchema, scenarios, type ScenarioFile } from '../scenarios';
 import { makeRecordSet } from '../../actors/record-set';
 import { defaultTopology, parseTopology, readTopologyFile, topologySchema } from '../topology';
 
-const MAX_SEED = 2 ** 32 - 1;
+
+/** Memory a worker needs, about (measured 35 MB on the default scenario; headroom for larger ones). */
+const WORKER_MB = 64;
+
+/** The most worker threads worth starting: two per core, and what free memory holds at ~64 MB each. */
+export function maxWorkers(): number {
+  return Math.max(1, Math.min(availableParallelism() * 2, Math.floor(freemem() / (WORKER_MB * 1024 * 1024))));
+}
+export function workerLimitReason(): string {
+  return `2 per core: ${availableParallelism()} cores; about ${WORKER_MB} MB a worker: ${Math.round(freemem() / 2 ** 20)} MB free`;
+}
 
 export const checkOptionsSchema = z
   .object({
@@ -41,12 +53,20 @@ export const checkOptionsSchema = z
     machinesModule: z.string().min(1).optional(),
     /** seeds a worker takes at a time (default: from the seed and worker counts) */
     chunkSize: z.number().int().min(1).optional(),
+    /** stop a seed's run after this many ms of wall time: the worker is ended, the seed reported as a hang */
+    seedTimeoutMs: z.number().int().min(1).max(24 * 3600_000).default(60_000),
+    /** in-memory machines and a progress callback (checked below) */
+    machines: z.unknown().optional(),
+    onProgress: z.unknown().optional(),
+    /** aborting it stops the check: the report then covers the seeds completed */
+    signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, 'signal must be an AbortSignal').optional(),
     /** each run's budget against a livelock (defaults: system/budget.ts) */
     maxMessages: z.number().int().min(1).optional(),
     maxVirtualMs: z.number().int().min(1).optional(),
     /** collect state, transition and fault-hit coverage (coverage.ts) */
     coverage: z.boolean().default(false),
   })
+  .strict()
   .superRefine((o, ctx) => {
     if (o.from + o.count - 1 > MAX_SEED)
       ctx.addIssue({ code: 'custom', path: ['count'], message: `the last seed, from + count - 1, must be below 2^32` });
@@ -76,8 +96,8 @@ export type CheckOptions = z.input<typeof checkOptionsSchema> & {
 /** What a worker sends back per seed: small, never a trace. */
 export interface SeedSummary {
   seed: number;
-  /** `error`: the run threw */
-  verdict: 'pass' | 'fail' | 'error';
+  /** `error`: the run threw (a crash: an internal error); `hang`: no result within the seed time limit */
+  verdict: 'pass' | 'fail' | 'error' | 'hang';
   messages: number;
   virtualTimeMs: number;
   wallMs: number;
@@ -117,6 +137,8 @@ export interface MinAvgMax {
 
 export interface CheckFailure {
   seed: number;
+  /** fail or hang (the model failed), error (the run crashed) */
+  verdict: SeedSummary['verdict'];
   reason: string;
   traceDigest: string;
   /** the `tps run` command that reproduces this seed's trace byte for byte */
@@ -135,10 +157,19 @@ export interface CheckReport {
   workers: number;
   latency: z.infer<typeof latencySchema>;
   strict: boolean;
-  verdict: 'pass' | 'fail';
+  /** error: some seed crashed (an internal error, whatever the others did) */
+  verdict: 'pass' | 'fail' | 'error';
+  /** seeds with a result; less than count when the check was interrupted */
+  completed: number;
+  /** stopped early (signal aborted): the figures cover the completed seeds */
+  interrupted: boolean;
   passed: number;
+  /** seeds whose run failed or hung */
   failed: number;
   failingSeeds: number[];
+  /** seeds whose run threw: an error in the checker or a replacement machine, not a verdict on the model */
+  crashed: number;
+  crashedSeeds: number[];
   /** per run, over the runs that did not throw */
   messages: MinAvgMax;
   virtualTimeMs: MinAvgMax;
@@ -149,7 +180,7 @@ export interface CheckReport {
   routing: RoutingShare[];
   /** with the coverage option: the summary and the counts (mergeable across shards with mergeCoverage) */
   coverage?: CoverageSummary & { counts: CoverageCounts };
-  /** every seed, in seed order */
+  /** every completed seed, in seed order */
   results: SeedSummary[];
 }
 
@@ -294,51 +325,105 @@ export function workerScript(): string {
   return script;
 }
 
-/** Hands seeds out in chunks as workers ask for them, so one slow seed stalls only its own chunk. */
-function runInWorkers(
-  script: string,
-  plan: RunPlan,
-  from: number,
-  count: number,
-  workers: number,
-  chunkSize: number,
-  onSummary: (summary: SeedSummary) => void,
-): Promise<void> {
-  const end = from + count;
-  let next = from;
+interface PoolOptions {
+  script: string;
+  plan: RunPlan;
+  from: number;
+  count: number;
+  workers: number;
+  chunkSize: number;
+  seedTimeoutMs: number;
+  signal?: AbortSignal;
+  onSummary: (summary: SeedSummary) => void;
+}
+
+/**
+ * Hands seeds out in chunks as workers ask for them, so one slow seed stalls
+ * only its own chunk. A seed with no result within the time limit is a hang:
+ * its worker is ended and a fresh one takes the rest of its chunk. An abort
+ * ends every worker and resolves with what completed.
+ */
+function runInWorkers(p: PoolOptions): Promise<void> {
+  const end = p.from + p.count;
+  let next = p.from;
+  const leftovers: { from: number; to: number }[] = [];
+  const takeChunk = () => {
+    const left = leftovers.shift();
+    if (left || next >= end) return left;
+    const chunk = { from: next, to: Math.min(end, next + p.chunkSize) };
+    next = chunk.to;
+    return chunk;
+  };
   return new Promise((resolvePool, rejectPool) => {
-    let running = workers;
-    let failed = false;
-    const pool: Worker[] = [];
-    const fail = (err: unknown) => {
-      if (failed) return;
-      failed = true;
-      for (const w of pool) void w.terminate();
-      rejectPool(err);
+    interface Slot {
+      worker: Worker;
+      chunk?: { to: number; at: number };
+      timer?: NodeJS.Timeout;
+    }
+    const live = new Set<Slot>();
+    let settled = false;
+    const finish = (err?: unknown) => {
+      if (settled) return;
+      settled = true;
+      for (const slot of live) {
+        clearTimeout(slot.timer);
+        void slot.worker.terminate();
+      }
+      live.clear();
+      if (err === undefined) resolvePool();
+      else rejectPool(err);
     };
-    for (let i = 0; i < workers; i++) {
-      const worker = new Worker(script, { workerData: plan });
-      pool.push(worker);
-      worker.on('message', (message: FromWorker) => {
-        if (failed) return;
+    const spawn = () => {
+      const slot: Slot = { worker: new Worker(p.script, { workerData: p.plan }) };
+      live.add(slot);
+      const arm = () => {
+        clearTimeout(slot.timer);
+        slot.timer = setTimeout(hang, p.seedTimeoutMs);
+      };
+      const hang = () => {
+        if (settled || !slot.chunk || !live.has(slot)) return;
+        const { at: seed, to } = slot.chunk;
+        live.delete(slot);
+        void slot.worker.terminate();
+        if (seed + 1 < to) leftovers.unshift({ from: seed + 1, to });
+        spawn();
+        const limit = p.seedTimeoutMs / 1000;
+        p.onSummary({ seed, verdict: 'hang', messages: 0, virtualTimeMs: 0, wallMs: p.seedTimeoutMs, traceDigest: '', reason: `hang: no result within ${limit} s (--seed-timeout); its worker was stopped` });
+      };
+      slot.worker.on('message', (message: FromWorker) => {
+        if (settled || !live.has(slot)) return;
         try {
-          if (message.type === 'seed') onSummary(message.summary);
-          else {
-            const to = Math.min(end, next + chunkSize);
-            const order: ToWorker = next < end ? { type: 'chunk', from: next, to } : { type: 'stop' };
-            next = to;
-            worker.postMessage(order);
+          if (message.type === 'seed') {
+            slot.chunk!.at = message.summary.seed + 1;
+            arm();
+            p.onSummary(message.summary);
+          } else {
+            const chunk = takeChunk();
+            if (chunk) {
+              slot.chunk = { to: chunk.to, at: chunk.from };
+              arm();
+            } else {
+              slot.chunk = undefined;
+              clearTimeout(slot.timer);
+            }
+            const order: ToWorker = chunk ? { type: 'chunk', ...chunk } : { type: 'stop' };
+            slot.worker.postMessage(order);
           }
         } catch (err) {
-          fail(err);
+          finish(err);
         }
       });
-      worker.on('error', fail);
-      worker.on('exit', (code) => {
-        if (code !== 0) fail(new Error(`tps check: worker ${i} exited with code ${code}`));
-        else if (--running === 0 && !failed) resolvePool();
+      slot.worker.on('error', (err) => finish(new Error(`a check worker crashed: ${err.message}`)));
+      slot.worker.on('exit', (code) => {
+        clearTimeout(slot.timer);
+        if (!live.delete(slot)) return; // ended by us
+        if (code !== 0) finish(new Error(`a check worker exited with code ${code}`));
+        else if (live.size === 0) finish();
       });
-    }
+    };
+    if (p.signal?.aborted) return finish();
+    p.signal?.addEventListener('abort', () => finish(), { once: true });
+    for (let i = 0; i < p.workers; i++) spawn();
   });
 }
 
@@ -353,6 +438,8 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
   const parsed = checkOptionsSchema.safeParse(options);
   if (!parsed.success) throw new InputError('check options', formatIssues(parsed.error));
   const o = parsed.data;
+  if (o.workers !== undefined && o.workers > maxWorkers())
+    throw new InputError('check options', [`workers: at most ${maxWorkers()} on this machine (${workerLimitReason()})`]);
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function')
     throw new InputError('check options', ['onProgress: must be a function']);
   if (options.machines !== undefined && o.machinesModule !== undefined)
@@ -367,6 +454,9 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
   const scenarioData: ScenarioFile | undefined =
     o.scenarioFile !== undefined ? readScenarioFile(o.scenarioFile, 'scenarioFile') : o.scenarioData !== undefined ? parseScenarioFile(o.scenarioData, 'scenarioData') : undefined;
   const latency = latencySchema.parse(o.latency ?? scenarioData?.latency ?? {});
+  const runTopology = parseTopology(topology ?? (scenarioData?.topology !== undefined ? scenarioData.topology : defaultTopology));
+  checkLatencyFor(latency, options.latency ?? scenarioData?.latency, runTopology);
+  checkMachinesFor(machines, runTopology);
   validateScenarioFor(o.scenario, scenarioData, topology, o.from, latency, machines);
   const plan: RunPlan = {
     scenario: o.scenario,
@@ -383,7 +473,7 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
   const inProcessScenario = o.scenario !== undefined && !Object.hasOwn(builtInScenarios, o.scenario);
 
   // In-memory machines and code scenarios are functions: they cannot be posted to a worker.
-  const wanted = options.machines || inProcessScenario ? 0 : (o.workers ?? availableParallelism());
+  const wanted = options.machines || inProcessScenario ? 0 : (o.workers ?? Math.min(availableParallelism(), maxWorkers()));
   const workers = Math.min(wanted, o.count);
   const chunkSize = o.chunkSize ?? Math.max(1, Math.min(32, Math.floor(o.count / Math.max(1, workers * 8))));
   const script = workers > 0 ? workerScript() : undefined;
@@ -413,25 +503,29 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
     }
     results[summary.seed - o.from] = summary;
     done++;
-    if (summary.verdict !== 'pass') failedSoFar++;
+    if (summary.verdict === 'fail' || summary.verdict === 'hang') failedSoFar++;
     progress(summary);
   };
 
   progress(); // input is valid: a progress bar may start now
 
   if (script === undefined) {
-    for (let seed = o.from; seed < o.from + o.count; seed++) {
+    // In-process runs cannot be stopped mid-seed: the time limit applies to workers only.
+    for (let seed = o.from; seed < o.from + o.count && !o.signal?.aborted; seed++) {
       onSummary(runSeed(plan, seed, machines));
-      await yieldToEventLoop(); // let a progress bar draw
+      await yieldToEventLoop(); // let a progress bar draw, and a signal arrive
     }
   } else {
-    await runInWorkers(script, plan, o.from, o.count, workers, chunkSize, onSummary);
+    await runInWorkers({ script, plan, from: o.from, count: o.count, workers, chunkSize, seedTimeoutMs: o.seedTimeoutMs, signal: o.signal, onSummary });
   }
   const wallMs = Math.round((performance.now() - started) * 100) / 100;
-  if (done !== o.count) throw new Error(`tps check: ${o.count - done} seeds got no result`);
+  const interrupted = done !== o.count;
+  if (interrupted && !o.signal?.aborted) throw new Error(`tps check: ${o.count - done} seeds got no result`);
 
-  const ran = results.filter((r) => r.verdict !== 'error');
-  const failing = results.filter((r) => r.verdict !== 'pass');
+  const completed = results.filter((r) => r !== undefined);
+  const ran = completed.filter((r) => r.verdict !== 'error' && r.verdict !== 'hang');
+  const failing = completed.filter((r) => r.verdict === 'fail' || r.verdict === 'hang');
+  const crashed = completed.filter((r) => r.verdict === 'error');
   const replayOptions = { ...o, latency, machines: options.machines, inProcessScenario };
   const name = o.scenario ?? scenarioData!.name;
   return {
@@ -442,16 +536,21 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
     workers,
     latency,
     strict: o.strict,
-    verdict: failing.length === 0 ? 'pass' : 'fail',
-    passed: o.count - failing.length,
+    verdict: crashed.length > 0 ? 'error' : failing.length === 0 ? 'pass' : 'fail',
+    completed: completed.length,
+    interrupted,
+    passed: completed.length - failing.length - crashed.length,
     failed: failing.length,
     failingSeeds: failing.map((r) => r.seed),
+    crashed: crashed.length,
+    crashedSeeds: crashed.map((r) => r.seed),
     messages: minAvgMax(ran.map((r) => r.messages)),
     virtualTimeMs: minAvgMax(ran.map((r) => r.virtualTimeMs)),
     wallMs,
-    schedulesPerSecond: wallMs > 0 ? Math.round((o.count * 1000 * 100) / wallMs) / 100 : 0,
-    failures: failing.map((r) => ({
+    schedulesPerSecond: wallMs > 0 ? Math.round((completed.length * 1000 * 100) / wallMs) / 100 : 0,
+    failures: completed.filter((r) => r.verdict !== 'pass').map((r) => ({
       seed: r.seed,
+      verdict: r.verdict,
       reason: r.reason ?? r.verdict,
       traceDigest: r.traceDigest,
       replay: replayCommand(replayOptions, r.seed, name),
@@ -459,7 +558,7 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
     })),
     routing: routingShares(ran, (topology ?? parseTopology(defaultTopology)).regions),
     ...(o.coverage ? { coverage: { ...coverageSummary(coverage, machines), counts: coverage } } : {}),
-    results,
+    results: completed,
   };
 }
 
@@ -476,7 +575,7 @@ function validateScenarioFor(
   latency: z.infer<typeof latencySchema>,
   machines: MachineOverrides | undefined,
 ): void {
-  const topology = parseTopology(topologyInput ?? file?.topology ?? defaultTopology);
+  const topology = parseTopology(topologyInput ?? (file?.topology !== undefined ? file.topology : defaultTopology));
   const scenario = name !== undefined ? scenarios[name] : undefined;
   const planned = file ?? (scenario && isPlanned(scenario) ? scenario.plan(firstSeed, topology, latency) : undefined);
   if (!planned) return;

@@ -1,3 +1,4 @@
+import { regionOfId } from '../ids';
 /**
  * Conditions of the simulated network: regions made slow by a fault. The
  * simulation's latency multiplies each message sent from a slow region's
@@ -20,8 +21,7 @@ export class NetworkConditions {
     if (this.slow.size === 0) return 1;
     let region = this.regionCache.get(fromSystemId);
     if (region === undefined) {
-      const m = /:r(\d+)(?::|$)/.exec(fromSystemId);
-      region = m ? Number(m[1]) : 0;
+      region = regionOfId(fromSystemId) ?? 0;
       this.regionCache.set(fromSystemId, region);
     }
     return this.slow.get(region) ?? 1;

@@ -7,6 +7,7 @@ import { activeActiveSpecMachine } from '../../specs/active-active-spec.machine'
 import { NETWORK, resolveControl, type ControlCommand, type ControlKind } from '../control';
 import { faultInjectorMachine } from '../faults/fault-injector.machine';
 import { faultTargetKind, type Fault } from '../faults/fault-plan';
+import { regionOfId } from '../ids';
 import { ids, queueNames, type Layout } from '../layout';
 import type { MachineOverrides } from '../machines-module';
 import type { CheckOutcome, ScenarioStep, SystemView, Wait } from './scenario-driver.machine';
@@ -64,10 +65,6 @@ function statesOf(machine: AnyStateMachine | undefined): Set<string> | undefined
   return names;
 }
 
-const regionOfId = (id: string): number | undefined => {
-  const m = /:r(\d+)(?::|$)/.exec(id);
-  return m ? Number(m[1]) : undefined;
-};
 
 /**
  * Compiles a scenario file for a layout, checking every name in it first:

@@ -1,3 +1,4 @@
+import { MAX_SEED } from '../../actors/prng';
 import { z } from 'zod';
 import { latencySchema } from '../../actors/latency';
 import { faultSchema } from '../faults/fault-plan';
@@ -113,7 +114,7 @@ export const scenarioFileSchema = z
     /** the topology (default: the seed's two regions and five stages); --topology overrides it */
     topology: z.unknown().optional(),
     /** the seed a run uses when none is given */
-    seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+    seed: z.number().int().min(0).max(MAX_SEED).optional(),
     /** the latency model a run uses when none is given */
     latency: latencySchema.optional(),
     /** a fault plan carried out by the fault injector (systemId "faults") */

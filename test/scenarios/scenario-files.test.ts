@@ -119,7 +119,7 @@ exports.machines = { container: containerMachine.provide({ guards: { isCurrentAn
         /args\.region: no region 7; regions are 1, 2/,
       ],
       [{ name: 'typo', steps: [{ name: 'p', publish: [4] }] }, /steps\[0\] \(step 1\)\.publish: no batch 4; the record set has 3/],
-      [{ name: 'typo', steps: [{ name: 'p', publsh: [1] }] }, /steps\.0: Unrecognized key.*publsh/],
+      [{ name: 'typo', steps: [{ name: 'p', publsh: [1] }] }, /steps\.0: unknown key 'publsh'; known: step, name, do, publish/],
       [{ name: 'typo', stpes: [] }, /stpes/],
       [
         { name: 'typo', faults: [{ id: 'a', kind: 'queue-fail', target: 'container:core:r1', trigger: { at: 1 }, duration: 5 }], steps: [{ name: 'x', final: true }] },

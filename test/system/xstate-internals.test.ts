@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { assign, createActor, sendTo, setup, type AnyActorRef, type AnyMachineSnapshot, type EventObject } from 'xstate';
+import { VirtualClock } from '../../actors/virtual-clock';
+import { handles, interceptInspection, interceptRelay, relay, replaceScheduler, systemNow } from '../../system/xstate-internals';
+
+/**
+ * The contract the simulation relies on in XState's internals. If an XState
+ * upgrade breaks one of these, this fails first, naming what changed; fix
+ * system/xstate-internals.ts (the only module that touches them), not the callers.
+ */
+
+const repo = join(__dirname, '..', '..');
+
+const receiver = setup({ types: { events: {} as { type: 'ping' } | { type: 'other' } } }).createMachine({
+  context: { pings: 0 },
+  on: { ping: { actions: assign({ pings: ({ context }) => context.pings + 1 }) } },
+});
+const sender = setup({ actors: { receiver } }).createMachine({
+  invoke: { src: 'receiver', id: 'r', systemId: 'r' },
+  on: {
+    go: { actions: sendTo('r', { type: 'ping' }) },
+    later: { actions: sendTo('r', { type: 'ping' }, { delay: 5, id: 'late' }) },
+  },
+});
+
+describe('XState internals used by the simulation', () => {
+  it('xstate is pinned to an exact version, the one installed', () => {
+    const pinned = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).dependencies.xstate;
+    const installed = JSON.parse(readFileSync(require.resolve('xstate/package.json'), 'utf8')).version;
+    expect(pinned).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(installed).toBe(pinned);
+  });
+
+  it('system._sendInspectionEvent carries every microstep (interceptInspection, for coverage)', () => {
+    const actor = createActor(sender);
+    const types: string[] = [];
+    interceptInspection(actor.system, (e) => types.push(e.type));
+    actor.start();
+    actor.send({ type: 'go' });
+    expect(types).toEqual(expect.arrayContaining(['@xstate.event', '@xstate.snapshot', '@xstate.microstep']));
+    actor.stop();
+  });
+
+  it('system._clock is the clock given to createActor (systemNow)', () => {
+    const clock = new VirtualClock();
+    const actor = createActor(sender, { clock });
+    expect(typeof (actor.system as unknown as { _clock: unknown })._clock).toBe('object');
+    clock.setTimeout(() => {}, 7);
+    clock.step();
+    expect(clock.now()).toBe(7);
+    expect(systemNow(actor.system)).toBe(7);
+    expect(systemNow(createActor(sender).system)).toBe(0);
+  });
+
+  it('system._relay delivers every event between actors, and interceptRelay sees it first', () => {
+    const actor = createActor(sender);
+    expect(typeof (actor.system as unknown as { _relay: unknown })._relay).toBe('function');
+    const seen: string[] = [];
+    interceptRelay(actor.system, (source: AnyActorRef | undefined, target: AnyActorRef, event: EventObject) =>
+      seen.push(`${source?.id ?? '-'}->${target.id}:${event.type}`),
+    );
+    actor.start();
+    actor.send({ type: 'go' });
+    const r = actor.system.get('r')!;
+    expect(seen).toEqual([`-->${actor.id}:go`, `${actor.id}->r:ping`]);
+    expect(r.getSnapshot().context.pings).toBe(1);
+    relay(actor.system, actor, r, { type: 'ping' });
+    expect(r.getSnapshot().context.pings).toBe(2);
+  });
+
+  it('system.scheduler.schedule/cancel/cancelAll carry delayed sends and can be replaced', () => {
+    const actor = createActor(sender);
+    for (const method of ['schedule', 'cancel', 'cancelAll'] as const) expect(typeof actor.system.scheduler[method]).toBe('function');
+    const calls: unknown[][] = [];
+    replaceScheduler(actor.system, {
+      schedule: (source, target, event, delay, id) => calls.push(['schedule', target.id, event.type, delay, id]),
+      cancel: (_source, id) => calls.push(['cancel', id]),
+      cancelAll: () => calls.push(['cancelAll']),
+    });
+    actor.start();
+    actor.send({ type: 'later' });
+    expect(calls).toContainEqual(['schedule', 'r', 'ping', 5, 'late']);
+    actor.stop();
+    expect(calls).toContainEqual(['cancelAll']);
+  });
+
+  it('machine.getTransitionData tells handled from unhandled events (handles)', () => {
+    const actor = createActor(receiver).start();
+    const snapshot = actor.getSnapshot() as AnyMachineSnapshot;
+    expect(handles(snapshot, { type: 'ping' })).toBe(true);
+    expect(handles(snapshot, { type: 'other' })).toBe(false);
+  });
+});
