@@ -27,6 +27,8 @@ export interface QueueContext {
   inFlight: number | null;
   /** a registered consumer waiting for its next record */
   consumer: { replyTo: AnyActorRef; corr?: number } | null;
+  /** the latest registration accepted, to tell an older one that arrives late */
+  lastReceive: { replyTo: AnyActorRef; corr?: number } | null;
   /** successful sends ever, for count notifications */
   sentCount: number;
   waiters: { count: number; replyTo: AnyActorRef }[];
@@ -89,8 +91,15 @@ export const queueMachine = setup({
       },
       { delay: LATENCY },
     ),
-    registerConsumer: assign({
-      consumer: ({ event }) => (event.type === 'queue.receive' ? { replyTo: event.replyTo, corr: event.corr } : null),
+    // A receive that arrives after a later one from the same consumer (each message has its own
+    // latency) is stale: answering it would hand the record to a request the consumer gave up.
+    registerConsumer: assign(({ context, event }): Partial<QueueContext> => {
+      if (event.type !== 'queue.receive') return {};
+      const last = context.lastReceive;
+      const stale = event.corr !== undefined && last?.replyTo === event.replyTo && last.corr !== undefined && event.corr < last.corr;
+      if (stale) return {};
+      const consumer = { replyTo: event.replyTo, corr: event.corr };
+      return { consumer, lastReceive: consumer };
     }),
     deliverHead: enqueueActions(({ context, enqueue }) => {
       const consumer = context.consumer;
@@ -149,6 +158,7 @@ export const queueMachine = setup({
       records: new RecordFifo(),
       inFlight: null,
       consumer: null,
+      lastReceive: null,
       sentCount: 0,
       waiters: [],
     };

@@ -23,6 +23,20 @@ function setupQueue(clock?: VirtualClock, latency?: number) {
 }
 
 describe('queue machine', () => {
+  it('ignores a receive that arrives after a later one from the same consumer (stale), so the record goes to the live request', () => {
+    const t = setupQueue();
+    t.receive(7); // the consumer's request after it recovered ...
+    t.receive(5); // ... and its request from before, delivered late
+    t.sendRec(1);
+    const got = t.received.c.filter((e) => e.type === 'queue.record');
+    expect(got).toEqual([expect.objectContaining({ record: rec(1), corr: 7 })]);
+    // a newer request is still taken
+    t.remove(1);
+    t.receive(9);
+    t.sendRec(2);
+    expect(t.received.c.filter((e) => e.type === 'queue.record').at(-1)).toEqual(expect.objectContaining({ record: rec(2), corr: 9 }));
+  });
+
   describe('input', () => {
     it('starts in processing, empty, with its id and region', () => {
       const t = setupQueue();
