@@ -155,12 +155,15 @@ export function chaosPlan(seed: number, topology: Topology, latency: LatencyOpti
     const region = regionOf(container);
     switch (kind) {
       case 'container-fail': {
-        // Often a quick crash-restart while the container's send is in flight: the send is then in doubt,
-        // and the container is crashed again while it confirms that send.
-        const bounce = rng.next() < 0.35;
-        const t: Fault['trigger'] = bounce ? { when: { actor: container, state: 'publishing' }, until: horizon * 2 } : trigger(container);
+        // Often a quick crash-restart while a request of the container is in flight (its answer then
+        // meets a restarted container, or a redelivered record an already-sent copy); a send left in
+        // doubt is crashed again while the container confirms it.
+        const bounce = rng.next() < 0.4;
+        const r = rng.next();
+        const busy = r < 0.55 ? 'publishing' : r < 0.85 ? 'removing' : 'writingTable';
+        const t: Fault['trigger'] = bounce ? { when: { actor: container, state: busy }, until: horizon * 2 } : trigger(container);
         faults.push({ id, kind, target: container, trigger: t, duration: bounce ? rng.int(0, 3) : duration() });
-        if (bounce && rng.next() < 0.8)
+        if (bounce && busy === 'publishing' && rng.next() < 0.8)
           faults.push({
             id: `f${faults.length + 1}`,
             kind,
