@@ -1,14 +1,9 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main, type Io } from '../../cli/tps';
+import { main } from '../../cli/tps';
+import { fakeIo } from '../support/fake-io';
 
-function fakeIo() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t), isTty: false };
-  return { io, out, err };
-}
 
 describe('tps run --html', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tps-html-cli-'));
