@@ -19,7 +19,7 @@ describe('tps --max-messages / --max-virtual-ms', () => {
 
   it('tps check passes the budget to its workers and into the replay command', async () => {
     const { io, out } = fakeIo();
-    expect(await main(['check', 'happy-path', '--seeds', '2', '--workers', '1', '--machines', livelock, '--max-virtual-ms', '2000'], io)).toBe(1);
+    expect(await main(['check', 'happy-path', '--seeds', '2', '--workers', '1', '--machines', livelock, '--max-virtual-ms', '2000', '--no-shrink'], io)).toBe(1);
     expect(out[0]).toMatch(/seed 1: violation no-progress at t=\d+ms in queue:inbound:r1: record 1: no progress: the run used its budget of 2000 virtual ms/);
     expect(out[0]).toContain(`--machines ${livelock} --max-virtual-ms 2000`);
   });
