@@ -47,7 +47,48 @@ export function replaceScheduler(system: AnySystem, methods: SchedulerMethods): 
 
 /** Whether any transition of the snapshot's current state is enabled by the event (guards evaluated). */
 export function handles(snapshot: AnyMachineSnapshot, event: EventObject): boolean {
-  return snapshot.machine.getTransitionData(snapshot, event).length > 0;
+  const machine = snapshot.machine;
+  let cache = handledCache.get(machine);
+  if (!cache) handledCache.set(machine, (cache = { guardedTypes: guardedEventTypes(machine), byState: new Map() }));
+  // A guarded transition for this type anywhere in the machine: the answer may depend on context, evaluate it.
+  if (cache.guardedTypes.has(event.type) || (cache.guardedTypes.size > 0 && matchesGuardedWildcard(cache.guardedTypes, event.type)))
+    return machine.getTransitionData(snapshot, event).length > 0;
+  // Otherwise it depends only on the state value and the event type (getTransitionData reads nothing else).
+  const value = snapshot.value;
+  const key = typeof value === 'string' ? value : JSON.stringify(value);
+  let byType = cache.byState.get(key);
+  if (!byType) cache.byState.set(key, (byType = new Map()));
+  let answer = byType.get(event.type);
+  if (answer === undefined) byType.set(event.type, (answer = machine.getTransitionData(snapshot, event).length > 0));
+  return answer;
+}
+
+type AnyMachine = AnyMachineSnapshot['machine'];
+interface HandledCache {
+  /** event descriptors ('a.b', 'a.*', '*') with at least one guarded transition in some state node */
+  guardedTypes: Set<string>;
+  /** state value (as a key) -> event type -> handled */
+  byState: Map<string, Map<string, boolean>>;
+}
+const handledCache = new WeakMap<AnyMachine, HandledCache>();
+
+type NodeLike = { transitions: Map<string, { guard?: unknown }[]>; states: Record<string, NodeLike> };
+
+function guardedEventTypes(machine: AnyMachine): Set<string> {
+  const guarded = new Set<string>();
+  const visit = (node: NodeLike) => {
+    for (const [descriptor, list] of node.transitions) if (list.some((t) => t.guard !== undefined)) guarded.add(descriptor);
+    for (const child of Object.values(node.states)) visit(child);
+  };
+  visit(machine.root as unknown as NodeLike);
+  return guarded;
+}
+
+/** XState's wildcard descriptors: '*' matches every type, 'a.*' every type starting 'a.'. */
+function matchesGuardedWildcard(guarded: Set<string>, type: string): boolean {
+  if (guarded.has('*')) return true;
+  for (const d of guarded) if (d.endsWith('.*') && type.startsWith(d.slice(0, -1))) return true;
+  return false;
 }
 
 /** Calls `hook` with every inspection event the system emits (cheaper than an `inspect` observer for coverage). */
