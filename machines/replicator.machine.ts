@@ -1,4 +1,4 @@
-import { enqueueActions, setup } from 'xstate';
+import { assertEvent, enqueueActions, setup } from 'xstate';
 import { z } from 'zod';
 import type {
   ReplicatorFail,
@@ -63,29 +63,30 @@ export const replicatorMachine = setup({
   // Lanes are this replicator's own and are updated in place: every event still gives
   // observers a snapshot (XState notifies them per event), so no copy is made to publish one.
   actions: {
-    holdCopies: ({ context, event }) => {
-      if (event.type !== 'replicator.replicate') return;
-      for (const [region, lane] of Object.entries(context.lanes)) {
-        if (Number(region) !== event.from) lane.pending.push(event.record);
+    holdCopies: enqueueActions(({ context, event }) => {
+      assertEvent(event, 'replicator.replicate');
+      for (const region in context.lanes) {
+        if (Number(region) !== event.from) context.lanes[region].pending.push(event.record);
       }
-    },
-    settleCopy: ({ context, event }) => {
-      if (event.type !== 'table.insertCompleted') return;
+    }),
+    settleCopy: enqueueActions(({ context, event }) => {
+      assertEvent(event, 'table.insertCompleted');
       const lane = context.lanes[event.region];
       if (!lane) return;
       lane.busy = false;
       if (event.success) lane.pending.remove(event.record.recordId);
       else if (event.corr === lane.generation) lane.blocked = true;
-    },
-    unblockRegion: ({ context, event }) => {
-      if (event.type !== 'replicator.regionRecovered') return;
+    }),
+    unblockRegion: enqueueActions(({ context, event }) => {
+      assertEvent(event, 'replicator.regionRecovered');
       const lane = context.lanes[event.region];
       if (!lane) return;
       lane.blocked = false;
       lane.generation++;
-    },
+    }),
     applyCopies: enqueueActions(({ context, enqueue, system, self }) => {
-      for (const [region, lane] of Object.entries(context.lanes)) {
+      for (const region in context.lanes) {
+        const lane = context.lanes[region];
         const head = lane.pending.peek();
         if (lane.busy || lane.blocked || !head) continue;
         lane.busy = true;
