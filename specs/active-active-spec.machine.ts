@@ -1,4 +1,4 @@
-import { assign, setup } from 'xstate';
+import { assign, enqueueActions, setup } from 'xstate';
 import { z } from 'zod';
 import { parseInput } from '../machines/support';
 import { ids } from '../system/ids';
@@ -322,7 +322,7 @@ export const activeActiveSpecMachine = setup({
   },
   actions: {
     // Mutates the context in place (no assign, no context copy per fact): see docs/architecture.md.
-    observe: ({ context, event }) => applySpecFact(context, event),
+    observe: enqueueActions(({ context, event }) => applySpecFact(context, event)),
     markCold: assign({ coldAt: ({ event }) => ('at' in event ? event.at : null) }),
     listStuck: assign({
       stuck: ({ context }) =>
