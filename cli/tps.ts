@@ -53,6 +53,7 @@ const USAGE = `Usage:
       --no-shrink           do not shrink the first failing seed (default: shrink it, as run --shrink)
       --shrink-out FILE, --shrink-time S   as for run --shrink
       --coverage FILE       write the full coverage table (every state and transition, its count)
+      --html FILE           write the HTML run report of the first failing seed's replay
       --latency, --slow, --factor, --topology, --no-strict, --machines, --scenario-file,
       --max-messages, --max-virtual-ms      as for run
   tps inspect <scenario> [--seed N] [--host 127.0.0.1] [--port 8080] [--speed X] [--delay MS] [--open] [--exit]
