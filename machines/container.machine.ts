@@ -1,4 +1,4 @@
-import { assign, enqueueActions, setup } from 'xstate';
+import { assertEvent, enqueueActions, setup } from 'xstate';
 import { z } from 'zod';
 import type {
   ContainerFail,
@@ -47,7 +47,8 @@ export interface ContainerContext extends z.infer<typeof containerInputSchema> {
   processed: number;
 }
 
-type Reply = { corr?: number; success?: boolean };
+const replies = ['queue.record', 'table.insertCompleted', 'queue.sendCompleted', 'queue.removeCompleted'] as const;
+const answers = ['table.insertCompleted', 'queue.sendCompleted', 'queue.removeCompleted'] as const;
 
 /**
  * A stage container (queue -> table -> queue). One record at a time: take
@@ -64,9 +65,9 @@ export const containerMachine = setup({
   },
   delays: { [LATENCY]: immediate },
   guards: {
-    isCurrent: ({ context, event }) => (event as Reply).corr === context.ticket,
-    succeeded: ({ context, event }) => (event as Reply).corr === context.ticket && (event as Reply).success === true,
-    failed: ({ context, event }) => (event as Reply).corr === context.ticket && (event as Reply).success === false,
+    isCurrent: ({ context, event }) => (assertEvent(event, replies), event.corr === context.ticket),
+    succeeded: ({ context, event }) => (assertEvent(event, answers), event.corr === context.ticket && event.success === true),
+    failed: ({ context, event }) => (assertEvent(event, answers), event.corr === context.ticket && event.success === false),
     isCurrentAndForwarded: ({ context, event }) =>
       event.type === 'queue.record' && event.corr === context.ticket && event.record.recordId in context.forwarded,
     isCurrentAndInDoubt: ({ context, event }) =>
@@ -76,18 +77,21 @@ export const containerMachine = setup({
     answersDoubtWithFailure: ({ context, event }) =>
       event.type === 'queue.sendCompleted' && event.record.recordId === context.inDoubt && !event.success,
   },
+  // The context is this container's own: hot-path actions update it in place (no copy per
+  // message), in enqueueActions so the change is made while the transition is computed.
   actions: {
     requestRecord: enqueueActions(({ context, enqueue, system, self }) => {
-      const corr = context.ticket + 1;
+      const corr = ++context.ticket;
+      context.current = null;
       const receive: QueueReceive = { type: 'queue.receive', replyTo: self, corr };
-      enqueue.assign({ ticket: corr, current: null });
       enqueue.sendTo(peer(system, context.inputQueue, context.id), receive, { delay: LATENCY });
     }),
-    takeRecord: assign({
-      current: ({ event }) => (event as QueueRecordDelivered).record,
+    takeRecord: enqueueActions(({ context, event }) => {
+      assertEvent(event, 'queue.record');
+      context.current = event.record;
     }),
     writeRecord: enqueueActions(({ context, enqueue, system, self }) => {
-      const corr = context.ticket + 1;
+      const corr = ++context.ticket;
       const insert: TableInsert = {
         type: 'table.insert',
         region: context.region,
@@ -95,35 +99,37 @@ export const containerMachine = setup({
         replyTo: self,
         corr,
       };
-      enqueue.assign({ ticket: corr });
       enqueue.sendTo(peer(system, context.table, context.id), insert, { delay: LATENCY });
     }),
     publishRecord: enqueueActions(({ context, enqueue, system, self }) => {
-      const corr = context.ticket + 1;
+      const corr = ++context.ticket;
+      context.inDoubt = context.current!.recordId;
       const send: QueueSend = { type: 'queue.send', record: context.current!, replyTo: self, corr };
-      enqueue.assign({ ticket: corr, inDoubt: context.current!.recordId });
       enqueue.sendTo(peer(system, context.outputQueue, context.id), send, { delay: LATENCY });
     }),
-    markForwarded: assign(({ context }) => {
+    markForwarded: enqueueActions(({ context }) => {
       context.forwarded[context.current!.recordId] = true;
-      return { inDoubt: null };
+      context.inDoubt = null;
     }),
-    clearDoubt: assign({ inDoubt: null }),
+    clearDoubt: enqueueActions(({ context }) => {
+      context.inDoubt = null;
+    }),
     removeRecord: enqueueActions(({ context, enqueue, system, self }) => {
-      const corr = context.ticket + 1;
+      const corr = ++context.ticket;
       const remove: QueueRemove = { type: 'queue.remove', recordId: context.current!.recordId, replyTo: self, corr };
-      enqueue.assign({ ticket: corr });
       enqueue.sendTo(peer(system, context.inputQueue, context.id), remove, { delay: LATENCY });
     }),
-    countProcessed: assign({ processed: ({ context }) => context.processed + 1 }),
+    countProcessed: enqueueActions(({ context }) => {
+      context.processed++;
+    }),
     // Answers to requests made before a failure or recovery: nothing to do.
     ignoreStaleReply: () => {},
     // ...except a send that succeeded: the record is in the output queue, so
     // when it is delivered again it is only removed, not sent a second time.
-    noteStaleForward: assign(({ context, event }) => {
-      if (event.type !== 'queue.sendCompleted') return {};
+    noteStaleForward: enqueueActions(({ context, event }) => {
+      assertEvent(event, 'queue.sendCompleted');
       if (event.success) context.forwarded[event.record.recordId] = true;
-      return event.record.recordId === context.inDoubt ? { inDoubt: null } : {};
+      if (event.record.recordId === context.inDoubt) context.inDoubt = null;
     }),
   },
 }).createMachine({

@@ -1,4 +1,4 @@
-import { assign, enqueueActions, sendTo, setup, type ActorRefFrom } from 'xstate';
+import { assertEvent, assign, enqueueActions, sendTo, setup, type ActorRefFrom } from 'xstate';
 import { z } from 'zod';
 import type {
   TableFail,
@@ -64,13 +64,14 @@ export const globalTableMachine = setup({
   actions: {
     // Internal routing within the component: no network hop, so no latency.
     routeInsert: sendTo(
-      ({ context, event }) => context.tables[(event as TableInsert).region],
-      ({ event }) => event as TableInsert,
+      ({ context, event }) => (assertEvent(event, 'table.insert'), context.tables[event.region]),
+      ({ event }) => (assertEvent(event, 'table.insert'), event),
     ),
     refuseUnknownRegion: sendTo(
-      ({ event }) => (event as TableInsert).replyTo,
+      ({ event }) => (assertEvent(event, 'table.insert'), event.replyTo),
       ({ context, event }): TableInsertCompleted => {
-        const e = event as TableInsert;
+        assertEvent(event, 'table.insert');
+        const e = event;
         return {
           type: 'table.insertCompleted',
           table: context.id,
@@ -85,7 +86,8 @@ export const globalTableMachine = setup({
       { delay: LATENCY },
     ),
     failTables: enqueueActions(({ context, event, enqueue }) => {
-      const e = event as TableFail;
+      assertEvent(event, 'table.fail');
+      const e = event;
       // an unknown region is ignored: an undefined sendTo target would be this machine itself
       const regions = e.region === undefined ? context.regions : context.regions.filter((r) => r === e.region);
       for (const region of regions) enqueue.sendTo(context.tables[region], { type: 'table.fail' });
@@ -96,7 +98,8 @@ export const globalTableMachine = setup({
       });
     }),
     recoverTables: enqueueActions(({ context, event, enqueue }) => {
-      const e = event as TableRecover;
+      assertEvent(event, 'table.recover');
+      const e = event;
       // an unknown region is ignored: an undefined sendTo target would be this machine itself
       const regions = e.region === undefined ? context.regions : context.regions.filter((r) => r === e.region);
       for (const region of regions) {

@@ -48,10 +48,12 @@ export const queueMachine = setup({
   },
   delays: { [LATENCY]: immediate },
   actions: {
-    storeRecord: assign(({ context, event }) => {
-      if (event.type !== 'queue.send') return {};
+    // The FIFO, the consumer and the counts are this queue's own: updated in place (no context
+    // copy per message), in enqueueActions so the change is made while the transition is computed.
+    storeRecord: enqueueActions(({ context, event }) => {
+      assertEvent(event, 'queue.send');
       context.records.push(event.record);
-      return { sentCount: context.sentCount + 1 };
+      context.sentCount++;
     }),
     answerSend: sendTo(
       ({ event }) => (assertEvent(event, 'queue.send'), event.replyTo),
@@ -69,10 +71,10 @@ export const queueMachine = setup({
       },
       { delay: LATENCY },
     ),
-    removeRecord: assign(({ context, event }) => {
-      if (event.type !== 'queue.remove') return {};
+    removeRecord: enqueueActions(({ context, event }) => {
+      assertEvent(event, 'queue.remove');
       context.records.remove(event.recordId);
-      return { inFlight: context.inFlight === event.recordId ? null : context.inFlight };
+      if (context.inFlight === event.recordId) context.inFlight = null;
     }),
     answerRemove: sendTo(
       ({ event }) => (assertEvent(event, 'queue.remove'), event.replyTo),
@@ -93,13 +95,12 @@ export const queueMachine = setup({
     ),
     // A receive that arrives after a later one from the same consumer (each message has its own
     // latency) is stale: answering it would hand the record to a request the consumer gave up.
-    registerConsumer: assign(({ context, event }): Partial<QueueContext> => {
-      if (event.type !== 'queue.receive') return {};
+    registerConsumer: enqueueActions(({ context, event }) => {
+      assertEvent(event, 'queue.receive');
       const last = context.lastReceive;
       const stale = event.corr !== undefined && last?.replyTo === event.replyTo && last.corr !== undefined && event.corr < last.corr;
-      if (stale) return {};
-      const consumer = { replyTo: event.replyTo, corr: event.corr };
-      return { consumer, lastReceive: consumer };
+      if (stale) return;
+      context.consumer = context.lastReceive = { replyTo: event.replyTo, corr: event.corr };
     }),
     deliverHead: enqueueActions(({ context, enqueue }) => {
       const consumer = context.consumer;
@@ -113,7 +114,8 @@ export const queueMachine = setup({
         corr: consumer.corr,
       };
       enqueue.sendTo(consumer.replyTo, delivery, { delay: LATENCY });
-      enqueue.assign({ consumer: null, inFlight: head.recordId });
+      context.consumer = null;
+      context.inFlight = head.recordId;
     }),
     answerDepth: sendTo(
       ({ event }) => (assertEvent(event, 'queue.depth'), event.replyTo),

@@ -1,4 +1,4 @@
-import { assign, enqueueActions, setup, type AnyActorRef } from 'xstate';
+import { assertEvent, assign, enqueueActions, setup, type AnyActorRef } from 'xstate';
 import { z } from 'zod';
 import type {
   DestinationCountReached,
@@ -54,28 +54,35 @@ export const recordDestinationMachine = setup({
       const receive: DnsReceive = { type: 'dns.receive', replyTo: self };
       enqueue.sendTo(peer(system, context.dns, context.id), receive, { delay: LATENCY });
     }),
-    keepRecord: assign(({ context, event }) => {
-      const { record } = event as DnsRecordDelivered;
+    // The kept records and counts are this destination's own: updated in place, no copy per record.
+    keepRecord: enqueueActions(({ context, event }) => {
+      assertEvent(event, 'dns.record');
+      const { record } = event;
       context.records[record.recordId] = record;
       context.arrivals.push(record.recordId);
-      return { count: context.count + 1 };
+      context.count++;
     }),
-    countRedelivery: assign({ redeliveries: ({ context }) => context.redeliveries + 1 }),
+    countRedelivery: enqueueActions(({ context }) => {
+      context.redeliveries++;
+    }),
     removeFromQueue: enqueueActions(({ context, event, enqueue, system, self }) => {
-      const { record } = event as DnsRecordDelivered;
+      assertEvent(event, 'dns.record');
+      const { record } = event;
       const remove: DnsRemove = { type: 'dns.remove', recordId: record.recordId, replyTo: self };
       enqueue.sendTo(peer(system, context.dns, context.id), remove, { delay: LATENCY });
     }),
     // A failed remove leaves the record in its queue; registering again gets it
     // back once that queue works, and it is then only removed.
     receiveNextFromRegion: enqueueActions(({ context, event, enqueue, system, self }) => {
-      const e = event as DnsRemoveCompleted;
+      assertEvent(event, 'dns.removeCompleted');
+      const e = event;
       const receive: DnsReceive = { type: 'dns.receive', region: e.region ?? undefined, replyTo: self };
       enqueue.sendTo(peer(system, context.dns, context.id), receive, { delay: LATENCY });
     }),
     addWaiter: assign({
       waiters: ({ context, event }) => {
-        const e = event as DestinationNotifyAt;
+        assertEvent(event, 'destination.notifyAt');
+        const e = event;
         return [...context.waiters, { count: e.count, replyTo: e.replyTo }];
       },
     }),

@@ -1,4 +1,4 @@
-import { and, assign, enqueueActions, setup, type AnyActorRef } from 'xstate';
+import { and, assertEvent, assign, enqueueActions, setup, type AnyActorRef } from 'xstate';
 import { z } from 'zod';
 import type {
   DnsSend,
@@ -67,29 +67,31 @@ export const recordSourceMachine = setup({
   },
   actions: {
     startBatch: assign(({ context, event }) => {
-      const e = event as SourcePublish;
+      assertEvent(event, 'source.publish');
+      const e = event;
       return { batch: e.batch, next: context.sentOf[e.batch - 1], replyTo: e.replyTo ?? null };
     }),
     reportAlreadyPublished: enqueueActions(({ context, event, enqueue }) => {
-      const e = event as SourcePublish;
+      assertEvent(event, 'source.publish');
+      const e = event;
       if (!e.replyTo) return;
       const done: SourceBatchPublished = { type: 'source.batchPublished', batch: e.batch, count: context.batches[e.batch - 1].length };
       enqueue.sendTo(e.replyTo, done);
     }),
     sendNextRecord: enqueueActions(({ context, enqueue, system, self }) => {
-      const ticket = context.ticket + 1;
+      // The ticket and the batch cursor are this source's own: updated in place, no copy per record.
+      const ticket = ++context.ticket;
       const send: DnsSend = {
         type: 'dns.send',
         record: context.batches[context.batch - 1][context.next],
         replyTo: self,
         corr: ticket,
       };
-      enqueue.assign({ ticket });
       enqueue.sendTo(peer(system, context.dns, context.id), send, { delay: LATENCY });
     }),
-    advance: assign(({ context }) => {
-      context.sentOf[context.batch - 1] = context.next + 1;
-      return { next: context.next + 1, published: context.published + 1 };
+    advance: enqueueActions(({ context }) => {
+      context.sentOf[context.batch - 1] = ++context.next;
+      context.published++;
     }),
     reportPublished: enqueueActions(({ context, enqueue }) => {
       const done: SourceBatchPublished = {
@@ -111,7 +113,8 @@ export const recordSourceMachine = setup({
       enqueue.assign({ batch: 0, next: 0, replyTo: null });
     }),
     rejectPublish: enqueueActions(({ context, event, enqueue }) => {
-      const e = event as SourcePublish;
+      assertEvent(event, 'source.publish');
+      const e = event;
       if (!e.replyTo) return;
       const reason =
         context.batch !== 0

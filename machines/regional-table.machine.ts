@@ -1,4 +1,4 @@
-import { assign, enqueueActions, sendTo, setup, type AnyActorRef } from 'xstate';
+import { assertEvent, enqueueActions, sendTo, setup } from 'xstate';
 import { z } from 'zod';
 import type {
   InsertOrigin,
@@ -59,18 +59,19 @@ export const regionalTableMachine = setup({
       context.replicator !== undefined && event.type === 'table.insert' && (event.origin ?? 'write') === 'write',
   },
   actions: {
-    writeRow: assign(({ context, event }) => {
-      if (event.type !== 'table.insert') return {};
-      const isNew = !(event.record.recordId in context.rows);
+    // Rows and counts are this table's own: updated in place (no context copy per write).
+    writeRow: enqueueActions(({ context, event }) => {
+      assertEvent(event, 'table.insert');
+      if (!(event.record.recordId in context.rows)) context.count++;
       context.rows[event.record.recordId] = event.record;
       if ((event.origin ?? 'write') === 'write') context.writes.push(event.record.recordId);
       else context.replicated.push(event.record.recordId);
-      return isNew ? { count: context.count + 1 } : {};
     }),
     answerInsert: sendTo(
-      ({ event }) => (event as TableInsert).replyTo,
+      ({ event }) => (assertEvent(event, 'table.insert'), event.replyTo),
       ({ context, event }, params: { success: boolean }): TableInsertCompleted => {
-        const e = event as TableInsert;
+        assertEvent(event, 'table.insert');
+        const e = event;
         return {
           type: 'table.insertCompleted',
           table: context.id,
@@ -94,9 +95,10 @@ export const regionalTableMachine = setup({
       enqueue.sendTo(peer(system, context.replicator, context.id), replicate, { delay: LATENCY });
     }),
     answerRead: sendTo(
-      ({ event }) => (event as { replyTo: AnyActorRef }).replyTo,
+      ({ event }) => (assertEvent(event, 'table.read'), event.replyTo),
       ({ context, event }): TableReadResult => {
-        const recordId = (event as TableRead).recordId;
+        assertEvent(event, 'table.read');
+        const recordId = event.recordId;
         return {
           type: 'table.readResult',
           table: context.id,
@@ -108,7 +110,7 @@ export const regionalTableMachine = setup({
       { delay: LATENCY },
     ),
     answerCount: sendTo(
-      ({ event }) => (event as { replyTo: AnyActorRef }).replyTo,
+      ({ event }) => (assertEvent(event, 'table.count'), event.replyTo),
       ({ context }): TableCountReport => ({
         type: 'table.countReport',
         table: context.id,

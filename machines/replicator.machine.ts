@@ -1,4 +1,4 @@
-import { assign, enqueueActions, setup } from 'xstate';
+import { assertEvent, enqueueActions, setup } from 'xstate';
 import { z } from 'zod';
 import type {
   ReplicatorFail,
@@ -60,32 +60,33 @@ export const replicatorMachine = setup({
     input: {} as ReplicatorInput,
   },
   delays: { [LATENCY]: immediate },
+  // Lanes are this replicator's own and are updated in place: every event still gives
+  // observers a snapshot (XState notifies them per event), so no copy is made to publish one.
   actions: {
-    holdCopies: ({ context, event }) => {
-      if (event.type !== 'replicator.replicate') return;
-      for (const [region, lane] of Object.entries(context.lanes)) {
-        if (Number(region) !== event.from) lane.pending.push(event.record);
+    holdCopies: enqueueActions(({ context, event }) => {
+      assertEvent(event, 'replicator.replicate');
+      for (const region in context.lanes) {
+        if (Number(region) !== event.from) context.lanes[region].pending.push(event.record);
       }
-    },
-    settleCopy: ({ context, event }) => {
-      if (event.type !== 'table.insertCompleted') return;
+    }),
+    settleCopy: enqueueActions(({ context, event }) => {
+      assertEvent(event, 'table.insertCompleted');
       const lane = context.lanes[event.region];
       if (!lane) return;
       lane.busy = false;
       if (event.success) lane.pending.remove(event.record.recordId);
       else if (event.corr === lane.generation) lane.blocked = true;
-    },
-    unblockRegion: ({ context, event }) => {
-      if (event.type !== 'replicator.regionRecovered') return;
+    }),
+    unblockRegion: enqueueActions(({ context, event }) => {
+      assertEvent(event, 'replicator.regionRecovered');
       const lane = context.lanes[event.region];
       if (!lane) return;
       lane.blocked = false;
       lane.generation++;
-    },
-    // Lanes are mutated in place; this assign publishes a new snapshot.
-    touch: assign({ lanes: ({ context }) => ({ ...context.lanes }) }),
+    }),
     applyCopies: enqueueActions(({ context, enqueue, system, self }) => {
-      for (const [region, lane] of Object.entries(context.lanes)) {
+      for (const region in context.lanes) {
+        const lane = context.lanes[region];
         const head = lane.pending.peek();
         if (lane.busy || lane.blocked || !head) continue;
         lane.busy = true;
@@ -116,18 +117,18 @@ export const replicatorMachine = setup({
     replicating: {
       entry: 'applyCopies',
       on: {
-        'replicator.replicate': { actions: ['holdCopies', 'applyCopies', 'touch'] },
-        'table.insertCompleted': { actions: ['settleCopy', 'applyCopies', 'touch'] },
-        'replicator.regionRecovered': { actions: ['unblockRegion', 'applyCopies', 'touch'] },
+        'replicator.replicate': { actions: ['holdCopies', 'applyCopies'] },
+        'table.insertCompleted': { actions: ['settleCopy', 'applyCopies'] },
+        'replicator.regionRecovered': { actions: ['unblockRegion', 'applyCopies'] },
         'replicator.fail': { target: 'failed' },
         'replicator.recover': { description: 'Already replicating.' },
       },
     },
     failed: {
       on: {
-        'replicator.replicate': { actions: ['holdCopies', 'touch'] },
-        'table.insertCompleted': { actions: ['settleCopy', 'touch'] },
-        'replicator.regionRecovered': { actions: ['unblockRegion', 'touch'] },
+        'replicator.replicate': { actions: ['holdCopies'] },
+        'table.insertCompleted': { actions: ['settleCopy'] },
+        'replicator.regionRecovered': { actions: ['unblockRegion'] },
         'replicator.fail': { description: 'Already failed.' },
         'replicator.recover': { target: 'replicating' },
       },

@@ -1,4 +1,4 @@
-import { assign, enqueueActions, setup, type AnyActorRef } from 'xstate';
+import { assertEvent, enqueueActions, setup, type AnyActorRef } from 'xstate';
 import { z } from 'zod';
 import type {
   DnsReceive,
@@ -93,12 +93,11 @@ function settleCredit(targets: Target[], chosen: number): void {
 function forward(
   context: WeightedDnsContext,
   request: { replyTo: AnyActorRef; corr?: number },
-  assign: (patch: Partial<WeightedDnsContext>) => void,
   send: (ticket: number) => void,
 ): void {
-  const ticket = context.ticket + 1;
+  // The tickets are this DNS's own: updated in place, no context copy per message.
+  const ticket = ++context.ticket;
   context.pending[ticket] = { replyTo: request.replyTo, corr: request.corr };
-  assign({ ticket });
   send(ticket);
 }
 
@@ -117,7 +116,8 @@ export const weightedDnsMachine = setup({
   delays: { [LATENCY]: immediate },
   actions: {
     routeSend: enqueueActions(({ context, event, enqueue, system, self }) => {
-      const e = event as DnsSend;
+      assertEvent(event, 'dns.send');
+      const e = event;
       const target = pickTarget(context.targets);
       if (!target) {
         const refused: DnsSendCompleted = {
@@ -131,7 +131,7 @@ export const weightedDnsMachine = setup({
         enqueue.sendTo(e.replyTo, refused, { delay: LATENCY });
         return;
       }
-      forward(context, e, enqueue.assign, (ticket) =>
+      forward(context, e, (ticket) =>
         enqueue.sendTo(
           peer(system, target.queue, context.id),
           { type: 'queue.send', record: e.record, replyTo: self, corr: ticket },
@@ -140,7 +140,8 @@ export const weightedDnsMachine = setup({
       );
     }),
     answerSend: enqueueActions(({ context, event, enqueue }) => {
-      const e = event as QueueSendCompleted;
+      assertEvent(event, 'queue.sendCompleted');
+      const e = event;
       const request = context.pending[e.corr!];
       if (!request) return;
       delete context.pending[e.corr!];
@@ -157,12 +158,12 @@ export const weightedDnsMachine = setup({
         corr: request.corr,
       };
       enqueue.sendTo(request.replyTo, answer, { delay: LATENCY });
-      enqueue.assign({ targets: [...context.targets] });
     }),
     // An offline region is not read from; its receive waits until it is back online.
     registerConsumer: enqueueActions(({ context, event, enqueue, system, self }) => {
-      const e = event as DnsReceive;
-      enqueue.assign({ consumer: { replyTo: e.replyTo, corr: e.corr } });
+      assertEvent(event, 'dns.receive');
+      const e = event;
+      context.consumer = { replyTo: e.replyTo, corr: e.corr };
       for (const t of context.targets) {
         if (e.region !== undefined && t.region !== e.region) continue;
         if (!t.online) context.heldReceives[t.region] = true;
@@ -170,14 +171,16 @@ export const weightedDnsMachine = setup({
       }
     }),
     relayRecord: enqueueActions(({ context, event, enqueue }) => {
-      const e = event as QueueRecordDelivered;
+      assertEvent(event, 'queue.record');
+      const e = event;
       context.origin[e.record.recordId] = e.region;
       if (!context.consumer) return;
       const delivery: DnsRecordDelivered = { type: 'dns.record', dns: context.id, region: e.region, record: e.record };
       enqueue.sendTo(context.consumer.replyTo, delivery, { delay: LATENCY });
     }),
     routeRemove: enqueueActions(({ context, event, enqueue, system, self }) => {
-      const e = event as DnsRemove;
+      assertEvent(event, 'dns.remove');
+      const e = event;
       const region = context.origin[e.recordId];
       const target = context.targets.find((t) => t.region === region);
       if (!target) {
@@ -192,7 +195,7 @@ export const weightedDnsMachine = setup({
         enqueue.sendTo(e.replyTo, refused, { delay: LATENCY });
         return;
       }
-      forward(context, e, enqueue.assign, (ticket) =>
+      forward(context, e, (ticket) =>
         enqueue.sendTo(
           peer(system, target.queue, context.id),
           { type: 'queue.remove', recordId: e.recordId, replyTo: self, corr: ticket },
@@ -201,7 +204,8 @@ export const weightedDnsMachine = setup({
       );
     }),
     answerRemove: enqueueActions(({ context, event, enqueue }) => {
-      const e = event as QueueRemoveCompleted;
+      assertEvent(event, 'queue.removeCompleted');
+      const e = event;
       const request = context.pending[e.corr!];
       if (!request) return;
       delete context.pending[e.corr!];
@@ -217,7 +221,8 @@ export const weightedDnsMachine = setup({
       enqueue.sendTo(request.replyTo, answer, { delay: LATENCY });
     }),
     setRegionOnline: enqueueActions(({ context, event, enqueue, system, self }) => {
-      const e = event as DnsSetRegionOnline;
+      assertEvent(event, 'dns.setRegionOnline');
+      const e = event;
       const target = context.targets.find((t) => t.region === e.region);
       enqueue.assign({ targets: context.targets.map((t) => (t === target ? { ...t, online: e.online, credit: 0 } : t)) });
       if (!target || !e.online || !context.heldReceives[e.region]) return;

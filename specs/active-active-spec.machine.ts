@@ -1,4 +1,4 @@
-import { assign, setup } from 'xstate';
+import { assign, enqueueActions, setup } from 'xstate';
 import { z } from 'zod';
 import { parseInput } from '../machines/support';
 import { ids } from '../system/ids';
@@ -21,7 +21,9 @@ export type SpecEvent =
   | { type: 'spec.regionOnline'; region: number; online: boolean; at: number }
   /** what the destination keeps after it processed a delivery of this record */
   | { type: 'spec.kept'; recordId: number; kept: boolean; count: number; at: number }
-  | { type: 'spec.quiescent'; at: number };
+  | { type: 'spec.quiescent'; at: number }
+  /** facts were applied to the context directly (applySpecFact): re-check completion at `at` */
+  | { type: 'spec.check'; at: number };
 
 export type ViolationKind =
   | 'removed-before-persisted-and-forwarded'
@@ -191,6 +193,117 @@ function checkKept(c: SpecContext, slot: number, e: Extract<SpecEvent, { type: '
 }
 
 /**
+ * Applies one fact to the spec's context, in place (the spec owns all of it):
+ * progress rows, violations, counters. The `observe` action calls it for each
+ * fact event; a simulation with no viewer calls it directly and sends the
+ * machine `spec.check` only when its state may change (specs/spec-feed.ts).
+ */
+export function applySpecFact(c: SpecContext, e: SpecEvent): void {
+  if (e.type === 'spec.quiescent' || e.type === 'spec.check') return;
+  if (e.type === 'spec.regionOnline') {
+    const ri = c.regionIndex[e.region];
+    if (ri !== undefined && c.routing.online[ri] !== (e.online ? 1 : 0)) {
+      c.routing.online[ri] = e.online ? 1 : 0;
+      c.routing.changes++;
+    }
+    return;
+  }
+  const t = c.progress;
+  const p = t.slot(e.recordId);
+  const flag = (kind: Violation['kind'], component: string, message: string) =>
+    c.violations.push({ kind, recordId: e.recordId, component, at: e.at, message: `record ${e.recordId}: ${message}` });
+  if (p === undefined) {
+    const where = 'position' in e ? queueLabel(c, e.position, e.region) : 'stage' in e ? ids.table(c.stages[e.stage]) : ids.destination;
+    flag('unknown-record', where, `not in the published record set (seen at ${where})`);
+    return;
+  }
+  if (e.type === 'spec.routed') {
+    const ri = c.regionIndex[e.region];
+    if (ri === undefined || !c.routing.online[ri] || !(c.routing.weights[ri] > 0))
+      flag(
+        'weighted-routing',
+        'dns:in',
+        `routed to region ${e.region} at t=${e.at}ms while that region is ${ri !== undefined && c.routing.online[ri] ? 'of weight 0' : 'offline'} in dns:in`,
+      );
+    return;
+  }
+  if (e.type === 'spec.kept') {
+    checkKept(c, p, e, flag);
+    return;
+  }
+  const S = c.stages.length;
+  const ri = c.regionIndex[e.region];
+  if (e.type !== 'spec.persisted' || !e.replication) {
+    const region = t.region(p);
+    if (region === 0 && e.type === 'spec.sent' && e.position === 0) t.setRegion(p, e.region);
+    else if (region !== e.region) {
+      const where = 'position' in e ? queueLabel(c, e.position, e.region) : `region ${e.region}`;
+      flag('wrong-region', where, `routed to region ${region || 'none'} but seen at ${where}`);
+    }
+  }
+  switch (e.type) {
+    case 'spec.sent': {
+      const q = () => queueLabel(c, e.position, e.region);
+      if (e.position > 0 && (t.written(p, e.position - 1) < 1 || t.received(p, e.position - 1) < 1))
+        flag('forwarded-before-persisted', q(), `sent to ${q()} before ${c.stages[e.position - 1]} received and persisted it`);
+      if (t.sent(p, e.position) > 0) flag('duplicate', q(), `sent to ${q()} a second time`);
+      else if (e.position === 0 && ri !== undefined && t.region(p) === e.region) enterRegion(c, p, ri);
+      t.countSent(p, e.position);
+      break;
+    }
+    case 'spec.received': {
+      const q = () => queueLabel(c, e.position, e.region);
+      if (t.sent(p, e.position) < 1) flag('out-of-order', q(), `received from ${q()} before it was sent there`);
+      else if (ri !== undefined && t.region(p) === e.region)
+        checkFifo(c, c.fifo.received, e.position * c.regions.length + ri, p, (later) =>
+          flag('fifo', q(), `delivered by ${q()} at t=${e.at}ms after record ${later}, which entered region ${e.region} later`),
+        );
+      t.countReceived(p, e.position);
+      break;
+    }
+    case 'spec.persisted': {
+      const table = () => ids.regionalTable(c.stages[e.stage], e.region);
+      if (!e.replication) {
+        if (t.received(p, e.stage) < 1) flag('out-of-order', table(), `written to ${table()} before its container received it`);
+        else if (ri !== undefined && t.region(p) === e.region)
+          checkFifo(c, c.fifo.written, e.stage * c.regions.length + ri, p, (later) =>
+            flag(
+              'fifo',
+              table(),
+              `written to ${table()} by container:${c.stages[e.stage]}:r${e.region} at t=${e.at}ms after record ${later}, which entered region ${e.region} later`,
+            ),
+          );
+        t.countWritten(p, e.stage);
+      }
+      t.addReplica(p, e.stage, ri);
+      break;
+    }
+    case 'spec.removed': {
+      const q = () => queueLabel(c, e.position, e.region);
+      const done = e.position < S ? t.written(p, e.position) > 0 && t.sent(p, e.position + 1) > 0 : t.delivered(p) > 0;
+      if (!done)
+        flag(
+          'removed-before-persisted-and-forwarded',
+          q(),
+          e.position < S
+            ? `removed from ${q()} before ${c.stages[e.position]} persisted it and sent it on`
+            : `removed from ${q()} before the destination got it`,
+        );
+      t.countRemoved(p, e.position);
+      break;
+    }
+    case 'spec.delivered':
+      if (t.sent(p, S) < 1) flag('out-of-order', 'destination', 'delivered before it reached an outbound queue');
+      t.countDelivered(p);
+      break;
+  }
+  if (!t.complete(p) && isComplete(c, p)) {
+    t.markComplete(p);
+    c.pending--;
+  }
+}
+
+/**
  * The safety and liveness spec (the reference's ActiveActiveIsSafeAndLive,
  * per record). Hot while any record has not been through every stage of its
  * region, replicated to every region, delivered to the destination and
@@ -208,111 +321,8 @@ export const activeActiveSpecMachine = setup({
     allComplete: ({ context }) => context.pending === 0,
   },
   actions: {
-    observe: assign(({ context: c, event: e }) => {
-      if (e.type === 'spec.quiescent') return {};
-      if (e.type === 'spec.regionOnline') {
-        const ri = c.regionIndex[e.region];
-        if (ri !== undefined && c.routing.online[ri] !== (e.online ? 1 : 0)) {
-          c.routing.online[ri] = e.online ? 1 : 0;
-          c.routing.changes++;
-        }
-        return {};
-      }
-      const t = c.progress;
-      const p = t.slot(e.recordId);
-      const flag = (kind: Violation['kind'], component: string, message: string) =>
-        c.violations.push({ kind, recordId: e.recordId, component, at: e.at, message: `record ${e.recordId}: ${message}` });
-      if (p === undefined) {
-        const where = 'position' in e ? queueLabel(c, e.position, e.region) : 'stage' in e ? ids.table(c.stages[e.stage]) : ids.destination;
-        flag('unknown-record', where, `not in the published record set (seen at ${where})`);
-        return { violations: c.violations };
-      }
-      if (e.type === 'spec.routed') {
-        const ri = c.regionIndex[e.region];
-        if (ri === undefined || !c.routing.online[ri] || !(c.routing.weights[ri] > 0))
-          flag(
-            'weighted-routing',
-            'dns:in',
-            `routed to region ${e.region} at t=${e.at}ms while that region is ${ri !== undefined && c.routing.online[ri] ? 'of weight 0' : 'offline'} in dns:in`,
-          );
-        return { violations: c.violations };
-      }
-      if (e.type === 'spec.kept') {
-        checkKept(c, p, e, flag);
-        return {};
-      }
-      const S = c.stages.length;
-      const ri = c.regionIndex[e.region];
-      if (e.type !== 'spec.persisted' || !e.replication) {
-        const region = t.region(p);
-        if (region === 0 && e.type === 'spec.sent' && e.position === 0) t.setRegion(p, e.region);
-        else if (region !== e.region) {
-          const where = 'position' in e ? queueLabel(c, e.position, e.region) : `region ${e.region}`;
-          flag('wrong-region', where, `routed to region ${region || 'none'} but seen at ${where}`);
-        }
-      }
-      switch (e.type) {
-        case 'spec.sent': {
-          const q = () => queueLabel(c, e.position, e.region);
-          if (e.position > 0 && (t.written(p, e.position - 1) < 1 || t.received(p, e.position - 1) < 1))
-            flag('forwarded-before-persisted', q(), `sent to ${q()} before ${c.stages[e.position - 1]} received and persisted it`);
-          if (t.sent(p, e.position) > 0) flag('duplicate', q(), `sent to ${q()} a second time`);
-          else if (e.position === 0 && ri !== undefined && t.region(p) === e.region) enterRegion(c, p, ri);
-          t.countSent(p, e.position);
-          break;
-        }
-        case 'spec.received': {
-          const q = () => queueLabel(c, e.position, e.region);
-          if (t.sent(p, e.position) < 1) flag('out-of-order', q(), `received from ${q()} before it was sent there`);
-          else if (ri !== undefined && t.region(p) === e.region)
-            checkFifo(c, c.fifo.received, e.position * c.regions.length + ri, p, (later) =>
-              flag('fifo', q(), `delivered by ${q()} at t=${e.at}ms after record ${later}, which entered region ${e.region} later`),
-            );
-          t.countReceived(p, e.position);
-          break;
-        }
-        case 'spec.persisted': {
-          const table = () => ids.regionalTable(c.stages[e.stage], e.region);
-          if (!e.replication) {
-            if (t.received(p, e.stage) < 1) flag('out-of-order', table(), `written to ${table()} before its container received it`);
-            else if (ri !== undefined && t.region(p) === e.region)
-              checkFifo(c, c.fifo.written, e.stage * c.regions.length + ri, p, (later) =>
-                flag(
-                  'fifo',
-                  table(),
-                  `written to ${table()} by container:${c.stages[e.stage]}:r${e.region} at t=${e.at}ms after record ${later}, which entered region ${e.region} later`,
-                ),
-              );
-            t.countWritten(p, e.stage);
-          }
-          t.addReplica(p, e.stage, ri);
-          break;
-        }
-        case 'spec.removed': {
-          const q = () => queueLabel(c, e.position, e.region);
-          const done = e.position < S ? t.written(p, e.position) > 0 && t.sent(p, e.position + 1) > 0 : t.delivered(p) > 0;
-          if (!done)
-            flag(
-              'removed-before-persisted-and-forwarded',
-              q(),
-              e.position < S
-                ? `removed from ${q()} before ${c.stages[e.position]} persisted it and sent it on`
-                : `removed from ${q()} before the destination got it`,
-            );
-          t.countRemoved(p, e.position);
-          break;
-        }
-        case 'spec.delivered':
-          if (t.sent(p, S) < 1) flag('out-of-order', 'destination', 'delivered before it reached an outbound queue');
-          t.countDelivered(p);
-          break;
-      }
-      if (!t.complete(p) && isComplete(c, p)) {
-        t.markComplete(p);
-        return { pending: c.pending - 1 };
-      }
-      return {};
-    }),
+    // Mutates the context in place (no assign, no context copy per fact): see docs/architecture.md.
+    observe: enqueueActions(({ context, event }) => applySpecFact(context, event)),
     markCold: assign({ coldAt: ({ event }) => ('at' in event ? event.at : null) }),
     listStuck: assign({
       stuck: ({ context }) =>
@@ -369,6 +379,7 @@ export const activeActiveSpecMachine = setup({
     hot: {
       on: {
         'spec.quiescent': { target: 'stuck', actions: 'listStuck' },
+        'spec.check': { description: 'Facts applied directly: the always transition re-checks completion.' },
         '*': { actions: 'observe' },
       },
       always: { guard: 'allComplete', target: 'cold', actions: 'markCold' },
@@ -376,6 +387,7 @@ export const activeActiveSpecMachine = setup({
     cold: {
       on: {
         'spec.quiescent': {},
+        'spec.check': {},
         '*': { actions: 'observe' },
       },
     },
@@ -383,6 +395,7 @@ export const activeActiveSpecMachine = setup({
       description: 'Liveness failure: the system went quiescent with records pending.',
       on: {
         'spec.quiescent': {},
+        'spec.check': {},
         '*': { target: 'hot', actions: 'observe' },
       },
     },

@@ -16,6 +16,7 @@ import { handles, interceptInspection, interceptRelay } from './xstate-internals
 import type { TpsRecord } from '../machines/protocol';
 import type { SpecContext, Violation, PendingRecord } from '../specs/active-active-spec.machine';
 import { createAfterDeliveryObserver, createDeliveryObserver } from '../specs/delivery-observer';
+import { createSpecFeed } from '../specs/spec-feed';
 import { endOfRunChecks, noProgressViolation, type RoutingReport } from '../specs/end-of-run';
 import { resolveBudget } from './budget';
 import type { FaultRecord } from './faults/fault-plan';
@@ -174,8 +175,10 @@ function* simulation(scenario: ScenarioSource, options: SimulationOptions): Gene
   let messages = 0;
   const unhandled: UnhandledEvent[] = [];
   let spec: AnyActorRef | undefined;
-  const observe = createDeliveryObserver(layout, () => clock.now(), (e) => spec?.send(e));
-  const afterDelivery = createAfterDeliveryObserver(() => clock.now(), (e) => spec?.send(e));
+  // With no viewer, facts go straight into the spec's context (no macrostep per fact); see specs/spec-feed.ts.
+  const feed = createSpecFeed(() => spec, !options.inspect && !options.onInspectionEvent);
+  const observe = createDeliveryObserver(layout, () => clock.now(), feed);
+  const afterDelivery = createAfterDeliveryObserver(() => clock.now(), feed);
   // Messages per receiver in the latest window, to name the busiest one if the budget runs out.
   const WINDOW = 1000;
   let window = new Map<string, number>();

@@ -45,9 +45,59 @@ export function replaceScheduler(system: AnySystem, methods: SchedulerMethods): 
   system.scheduler.cancelAll = methods.cancelAll;
 }
 
-/** Whether any transition of the snapshot's current state is enabled by the event (guards evaluated). */
+/**
+ * Whether any transition of the snapshot's current state is enabled by the
+ * event (guards evaluated), as `getTransitionData` answers it. XState picks,
+ * from each active atomic state up through its ancestors, the first candidate
+ * whose guard passes, so the answer depends only on the active state nodes
+ * and the event type unless every candidate is guarded: an active node with
+ * an unguarded candidate -> true, no candidate at all -> false. Those answers
+ * are cached per (atomic state node, event type); guarded-only ones are
+ * evaluated each time.
+ */
 export function handles(snapshot: AnyMachineSnapshot, event: EventObject): boolean {
-  return snapshot.machine.getTransitionData(snapshot, event).length > 0;
+  const nodes = (snapshot as unknown as { _nodes: NodeLike[] })._nodes;
+  let atomic: NodeLike | undefined;
+  for (const node of nodes) {
+    if (node.type === 'parallel') return snapshot.machine.getTransitionData(snapshot, event).length > 0;
+    if (node.type === 'atomic' || node.type === 'final') atomic = node;
+  }
+  if (!atomic) return snapshot.machine.getTransitionData(snapshot, event).length > 0;
+  let byType = handledCache.get(atomic);
+  if (!byType) handledCache.set(atomic, (byType = new Map()));
+  let answer = byType.get(event.type);
+  if (answer === undefined) byType.set(event.type, (answer = classify(nodes, event.type)));
+  return answer === 'guarded' ? snapshot.machine.getTransitionData(snapshot, event).length > 0 : answer;
+}
+
+type NodeLike = { type: string; transitions: Map<string, { guard?: unknown }[]> };
+/** With no parallel state, the one active atomic node determines the active configuration. */
+const handledCache = new WeakMap<NodeLike, Map<string, boolean | 'guarded'>>();
+
+function classify(nodes: readonly NodeLike[], type: string): boolean | 'guarded' {
+  let candidates = false;
+  for (const node of nodes)
+    for (const [descriptor, list] of node.transitions) {
+      if (!matchesEventDescriptor(type, descriptor)) continue;
+      for (const t of list) {
+        if (t.guard === undefined) return true;
+        candidates = true;
+      }
+    }
+  return candidates ? 'guarded' : false;
+}
+
+/** XState's own matching of an event type against a transition's descriptor ('a.b', 'a.*', '*'). */
+function matchesEventDescriptor(type: string, descriptor: string): boolean {
+  if (descriptor === type || descriptor === '*') return true;
+  if (!descriptor.endsWith('.*')) return false;
+  const partial = descriptor.split('.');
+  const tokens = type.split('.');
+  for (let i = 0; i < partial.length; i++) {
+    if (partial[i] === '*') return i === partial.length - 1;
+    if (partial[i] !== tokens[i]) return false;
+  }
+  return true;
 }
 
 /** Calls `hook` with every inspection event the system emits (cheaper than an `inspect` observer for coverage). */

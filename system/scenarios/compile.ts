@@ -48,11 +48,15 @@ function universeOf(layout: Layout, machines: MachineOverrides | undefined, hasF
   return { commandable, machines: byId, layout };
 }
 
-/** Every state of a machine, by name and by dotted path. */
+/** Every state of a machine, by name and by dotted path (walked once per machine object). */
+const statesCache = new WeakMap<object, Set<string>>();
 function statesOf(machine: AnyStateMachine | undefined): Set<string> | undefined {
   const root = (machine as { root?: { states?: Record<string, unknown> } } | undefined)?.root;
   if (!root) return undefined;
+  const cached = statesCache.get(root);
+  if (cached) return cached;
   const names = new Set<string>();
+  statesCache.set(root, names);
   const walk = (node: { states?: Record<string, unknown> }, prefix: string) => {
     for (const [key, child] of Object.entries(node.states ?? {})) {
       const path = prefix ? `${prefix}.${key}` : key;

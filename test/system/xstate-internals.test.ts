@@ -91,4 +91,41 @@ describe('XState internals used by the simulation', () => {
     expect(handles(snapshot, { type: 'ping' })).toBe(true);
     expect(handles(snapshot, { type: 'other' })).toBe(false);
   });
+
+  it('handles answers as getTransitionData does, cached per state node only where no guard decides', () => {
+    const m = setup({
+      types: { context: {} as { open: boolean }, events: {} as { type: string } },
+      guards: { isOpen: ({ context }) => context.open },
+    }).createMachine({
+      context: { open: false },
+      initial: 'a',
+      on: { 'toggle': { actions: assign({ open: ({ context }) => !context.open }) }, 'x.*': {} },
+      states: {
+        a: {
+          initial: 'inner',
+          on: { go: 'b', 'maybe': { guard: 'isOpen', target: 'b' } },
+          states: { inner: { on: { 'y': { guard: 'isOpen', actions: () => {} } } } },
+        },
+        b: { on: { back: 'a', '*': { guard: 'isOpen', actions: () => {} } } },
+      },
+    });
+    // what the simulation reads of each active state node
+    const first = createActor(m).start().getSnapshot() as unknown as { _nodes: { type: string; transitions: Map<string, unknown[]> }[] };
+    expect(first._nodes.map((n) => n.type)).toEqual(['compound', 'compound', 'atomic']);
+    expect(first._nodes.every((n) => n.transitions instanceof Map)).toBe(true);
+    const actor = createActor(m).start();
+    const types = ['go', 'maybe', 'y', 'x', 'x.z', 'xx', 'back', 'other', 'toggle'];
+    const steps = ['toggle', 'maybe', 'toggle', 'back', 'go', 'toggle', 'back', 'toggle', 'go'];
+    for (const step of [null, ...steps]) {
+      if (step) actor.send({ type: step });
+      const snapshot = actor.getSnapshot() as AnyMachineSnapshot;
+      for (const type of types)
+        expect([JSON.stringify(snapshot.value), snapshot.context.open, type, handles(snapshot, { type })]).toEqual([
+          JSON.stringify(snapshot.value),
+          snapshot.context.open,
+          type,
+          m.getTransitionData(snapshot, { type }).length > 0,
+        ]);
+    }
+  });
 });
