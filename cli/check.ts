@@ -29,8 +29,8 @@ export function summarize(report: Omit<CheckReport, 'results'>): string {
     `Checked ${report.scenario}${report.scenarioFile ? ` (${report.scenarioFile})` : ''}: seeds ${report.from}..${last}, latency ${lat.model} ${lat.min}-${lat.max} ms` +
       `${lat.model === 'skewed' ? ` (${lat.slow} x${lat.factor})` : ''}${report.strict ? '' : ', not strict'}${shard}`,
     `Explored ${report.count} schedules ${report.workers === 0 ? 'in-process' : `on ${report.workers} worker${report.workers === 1 ? '' : 's'}`} ` +
-      `in ${seconds(report.wallMs)}: ${report.schedulesPerSecond} schedules/s` +
-      (report.count >= 4 ? ` (first after ${seconds(report.firstScheduleMs)}, steady ${report.steadySchedulesPerSecond}/s)` : ''),
+      `in ${seconds(report.wallMs)}: ${report.schedulesPerSecond} schedules/s`,
+    `Start-up: first schedule after ${seconds(report.firstScheduleMs)}, full speed after ${seconds(report.fullSpeedMs)}; steady ${report.steadySchedulesPerSecond} schedules/s (second half of the seeds)`,
     `Messages per run: min ${report.messages.min}, avg ${report.messages.avg}, max ${report.messages.max}`,
     `Virtual time per run (ms): min ${report.virtualTimeMs.min}, avg ${report.virtualTimeMs.avg}, max ${report.virtualTimeMs.max}`,
     `Failing seeds: ${report.failed} of ${report.completed} (${percent(report.failed, Math.max(1, report.completed))})`,

@@ -41,7 +41,7 @@ export function commandMerge(args: string[], io: Io): number {
   if (values.json) io.out(JSON.stringify(report));
   else {
     const lines = summarize(report).split('\n');
-    lines.splice(1, 1, `Merged ${positionals.length} shard report${positionals.length === 1 ? '' : 's'}: ${report.count} schedules, ${report.steadySchedulesPerSecond} schedules/s together (steady)`);
+    lines.splice(1, 2, `Merged ${positionals.length} shard report${positionals.length === 1 ? '' : 's'}: ${report.count} schedules, ${report.steadySchedulesPerSecond} schedules/s together (steady)`);
     if (report.coverage) lines.splice(lines.length - 1, 0, ...formatCoverage(report.coverage));
     io.out(lines.join('\n'));
   }
