@@ -80,8 +80,9 @@ export interface F2Warm {
   steadySchedulesPerSecond: number;
   firstScheduleMs: number;
   wallMs: number;
-  /** each pooled worker's module load time */
+  /** each pooled worker's module load time, and its start-up as the pool saw it */
   moduleLoadMs: number[];
+  startupMs: number[];
   failedSeeds: number[];
 }
 
@@ -105,6 +106,7 @@ export async function f2Warm(): Promise<F2Warm> {
       firstScheduleMs: r.firstScheduleMs,
       wallMs: r.wallMs,
       moduleLoadMs: [...pool.moduleLoadMs],
+      startupMs: [...pool.startupMs],
       failedSeeds: r.failingSeeds,
     };
   } finally {

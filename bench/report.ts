@@ -109,6 +109,7 @@ export function checks(m: Measured): Check[] {
       note: 'needs W idle cores: compare the load average at the start',
     },
     { name: 'moduleLoadMs', figure: 'worker module load, ms', value: m.f2Warm.moduleLoadMs[0] ?? null, shown: fmt(m.f2Warm.moduleLoadMs[0], 0) },
+    { name: 'workerStartupMs', figure: 'worker start-up (thread + modules), ms', value: m.f2Warm.startupMs[0] ?? null, shown: fmt(m.f2Warm.startupMs[0], 0) },
     {
       name: 'tpsCheckFirstScheduleMs',
       figure: startup ? `tps check ${startup.seeds} seeds: process start to first schedule, ms` : 'tps check: process start to first schedule, ms',

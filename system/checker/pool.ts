@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import { formatIssues, InputError } from '../../machines/support';
@@ -15,8 +16,10 @@ import type { FromWorker, RunPlan, SeedSummary, ToWorker } from './run-seed';
  */
 export interface WorkerPool {
   readonly size: number;
-  /** each started worker's module load time (ms from its start to `ready`), in start order */
+  /** each started worker's module load time in ms (the simulation, zod, XState), in start order */
   readonly moduleLoadMs: readonly number[];
+  /** each started worker's start-up in ms, as the pool saw it: from starting the thread to its `ready` (thread start and module load) */
+  readonly startupMs: readonly number[];
   /** workers started so far (a hang or a crash replaces its worker) */
   readonly started: number;
   /** ends every worker; the pool cannot be used afterwards */
@@ -55,11 +58,13 @@ export function createWorkerPool(options: { size: number; script?: string }): Wo
   const script = () => parsed.data.script ?? workerScript();
   const slots = new Set<Slot>();
   const moduleLoadMs: number[] = [];
+  const startupMs: number[] = [];
   let started = 0;
   let closed = false;
   let queue: Promise<unknown> = Promise.resolve();
 
   const spawn = (): Slot => {
+    const spawnedAt = performance.now();
     const worker = new Worker(script());
     started++;
     let markReady!: () => void;
@@ -70,6 +75,7 @@ export function createWorkerPool(options: { size: number; script?: string }): Wo
     worker.on('message', (message: FromWorker) => {
       if (message.type === 'ready') {
         moduleLoadMs.push(message.loadMs);
+        startupMs.push(Math.round((performance.now() - spawnedAt) * 100) / 100);
         markReady();
       } else slot.onMessage?.(message);
     });
@@ -187,6 +193,7 @@ export function createWorkerPool(options: { size: number; script?: string }): Wo
   return {
     size,
     moduleLoadMs,
+    startupMs,
     get started() {
       return started;
     },
