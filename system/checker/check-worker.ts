@@ -7,7 +7,6 @@ import type { MachineOverrides } from '../machines-module';
 const loadStarted = performance.now();
 const { tuneGcForSimulation } = require('../gc-tuning') as typeof import('../gc-tuning');
 const { runPlanSchema, runSeed } = require('./run-seed') as typeof import('./run-seed');
-const { loadMachinesModule } = require('../machines-module') as typeof import('../machines-module');
 const loadMs = Math.round((performance.now() - loadStarted) * 100) / 100;
 
 /**
@@ -32,7 +31,8 @@ if (port) {
     if (order.type === 'job') {
       plan = runPlanSchema.parse(order.plan);
       const path = plan.machinesModule;
-      if (path && !loaded.has(path)) loaded.set(path, loadMachinesModule(path));
+      // Only a check with replacement machines needs their loader.
+      if (path && !loaded.has(path)) loaded.set(path, (require('../machines-module') as typeof import('../machines-module')).loadMachinesModule(path));
       machines = path ? loaded.get(path) : undefined;
     } else {
       for (let seed = order.from; seed < order.to; seed++) post({ type: 'seed', summary: runSeed(plan!, seed, machines) });
