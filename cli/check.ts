@@ -6,6 +6,8 @@ import { InputError } from '../machines/support';
 import { parseShard } from '../system/checker/shard';
 import { checkScenario, maxWorkers, workerLimitReason, type CheckProgress, type CheckReport } from '../system/checker/check';
 import { help } from './help';
+import { runScenario } from '../system/run-scenario';
+import { buildHtmlReportInput, renderHtmlReport } from '../system/report/html-report';
 import { coverageTable, formatCoverage } from '../system/checker/coverage';
 import { checkOutputFile, writeFileAtomic } from './output-file';
 import { formatShrunk, shrinkFirstFailure, shrinkFlags, shrinkSettings } from './shrink';
@@ -99,6 +101,7 @@ export async function commandCheck(args: string[], io: Io): Promise<number> {
       'no-shrink': { type: 'boolean', default: false },
       coverage: { type: 'string' },
       shard: { type: 'string' },
+      html: { type: 'string' },
       ...shrinkFlags,
       help: { type: 'boolean', short: 'h', default: false },
       ...runFlags,
@@ -122,7 +125,8 @@ export async function commandCheck(args: string[], io: Io): Promise<number> {
   readMachines(values.machines);
   const inputs = { '--topology': values.topology, '--machines': values.machines, '--scenario-file': values['scenario-file'] };
   const shrink = shrinkSettings(values, { ...inputs, '--coverage': values.coverage });
-  if (values.coverage !== undefined) checkOutputFile('--coverage', values.coverage, { ...inputs, '--shrink-out': values['shrink-out'] });
+  if (values.coverage !== undefined) checkOutputFile('--coverage', values.coverage, { ...inputs, '--shrink-out': values['shrink-out'], '--html': values.html });
+  if (values.html !== undefined) checkOutputFile('--html', values.html, { ...inputs, '--shrink-out': values['shrink-out'], '--coverage': values.coverage });
 
   const bar = io.isTty ? progressBar(io) : undefined;
   // Ctrl-C or SIGTERM: stop the workers, restore the terminal, report what completed.
@@ -163,17 +167,41 @@ export async function commandCheck(args: string[], io: Io): Promise<number> {
     bar?.stop();
   }
   const shrunk = values['no-shrink'] || stoppedBy ? undefined : shrinkFirstFailure(io, report, values, shrink);
+  const html = values.html === undefined || stoppedBy ? undefined : writeFailureHtml(report, values, values.html);
   if (values.coverage !== undefined && report.coverage)
     writeFileAtomic(values.coverage, JSON.stringify(coverageTable(report.coverage.counts, readMachines(values.machines)), null, 2) + '\n');
   if (values.json) {
     const { results: _perSeed, ...summary } = report;
-    io.out(JSON.stringify({ ...summary, ...(shrunk ? { shrunk } : {}) }));
+    io.out(JSON.stringify({ ...summary, ...(shrunk ? { shrunk } : {}), ...(html ? { html } : {}) }));
   } else {
     const lines = summarize(report).split('\n');
-    const extra = [...(report.coverage ? formatCoverage(report.coverage) : []), ...(shrunk ? formatShrunk(shrunk) : [])];
+    const extra = [
+      ...(report.coverage ? formatCoverage(report.coverage) : []),
+      ...(shrunk ? formatShrunk(shrunk) : []),
+      ...(html ? [`HTML report of seed ${html.seed}'s replay: ${html.file}`] : values.html !== undefined && !stoppedBy ? ['No failing seed: no HTML report written'] : []),
+    ];
     lines.splice(lines.length - 1, 0, ...extra);
     io.out(lines.join('\n'));
   }
   if (stoppedBy) return stoppedBy === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
   return report.crashed > 0 ? EXIT.internal : report.failed > 0 ? EXIT.fail : EXIT.pass;
+}
+
+/** `--html FILE`: the first failing seed replayed with its trace kept, drawn as the HTML run report. */
+function writeFailureHtml(report: CheckReport, values: Record<string, unknown>, file: string): { seed: number; file: string } | undefined {
+  const seed = report.results.find((r) => r.verdict === 'fail')?.seed;
+  if (seed === undefined) return undefined;
+  const scenario = report.scenarioFile !== undefined ? { scenarioFile: report.scenarioFile } : { scenario: report.scenario };
+  const { report: run, result } = runScenario({
+    ...scenario,
+    seed,
+    latency: report.latency,
+    topology: readTopology(values.topology as string | undefined),
+    strict: report.strict,
+    keepTrace: true,
+    ...budgetFlags(values),
+    machines: readMachines(values.machines as string | undefined),
+  });
+  writeFileAtomic(file, renderHtmlReport(buildHtmlReportInput(run, result)));
+  return { seed, file };
 }

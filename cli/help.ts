@@ -50,6 +50,10 @@ Options:
   --html FILE           write a self-contained HTML picture of the run (default: none)
   --save-plan FILE      write the scenario as run as a scenario file that replays it (default: none)
   --force               let --trace, --html and --save-plan replace an existing file (default: refuse)
+  --shrink              if the run fails, shrink its plan to the fewest faults and records that still
+                        fail the same way, save it and print the replay command (default: off)
+  --shrink-out FILE     where to save it (default <scenario>-seed-<S>-min.json, never overwriting)
+  --shrink-time S       give shrinking at most S seconds (default 30)
 ${RUN_FLAGS}
 
 Output files are checked before the run, written to a temporary file and renamed; a file given as
@@ -78,10 +82,11 @@ Options:
   --shard K/N           run only the K-th (1..N) of N contiguous slices of seeds S..S+N-1; the slices
                         together are exactly the unsharded run (default: all seeds). auto/N takes K
                         from JOB_COMPLETION_INDEX + 1 (a Kubernetes Indexed Job sets it, from 0)
-  --no-shrink           do not shrink the first failing seed (default: shrink it)
+  --no-shrink           do not shrink the first failing seed (default: shrink it, as run --shrink)
   --shrink-out FILE     where to save the shrunk plan (default <scenario>-seed-<S>-min.json)
   --shrink-time S       give shrinking at most S seconds (default 30)
-  --coverage FILE       write the full coverage table (default: none)
+  --coverage FILE       write the full coverage table: every state and transition, its count (default: none)
+  --html FILE           write the HTML run report of the first failing seed's replay (default: none)
 ${RUN_FLAGS}
 
 Ctrl-C or SIGTERM stops the workers and prints the summary of the seeds completed (exit 130 / 143).

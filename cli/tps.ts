@@ -54,6 +54,7 @@ const USAGE = `Usage:
       --no-shrink           do not shrink the first failing seed (default: shrink it, as run --shrink)
       --shrink-out FILE, --shrink-time S   as for run --shrink
       --coverage FILE       write the full coverage table (every state and transition, its count)
+      --html FILE           write the HTML run report of the first failing seed's replay
       --shard K/N           run only the K-th of N contiguous slices of the seeds (auto/N: K from
                             JOB_COMPLETION_INDEX + 1, as a Kubernetes Indexed Job sets it)
       --latency, --slow, --factor, --topology, --no-strict, --machines, --scenario-file,

@@ -11,6 +11,7 @@ import * as dnsRoutesToOfflineRegion from './dns-routes-to-offline-region';
 import * as queueHidesInFlight from './queue-hides-in-flight';
 import * as queueLifo from './queue-lifo';
 import * as queueRemovesHead from './queue-removes-head';
+import * as queueTakesStaleReceive from './queue-takes-stale-receive';
 import * as replicatorDropsWhilePeerFailed from './replicator-drops-while-peer-failed';
 import * as sourceRepublishes from './source-republishes';
 import * as tableAnswersSuccessWhileFailed from './table-answers-success-while-failed';
@@ -30,6 +31,7 @@ export const mutants: MutantModule[] = [
   queueHidesInFlight,
   queueLifo,
   queueRemovesHead,
+  queueTakesStaleReceive,
   replicatorDropsWhilePeerFailed,
   sourceRepublishes,
   tableAnswersSuccessWhileFailed,

@@ -8,7 +8,10 @@ import { EXIT, parseIntFlag } from '../cli/common';
 import { InputError } from '../machines/support';
 import { checkScenario } from '../system/checker/check';
 import { tuneGcForSimulation } from '../system/gc-tuning';
-import { scenarios } from '../system/scenarios';
+import { describeFault } from '../system/faults/fault-plan';
+import { shrinkPlan } from '../system/checker/shrink';
+import { isPlanned, scenarios } from '../system/scenarios';
+import { defaultTopology } from '../system/topology';
 import { mutants } from './index';
 
 /** One mutant's fate: the first (scenario, seed) whose run failed, and what failed it. */
@@ -27,6 +30,8 @@ export interface MutantResult {
   /** seeds run in all (a survivor: every scenario times --seeds) */
   seedsRun: number;
   wallMs: number;
+  /** the killing run shrunk to its smallest plan that fails the same way */
+  shrunk?: { faults: number; records: number; messages: number; fromFaults: number; fromRecords: number; plan: string[] };
 }
 
 /** Scenarios in registry order; `chaos`, the broadest and slowest, last. */
@@ -41,7 +46,7 @@ export function scenarioOrder(): string[] {
  */
 export async function runMutant(
   name: string,
-  options: { seeds: number; workers: number; scenarios: string[]; maxMessages?: number },
+  options: { seeds: number; chaosSeeds?: number; workers: number; scenarios: string[]; maxMessages?: number; shrinkMs?: number },
 ): Promise<MutantResult> {
   const m = mutants.find((x) => x.mutant.name === name);
   if (!m) throw new InputError('--only', [`unknown mutant '${name}'; known: ${mutants.map((x) => x.mutant.name).join(', ')}`]);
@@ -52,8 +57,9 @@ export async function runMutant(
   for (const scenario of options.scenarios) {
     let from = 1;
     let chunk = Math.max(2, options.workers * 2);
-    while (from <= options.seeds) {
-      const count = Math.min(chunk, options.seeds - from + 1);
+    const seeds = scenario === 'chaos' ? (options.chaosSeeds ?? options.seeds) : options.seeds;
+    while (from <= seeds) {
+      const count = Math.min(chunk, seeds - from + 1);
       const report = await checkScenario({
         scenario,
         from,
@@ -65,7 +71,9 @@ export async function runMutant(
       const first = report.results.find((r) => r.verdict !== 'pass');
       if (first) {
         const ms = Math.round(performance.now() - started);
+        const shrunk = options.shrinkMs ? shrinkKill(scenario, first.seed, machinesModule, options.shrinkMs) : undefined;
         return {
+          ...(shrunk ? { shrunk } : {}),
           name,
           component: m.mutant.component,
           killed: true,
@@ -87,9 +95,25 @@ export async function runMutant(
   return { name, component: m.mutant.component, killed: false, seedsRun, wallMs: Math.round(performance.now() - started) };
 }
 
+/** The killing run's plan shrunk (a short budget): what it takes to show the bug. */
+function shrinkKill(scenario: string, seed: number, machinesModule: string, deadlineMs: number): MutantResult['shrunk'] {
+  const s = scenarios[scenario];
+  if (!s || !isPlanned(s)) return undefined;
+  const result = shrinkPlan({ plan: s.plan(seed, defaultTopology), seed, machinesModule, deadlineMs });
+  const labels = (result.plan.faults ?? []).map((f) => describeFault(f));
+  return {
+    faults: result.after.faults,
+    records: result.after.records,
+    messages: result.after.messages,
+    fromFaults: result.before.faults,
+    fromRecords: result.before.records,
+    plan: labels,
+  };
+}
+
 export function table(results: MutantResult[]): string {
   const rows = [
-    ['mutant', 'component', 'killed', 'scenario', 'property', 'seed', 'seeds to kill', 'time to kill'],
+    ['mutant', 'component', 'killed', 'scenario', 'property', 'seed', 'seeds to kill', 'time to kill', 'shrunk plan'],
     ...results.map((r) => [
       r.name,
       r.component,
@@ -99,6 +123,7 @@ export function table(results: MutantResult[]): string {
       r.seed === undefined ? '-' : String(r.seed),
       r.seedsToKill === undefined ? `- (${r.seedsRun} run)` : String(r.seedsToKill),
       r.msToKill === undefined ? `- (${(r.wallMs / 1000).toFixed(1)} s)` : `${(r.msToKill / 1000).toFixed(1)} s`,
+      r.shrunk ? `${r.shrunk.faults} faults, ${r.shrunk.records} records (from ${r.shrunk.fromFaults}, ${r.shrunk.fromRecords})` : '-',
     ]),
   ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
@@ -110,26 +135,35 @@ async function main(argv: string[]): Promise<number> {
     args: argv,
     options: {
       seeds: { type: 'string' },
+      'chaos-seeds': { type: 'string' },
+      scenarios: { type: 'string' },
+      'shrink-time': { type: 'string' },
       only: { type: 'string' },
       workers: { type: 'string' },
       'max-messages': { type: 'string' },
       out: { type: 'string' },
     },
   });
-  const seeds = parseIntFlag('--seeds', values.seeds, { min: 1, max: 1_000_000, fallback: 100 });
+  const seeds = parseIntFlag('--seeds', values.seeds, { min: 1, max: 1_000_000, fallback: 20 });
+  const chaosSeeds = parseIntFlag('--chaos-seeds', values['chaos-seeds'], { min: 1, max: 1_000_000, fallback: 2000 });
+  const shrinkMs = parseIntFlag('--shrink-time', values['shrink-time'], { min: 0, max: 3600, fallback: 10 }) * 1000;
   const workers = parseIntFlag('--workers', values.workers, { min: 1, max: 1024, fallback: availableParallelism() });
   const maxMessages = values['max-messages'] === undefined ? undefined : parseIntFlag('--max-messages', values['max-messages'], { min: 1, max: Number.MAX_SAFE_INTEGER });
   const names = values.only === undefined ? mutants.map((m) => m.mutant.name) : values.only.split(',').map((s) => s.trim());
   const known = new Set(mutants.map((m) => m.mutant.name));
   const unknown = names.filter((n) => !known.has(n));
   if (unknown.length) throw new InputError('--only', [`unknown mutant '${unknown.join("', '")}'; known: ${[...known].join(', ')}`]);
-  const order = scenarioOrder();
+  const order = values.scenarios === undefined ? scenarioOrder() : values.scenarios.split(',').map((x) => x.trim());
+  const unknownScenario = order.filter((x) => !Object.hasOwn(scenarios, x));
+  if (unknownScenario.length) throw new InputError('--scenarios', [`unknown scenario '${unknownScenario.join("', '")}'; known: ${Object.keys(scenarios).join(', ')}`]);
   const out = resolve(values.out ?? join(__dirname, '..', '..', 'mutants', 'results.json'));
 
-  process.stdout.write(`Mutants: ${names.length}; scenarios ${order.join(', ')}; seeds 1..${seeds} each; ${workers} workers\n`);
+  process.stdout.write(
+    `Mutants: ${names.length}; scenarios ${order.join(', ')}; seeds 1..${seeds} each${order.includes('chaos') ? `, chaos 1..${chaosSeeds}` : ''}; ${workers} workers\n`,
+  );
   const results: MutantResult[] = [];
   for (const name of names) {
-    const r = await runMutant(name, { seeds, workers, scenarios: order, maxMessages });
+    const r = await runMutant(name, { seeds, chaosSeeds, workers, scenarios: order, maxMessages, shrinkMs });
     results.push(r);
     process.stdout.write(
       r.killed
@@ -137,8 +171,12 @@ async function main(argv: string[]): Promise<number> {
         : `  ${name}: SURVIVED ${r.seedsRun} seeds\n`,
     );
   }
-  process.stdout.write(`\n${table(results)}\n\nKilled ${results.filter((r) => r.killed).length} of ${results.length}\n`);
-  writeFileSync(out, JSON.stringify({ seeds, scenarios: order, results }, null, 2) + '\n');
+  const kills = results.filter((r) => r.killed).map((r) => r.msToKill!).sort((a, b) => a - b);
+  const median = kills.length ? (kills[(kills.length - 1) >> 1] + kills[kills.length >> 1]) / 2 : 0;
+  process.stdout.write(
+    `\n${table(results)}\n\nKilled ${results.filter((r) => r.killed).length} of ${results.length}; median time to first kill ${(median / 1000).toFixed(1)} s on ${workers} worker${workers === 1 ? '' : 's'}\n`,
+  );
+  writeFileSync(out, JSON.stringify({ seeds, chaosSeeds, scenarios: order, results, medianMsToKill: median }, null, 2) + '\n');
   process.stdout.write(`Written: ${out}\n`);
   return EXIT.pass;
 }

@@ -73,7 +73,10 @@ export function failureReason(report: RunReport): string {
   const stuck = report.stuck[0];
   const stuckNote = stuck ? `; record ${stuck.recordId} stuck: ${stuck.stuckAt}` : '';
   const step = report.steps.find((s) => !s.ok);
-  if (step) return oneLine(`step ${step.step} failed: ${step.detail ?? step.name}${stuckNote}`);
+  if (step) {
+    const seen = Object.keys(step.observed).length ? `; observed ${JSON.stringify(step.observed)}` : '';
+    return oneLine(`step ${step.step} failed: ${step.detail ?? step.name}${stuckNote}${seen}`, 400);
+  }
   if (stuck) return oneLine(`spec ${report.specState}${stuckNote}`);
   const u = report.unhandled[0];
   if (u) return oneLine(`unhandled event at t=${u.at}ms: ${u.actor} in ${u.state} got ${u.event}`);

@@ -171,6 +171,15 @@ export function chaosPlan(seed: number, topology: Topology, latency: LatencyOpti
             trigger: { when: { actor: container, state: 'confirmingForward' }, until: horizon * 2 },
             duration: rng.int(0, 20),
           });
+        // ... and sometimes its output queue fails at the same moment: the send in doubt is then refused.
+        if (bounce && busy === 'publishing' && rng.next() < 0.3)
+          faults.push({
+            id: `f${faults.length + 1}`,
+            kind: 'queue-fail',
+            target: ids.queue(names[stages.indexOf(stage) + 1], region),
+            trigger: t,
+            duration: rng.int(5, 30),
+          });
         break;
       }
       case 'queue-fail': {

@@ -6,11 +6,9 @@ import type { Browser, Page } from 'playwright-core';
 import { buildHtmlReportInput, renderHtmlReport } from '../../system/report/html-report';
 import { runScenario, type RunOptions } from '../../system/run-scenario';
 import { removesBeforePersisting } from '../fixtures/faulty-container';
-import { launchChromium, requireChromium } from './launch-chromium';
+import { describeWithChromium, launchChromium } from './chromium';
 
 const OUTPUT = join(__dirname, '..', '..', 'test-output');
-const canRun = requireChromium('test/browser/html-report.test.ts');
-const describeBrowser = canRun ? describe : describe.skip;
 
 /** Renders a real run to a temp file and opens it, recording console errors and every request. */
 async function openReport(browser: Browser, dir: string, name: string, options: RunOptions) {
@@ -35,7 +33,7 @@ async function lanePoint(page: Page, id: number, t: number) {
   return { x: box.x + (box.width * t) / T, y: box.y + box.height / 2 };
 }
 
-describeBrowser('the HTML run report in a browser', () => {
+describeWithChromium('the HTML run report in a browser', () => {
   jest.setTimeout(120_000);
   let browser: Browser;
   let dir: string;

@@ -2,12 +2,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main, type Io } from '../../cli/tps';
+import { main } from '../../cli/tps';
 import { InputError } from '../../machines/support';
 import { containerMachine } from '../../machines/container.machine';
 import { checkScenario } from '../../system/checker/check';
 import { runScenario } from '../../system/run-scenario';
+import { fakeIo } from '../support/fake-io';
 
 /**
  * Bad input at every boundary: each case must exit 2 (the API: reject with an
@@ -80,12 +80,6 @@ function snapshot(): Snapshot {
   return files;
 }
 
-function fakeIo() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t), isTty: false, progress: new PassThrough() };
-  return { io, out, err };
-}
 
 // [argv, what the message must name]
 const cliCases: [string[], RegExp][] = [

@@ -1,15 +1,10 @@
 import { join, resolve } from 'node:path';
-import { main, type Io } from '../../cli/tps';
+import { main } from '../../cli/tps';
+import { fakeIo } from '../support/fake-io';
 
 // Whole runs, some on worker threads: generous on a loaded machine (not a timing test).
 jest.setTimeout(60_000);
 
-function fakeIo() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t), isTty: false };
-  return { io, out, err };
-}
 
 // The built mutant: a container that removes by the wrong key and livelocks (built by `npm test` before jest).
 const livelock = join(resolve(__dirname, '..', '..'), 'dist', 'mutants', 'container-removes-wrong-key.js');

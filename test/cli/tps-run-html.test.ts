@@ -1,14 +1,9 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main, type Io } from '../../cli/tps';
+import { main } from '../../cli/tps';
+import { fakeIo } from '../support/fake-io';
 
-function fakeIo() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t), isTty: false };
-  return { io, out, err };
-}
 
 describe('tps run --html', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tps-html-cli-'));
@@ -45,4 +40,21 @@ describe('tps run --html', () => {
     expect(readFileSync(topology, 'utf8')).toBe(text);
     expect(existsSync(join(dir, 'same'))).toBe(false);
   });
+
+  it('tps check --html draws the first failing seed replayed; nothing when every seed passes', async () => {
+    const lifo = join(__dirname, '..', '..', 'dist', 'mutants', 'queue-lifo.js');
+    const file = join(dir, 'check.html');
+    const { io, out } = fakeIo();
+    expect(await main(['check', 'f2-fail-database', '--seeds', '3', '--workers', '1', '--no-shrink', '--machines', lifo, '--html', file], io)).toBe(1);
+    expect(out.join('\n')).toContain(`HTML report of seed 1's replay: ${file}`);
+    const html = readFileSync(file, 'utf8');
+    expect(html).toContain('<div class="verdict fail" id="verdict">FAIL</div>');
+    expect(html).toContain('seed 1');
+    const passing = join(dir, 'none.html');
+    const second = fakeIo();
+    expect(await main(['check', 'happy-path', '--seeds', '2', '--workers', '1', '--html', passing], second.io)).toBe(0);
+    expect(second.out.join('\n')).toContain('No failing seed: no HTML report written');
+    expect(existsSync(passing)).toBe(false);
+  });
 });
+

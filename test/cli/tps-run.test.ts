@@ -1,14 +1,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main, type Io } from '../../cli/tps';
+import { main } from '../../cli/tps';
+import { fakeIo } from '../support/fake-io';
 
-function fakeIo() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t), isTty: false };
-  return { io, out, err };
-}
 
 describe('tps run', () => {
   it('prints the narrative and exits 0 on a pass', async () => {

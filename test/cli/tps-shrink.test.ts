@@ -2,18 +2,13 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freeShrinkFile } from '../../cli/shrink';
-import { main, type Io } from '../../cli/tps';
+import { main } from '../../cli/tps';
+import { fakeIo } from '../support/fake-io';
 
 const repo = resolve(__dirname, '..', '..');
 /** chaos seed 79's drawn plan, saved */
 const chaos79 = join(repo, 'test', 'fixtures', 'chaos-seed-79.json');
 
-function fakeIo() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t), isTty: false };
-  return { io, out, err };
-}
 
 /** A container that forgets a send left in doubt by a crash (chaos seed 79 kills it). */
 function noInDoubtGuardModule(dir: string): string {

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main, type Io } from '../../cli/tps';
+import { main } from '../../cli/tps';
 import { InputError } from '../../machines/support';
 import { checkScenario } from '../../system/checker/check';
 import { runScenario } from '../../system/run-scenario';
@@ -10,13 +10,8 @@ import { happyPathSteps } from '../../system/scenarios/happy-path';
 import { control } from '../../system/scenarios/steps';
 import { simulate } from '../../system/simulation';
 import { defaultTopology } from '../../system/topology';
+import { fakeIo } from '../support/fake-io';
 
-function fakeIo() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t), isTty: false };
-  return { io, out, err };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'tps-scenario-files-'));
 const write = (name: string, content: unknown) => {

@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { main, type Io } from '../../cli/tps';
+import { main } from '../../cli/tps';
 import { containerMachine } from '../../machines/container.machine';
 import { InputError } from '../../machines/support';
 import { checkScenario, type CheckReport } from '../../system/checker/check';
 import { runScenario } from '../../system/run-scenario';
 import { removesBeforePersisting } from '../fixtures/faulty-container';
+import { fakeIo } from '../support/fake-io';
 
 const repo = resolve(__dirname, '..', '..');
 
@@ -43,12 +44,6 @@ function timeless(report: CheckReport) {
   return { ...rest, results: results.map(({ wallMs: _r, ...seed }) => seed) };
 }
 
-function fakeIo() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t), isTty: false };
-  return { io, out, err };
-}
 
 // Runs real simulations; a loaded machine can be slow.
 jest.setTimeout(60_000);
