@@ -113,6 +113,9 @@ export {
   type SeedSummary,
   type MinAvgMax,
 } from './system/checker/check';
+export { createWorkerPool, type WorkerPool } from './system/checker/pool';
+export { parseShard, shardRange, SHARD_INDEX_ENV, type Shard } from './system/checker/shard';
+export { mergeReports, type CheckSummary } from './system/checker/merge';
 export { componentKinds, loadMachinesModule, validateMachines, type MachineOverrides } from './system/machines-module';
 export { shrinkPlan, failureSignature, type ShrinkOptions, type ShrinkResult, type ShrinkSize, type ShrinkProgress } from './system/checker/shrink';
 export {

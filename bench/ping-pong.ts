@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { assign, createActor, sendTo, setup, type AnyActorRef } from 'xstate';
 import { VirtualClock } from '../actors/virtual-clock';
+import { useVirtualScheduler } from '../actors/virtual-scheduler';
 
 /**
  * The ceiling: two bare XState v5 actors sending each other events. `ping`
@@ -11,6 +12,9 @@ import { VirtualClock } from '../actors/virtual-clock';
  * `delayMs` undefined: plain immediate `sendTo` (no clock involved).
  * `delayMs` a number: every send is delayed and both actors run on one
  * project `VirtualClock`, driven by `clock.run()`, as the pipeline's are.
+ * `leanScheduler`: the delayed sends go through the project's own virtual
+ * scheduler (actors/virtual-scheduler.ts), as every message of a simulation
+ * does, instead of XState's: the ceiling a simulation's messages can reach.
  */
 type PingEvent = { type: 'go' } | { type: 'pong' };
 type PongEvent = { type: 'ping'; from: AnyActorRef };
@@ -61,11 +65,12 @@ export interface PingPongResult {
 }
 
 /** One ping-pong run of `roundTrips` round trips; throws if it did not finish. */
-export function pingPong(roundTrips: number, delayMs?: number): PingPongResult {
+export function pingPong(roundTrips: number, delayMs?: number, leanScheduler = false): PingPongResult {
   const { ping, pong } = machines(delayMs);
   const clock = delayMs === undefined ? undefined : new VirtualClock();
   const pongActor = createActor(pong, clock ? { clock } : {});
   const pingActor = createActor(ping, { ...(clock ? { clock } : {}), input: { pong: pongActor, roundTrips } });
+  if (clock && leanScheduler) for (const actor of [pongActor, pingActor]) useVirtualScheduler(actor.system, clock);
   pongActor.start();
   pingActor.start();
   const started = performance.now();

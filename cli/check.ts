@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { InputError } from '../machines/support';
+import { parseShard } from '../system/checker/shard';
 import { checkScenario, maxWorkers, workerLimitReason, type CheckProgress, type CheckReport } from '../system/checker/check';
 import { help } from './help';
 import { runScenario } from '../system/run-scenario';
@@ -22,14 +23,16 @@ const seconds = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : 
 const percent = (part: number, whole: number) => `${((100 * part) / whole).toFixed(2)}%`;
 
 /** The human-readable summary, after the P checker's. */
-export function summarize(report: CheckReport): string {
+export function summarize(report: Omit<CheckReport, 'results'>): string {
   const lat = report.latency;
   const last = report.from + report.count - 1;
+  const shard = report.shard ? `, shard ${report.shard.index}/${report.shard.of} of seeds ${report.shard.from}..${report.shard.from + report.shard.count - 1}` : '';
   const lines = [
     `Checked ${report.scenario}${report.scenarioFile ? ` (${report.scenarioFile})` : ''}: seeds ${report.from}..${last}, latency ${lat.model} ${lat.min}-${lat.max} ms` +
-      `${lat.model === 'skewed' ? ` (${lat.slow} x${lat.factor})` : ''}${report.strict ? '' : ', not strict'}`,
+      `${lat.model === 'skewed' ? ` (${lat.slow} x${lat.factor})` : ''}${report.strict ? '' : ', not strict'}${shard}`,
     `Explored ${report.count} schedules ${report.workers === 0 ? 'in-process' : `on ${report.workers} worker${report.workers === 1 ? '' : 's'}`} ` +
       `in ${seconds(report.wallMs)}: ${report.schedulesPerSecond} schedules/s`,
+    `Start-up: first schedule after ${seconds(report.firstScheduleMs)}, full speed after ${seconds(report.fullSpeedMs)}; steady ${report.steadySchedulesPerSecond} schedules/s (second half of the seeds)`,
     `Messages per run: min ${report.messages.min}, avg ${report.messages.avg}, max ${report.messages.max}`,
     `Virtual time per run (ms): min ${report.virtualTimeMs.min}, avg ${report.virtualTimeMs.avg}, max ${report.virtualTimeMs.max}`,
     `Failing seeds: ${report.failed} of ${report.completed} (${percent(report.failed, Math.max(1, report.completed))})`,
@@ -97,6 +100,7 @@ export async function commandCheck(args: string[], io: Io): Promise<number> {
       json: { type: 'boolean', default: false },
       'no-shrink': { type: 'boolean', default: false },
       coverage: { type: 'string' },
+      shard: { type: 'string' },
       html: { type: 'string' },
       ...shrinkFlags,
       help: { type: 'boolean', short: 'h', default: false },
@@ -108,6 +112,8 @@ export async function commandCheck(args: string[], io: Io): Promise<number> {
   const count = parseIntFlag('--seeds', values.seeds, { min: 1, max: 10_000_000 });
   const from = parseSeed(values.from, '--from');
   if (from + count - 1 > MAX_SEED) throw new InputError('--seeds', [`the last seed, --from + --seeds - 1, must be below 2^32`]);
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+  if (shard && shard.of > count) throw new InputError('--shard', [`${shard.of} shards of ${count} seeds: at most one shard per seed`]);
   const cap = maxWorkers();
   const workersGiven = values.workers === undefined ? undefined : parseIntFlag('--workers', values.workers, { min: 1, max: 1024 });
   if (workersGiven !== undefined && workersGiven > cap) throw new InputError('--workers', [`'${values.workers}' is too many: at most ${cap} here (${workerLimitReason()})`]);
@@ -153,6 +159,7 @@ export async function commandCheck(args: string[], io: Io): Promise<number> {
       coverage: true,
       seedTimeoutMs: seedTimeoutS * 1000,
       signal: abort.signal,
+      shard,
     });
   } finally {
     process.off('SIGINT', onSignal);

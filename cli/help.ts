@@ -77,7 +77,11 @@ Options:
                         memory holds at about 64 MB a worker
   --seed-timeout S      seconds a seed may run before its worker is stopped and the seed is reported
                         as a hang with its replay command; the other seeds go on (default 60)
-  --json                print one JSON summary instead of text (default: off)
+  --json                print one JSON summary instead of text (default: off); it carries what
+                        tps merge needs (seeds covered, sums, failures, routing, coverage counts)
+  --shard K/N           run only the K-th (1..N) of N contiguous slices of seeds S..S+N-1; the slices
+                        together are exactly the unsharded run (default: all seeds). auto/N takes K
+                        from JOB_COMPLETION_INDEX + 1 (a Kubernetes Indexed Job sets it, from 0)
   --no-shrink           do not shrink the first failing seed (default: shrink it, as run --shrink)
   --shrink-out FILE     where to save the shrunk plan (default <scenario>-seed-<S>-min.json)
   --shrink-time S       give shrinking at most S seconds (default 30)
@@ -91,8 +95,27 @@ A seed that crashed (the run threw) is listed as "Crashed seeds": an internal er
 Examples:
   tps check chaos --seeds 1000
   tps check f5-fail-random --seeds 200 --from 1000 --workers 2 --json
+  tps check chaos --seeds 1000000 --shard 3/8 --json > shard-3.json
 
 ${EXIT_CODES}`,
+  merge: `Usage: tps merge REPORT.json REPORT.json ... [options]
+
+Joins the --json reports of a sharded check (tps check --shard K/N --json) into the report the
+unsharded check gives: counts, failing seeds, failures with replay commands, routing, coverage.
+Timings are the shards': the longest wall time, rates added up. Nothing is re-run or shrunk.
+
+Refused (exit 2, naming the seeds or the setting): shards that overlap, leave seeds out or were
+interrupted, and shards of different scenarios, latency, topology, budgets, machines or coverage.
+
+Options:
+  --json                print one JSON report, as tps check --json (default: text)
+  --coverage FILE       write the merged full coverage table (default: none; never an input file)
+  -h, --help            this help
+
+Example:
+  tps merge shard-1.json shard-2.json shard-3.json shard-4.json
+
+Exit codes: as tps check: 0 pass, 1 failing seeds, 2 bad input (nothing merged), 3 a seed crashed`,
   inspect: `Usage: tps inspect <scenario> [options]
 
 Plays a scenario in real time to a local page (diagrams, states, events) and the Stately inspector.

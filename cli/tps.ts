@@ -10,6 +10,7 @@ import { scenarios } from '../system/scenarios';
 import { commandCheck } from './check';
 import { budgetFlags, EXIT, latencyFlagsGiven, parseSeed, readMachines, readTopology, runFlags, scenarioArgument, type Io } from './common';
 import { commandInspect } from './inspect';
+import { commandMerge } from './merge';
 import { formatShrunk, shrinkAndSave, shrinkFlags, shrinkSettings } from './shrink';
 import { help } from './help';
 import { checkOutputFiles, writeFileAtomic } from './output-file';
@@ -54,8 +55,12 @@ const USAGE = `Usage:
       --shrink-out FILE, --shrink-time S   as for run --shrink
       --coverage FILE       write the full coverage table (every state and transition, its count)
       --html FILE           write the HTML run report of the first failing seed's replay
+      --shard K/N           run only the K-th of N contiguous slices of the seeds (auto/N: K from
+                            JOB_COMPLETION_INDEX + 1, as a Kubernetes Indexed Job sets it)
       --latency, --slow, --factor, --topology, --no-strict, --machines, --scenario-file,
       --max-messages, --max-virtual-ms      as for run
+  tps merge a.json b.json ... [--json] [--coverage FILE]
+                                             join the --json reports of sharded checks into one
   tps inspect <scenario> [--seed N] [--host 127.0.0.1] [--port 8080] [--speed X] [--delay MS] [--open] [--exit]
                                              play a scenario in real time (--speed X virtual ms per ms)
                                              to a local page (diagrams, states, events) and the Stately inspector
@@ -133,6 +138,7 @@ export const commands: Record<string, (args: string[], io: Io) => number | Promi
   run: commandRun,
   check: commandCheck,
   inspect: commandInspect,
+  merge: commandMerge,
 };
 
 /** Runs the CLI; returns the exit code. Bad input never starts a run. */

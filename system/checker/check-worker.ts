@@ -1,26 +1,43 @@
-import { parentPort, workerData } from 'node:worker_threads';
-import { tuneGcForSimulation } from '../gc-tuning';
-import { runPlanSchema, runSeed, type FromWorker, type ToWorker } from './check';
-import { loadMachinesModule } from '../machines-module';
+import { performance } from 'node:perf_hooks';
+import { parentPort } from 'node:worker_threads';
+import type { FromWorker, RunPlan, ToWorker } from './run-seed';
+import type { MachineOverrides } from '../machines-module';
+
+// Loaded here, not imported above, so the worker can time its module load.
+const loadStarted = performance.now();
+const { tuneGcForSimulation } = require('../gc-tuning') as typeof import('../gc-tuning');
+const { runPlanSchema, runSeed } = require('./run-seed') as typeof import('./run-seed');
+const loadMs = Math.round((performance.now() - loadStarted) * 100) / 100;
 
 /**
- * A `tps check` worker: asks for a chunk of seeds, runs each, posts one small
- * summary per seed, and asks again until told to stop.
+ * A pooled `tps check` worker: loads only what a seed needs, says `ready`,
+ * then serves checks one after another: takes a check's plan, asks for chunks
+ * of seeds, posts one small summary per seed, and asks again until idled.
  */
 const port = parentPort;
 if (port) {
   tuneGcForSimulation();
-  const plan = runPlanSchema.parse(workerData);
-  // Machines are code, not data: each worker loads the module itself.
-  const machines = plan.machinesModule ? loadMachinesModule(plan.machinesModule) : undefined;
   const post = (message: FromWorker) => port.postMessage(message);
+  let plan: RunPlan | undefined;
+  let machines: MachineOverrides | undefined;
+  // Machines are code, not data: each worker loads the module itself, once per path.
+  const loaded = new Map<string, MachineOverrides>();
   port.on('message', (order: ToWorker) => {
-    if (order.type === 'stop') {
+    if (order.type === 'exit') {
       port.close(); // nothing else keeps the thread alive: it exits with code 0
       return;
     }
-    for (let seed = order.from; seed < order.to; seed++) post({ type: 'seed', summary: runSeed(plan, seed, machines) });
+    if (order.type === 'idle') return;
+    if (order.type === 'job') {
+      plan = runPlanSchema.parse(order.plan);
+      const path = plan.machinesModule;
+      // Only a check with replacement machines needs their loader.
+      if (path && !loaded.has(path)) loaded.set(path, (require('../machines-module') as typeof import('../machines-module')).loadMachinesModule(path));
+      machines = path ? loaded.get(path) : undefined;
+    } else {
+      for (let seed = order.from; seed < order.to; seed++) post({ type: 'seed', summary: runSeed(plan!, seed, machines) });
+    }
     post({ type: 'next' });
   });
-  post({ type: 'next' });
+  post({ type: 'ready', loadMs });
 }

@@ -1,14 +1,15 @@
 import { MAX_SEED } from '../../actors/prng';
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { availableParallelism, freemem } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import { latencySchema } from '../../actors/latency';
 import { formatIssues, InputError } from '../../machines/support';
 import { loadMachinesModule, validateMachines, type MachineOverrides } from '../machines-module';
 import type { FaultRecord } from '../faults/fault-plan';
+import { createWorkerPool, type WorkerPool } from './pool';
+import { shardRange, type Shard } from './shard';
 import { coverageCollector, coverageSummary, emptyCoverage, mergeCoverage, type CoverageCounts, type CoverageSummary } from './coverage';
 import { checkLatencyFor, checkMachinesFor } from '../input-checks';
 import { layoutOf } from '../layout';
@@ -65,6 +66,10 @@ export const checkOptionsSchema = z
     maxVirtualMs: z.number().int().min(1).optional(),
     /** collect state, transition and fault-hit coverage (coverage.ts) */
     coverage: z.boolean().default(false),
+    /** run only the index-th (from 1) of `of` contiguous slices of from .. from+count-1 (shard.ts) */
+    shard: z.object({ index: z.number().int().min(1), of: z.number().int().min(1).max(1_000_000) }).strict().optional(),
+    /** a worker pool to run on (createWorkerPool), kept warm across checks; default: fresh workers, ended after */
+    pool: z.custom<WorkerPool>((v) => typeof v === 'object' && v !== null && typeof (v as WorkerPool).run === 'function', 'pool must come from createWorkerPool').optional(),
   })
   .strict()
   .superRefine((o, ctx) => {
@@ -74,6 +79,8 @@ export const checkOptionsSchema = z
       ctx.addIssue({ code: 'custom', path: ['topologyFile'], message: 'give topology or topologyFile, not both' });
     const given = [o.scenario, o.scenarioFile, o.scenarioData].filter((v) => v !== undefined).length;
     if (given !== 1) ctx.addIssue({ code: 'custom', path: ['scenario'], message: 'give exactly one of scenario, scenarioFile, scenarioData' });
+    if (o.shard && o.shard.index > o.shard.of) ctx.addIssue({ code: 'custom', path: ['shard', 'index'], message: `must be 1..${o.shard.of}` });
+    if (o.shard && o.shard.of > o.count) ctx.addIssue({ code: 'custom', path: ['shard', 'of'], message: `${o.shard.of} shards of ${o.count} seeds: at most one shard per seed` });
   });
 
 export interface CheckProgress {
@@ -93,29 +100,8 @@ export type CheckOptions = z.input<typeof checkOptionsSchema> & {
   onProgress?: (progress: CheckProgress) => void;
 };
 
-/** What a worker sends back per seed: small, never a trace. */
-export interface SeedSummary {
-  seed: number;
-  /** `error`: the run threw (a crash: an internal error); `hang`: no result within the seed time limit */
-  verdict: 'pass' | 'fail' | 'error' | 'hang';
-  messages: number;
-  virtualTimeMs: number;
-  wallMs: number;
-  traceDigest: string;
-  /** one line: what made it fail */
-  reason?: string;
-  /** the violation kind (or `step`, `stuck`, `unhandled`, `error`) that made it fail */
-  failedBy?: string;
-  /** per region in topology order: records routed there, and how many the weights call for */
-  routed?: number[];
-  expected?: number[];
-  /** records a region may be off by in this run */
-  slack?: number;
-  /** for a failing seed with a fault plan: the faults as they were carried out */
-  faults?: FaultRecord[];
-  /** the run's coverage counts (with the coverage option); merged into the report as they arrive */
-  coverage?: CoverageCounts;
-}
+export { failedBy, failureReason, runPlanSchema, runSeed, type FromWorker, type RunPlan, type SeedSummary, type ToWorker } from './run-seed';
+import { runSeed, type RunPlan, type SeedSummary } from './run-seed';
 
 /** A region's share of the routing over a whole check, against its weight. */
 export interface RoutingShare {
@@ -180,93 +166,35 @@ export interface CheckReport {
   routing: RoutingShare[];
   /** with the coverage option: the summary and the counts (mergeable across shards with mergeCoverage) */
   coverage?: CoverageSummary & { counts: CoverageCounts };
-  /** every completed seed, in seed order */
+  /** every completed seed, in seed order (not in `tps check --json`) */
   results: SeedSummary[];
+  /** ms from the start of the check to its first finished schedule (worker start-up included) */
+  firstScheduleMs: number;
+  /** schedules/s over the second half of the seeds, after warm-up */
+  steadySchedulesPerSecond: number;
+  /** ms from the start of the check until seeds finished at 90% of the steady rate */
+  fullSpeedMs: number;
+  /** ms from the process's start to the start of the check (for time from `tps check` start) */
+  startedAtProcessMs: number;
+  /** with the shard option: which slice this report covers, and the whole run it is part of */
+  shard?: Shard & { from: number; count: number };
+  /** the module of replacement machines, as given */
+  machinesModule?: string;
+  /** what a run of this check depends on (scenario, latency, topology, budget, ...), hashed: shards must agree */
+  planDigest: string;
+  /** sums behind the min/avg/max and routing figures, so shard reports merge exactly (merge.ts) */
+  totals: CheckTotals;
 }
 
-/** What every run of a check shares; plain data, posted to each worker. */
-export const runPlanSchema = z.object({
-  /** a scenario by name (built-in: every worker has it) or ... */
-  scenario: z.string().optional(),
-  /** ... a scenario file's content, posted to every worker */
-  scenarioData: scenarioFileSchema.optional(),
-  latency: latencySchema,
-  topology: topologySchema.optional(),
-  strict: z.boolean(),
-  machinesModule: z.string().optional(),
-  maxMessages: z.number().optional(),
-  maxVirtualMs: z.number().optional(),
-  coverage: z.boolean().optional(),
-});
-export type RunPlan = z.infer<typeof runPlanSchema>;
-
-export type ToWorker = { type: 'chunk'; from: number; to: number } | { type: 'stop' };
-export type FromWorker = { type: 'seed'; summary: SeedSummary } | { type: 'next' };
-
-const oneLine = (text: string, max = 240) => {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 3)}...` : flat;
-};
-
-/** Whatever made a run fail, in one line: a violation, a failed step, a stuck record, an unhandled event. */
-export function failureReason(report: RunReport): string {
-  const v = report.violations[0];
-  if (v) return oneLine(`violation ${v.kind} at t=${v.at}ms in ${v.component}: ${v.message}`);
-  const stuck = report.stuck[0];
-  const stuckNote = stuck ? `; record ${stuck.recordId} stuck: ${stuck.stuckAt}` : '';
-  const step = report.steps.find((s) => !s.ok);
-  if (step) {
-    const seen = Object.keys(step.observed).length ? `; observed ${JSON.stringify(step.observed)}` : '';
-    return oneLine(`step ${step.step} failed: ${step.detail ?? step.name}${stuckNote}${seen}`, 400);
-  }
-  if (stuck) return oneLine(`spec ${report.specState}${stuckNote}`);
-  const u = report.unhandled[0];
-  if (u) return oneLine(`unhandled event at t=${u.at}ms: ${u.actor} in ${u.state} got ${u.event}`);
-  return oneLine(`spec ended ${report.specState}; the scenario did not pass`);
-}
-
-/** The property or kind of failure a failing run is reported under. */
-export function failedBy(report: RunReport): string {
-  if (report.violations[0]) return report.violations[0].kind;
-  if (report.steps.some((s) => !s.ok)) return 'step';
-  if (report.stuck.length) return 'stuck';
-  if (report.unhandled.length) return 'unhandled';
-  return 'fail';
-}
-
-/** Runs one seed and boils its report down to a summary. */
-export function runSeed(plan: RunPlan, seed: number, machines?: MachineOverrides): SeedSummary {
-  const started = performance.now();
-  try {
-    const scenario = plan.scenarioData !== undefined ? { scenarioData: plan.scenarioData } : { scenario: plan.scenario };
-    const collector = plan.coverage ? coverageCollector() : undefined;
-    const { report } = runScenario({
-      ...scenario,
-      seed,
-      latency: plan.latency,
-      topology: plan.topology,
-      strict: plan.strict,
-      maxMessages: plan.maxMessages,
-      maxVirtualMs: plan.maxVirtualMs,
-      machines,
-      onInspectionEvent: collector?.inspect,
-    });
-    const { messages, virtualTimeMs, wallMs } = report.stats;
-    const summary: SeedSummary = { seed, verdict: report.verdict, messages, virtualTimeMs, wallMs, traceDigest: report.traceDigest };
-    summary.routed = report.routing.regions.map((r) => r.routed);
-    summary.expected = report.routing.regions.map((r) => r.expected);
-    summary.slack = report.routing.slack;
-    if (collector) summary.coverage = collector.finish(report.faults);
-    if (report.verdict === 'fail') {
-      summary.reason = failureReason(report);
-      summary.failedBy = failedBy(report);
-      if (report.faults.length) summary.faults = report.faults;
-    }
-    return summary;
-  } catch (err) {
-    const wallMs = Math.round((performance.now() - started) * 100) / 100;
-    return { seed, verdict: 'error', messages: 0, virtualTimeMs: 0, wallMs, traceDigest: '', reason: oneLine(`threw: ${(err as Error).message ?? err}`), failedBy: 'error' };
-  }
+export interface CheckTotals {
+  /** runs that did not crash or hang */
+  ran: number;
+  messages: number;
+  virtualTimeMs: number;
+  /** per region in topology order */
+  routed: number[];
+  expected: number[];
+  slack: number;
 }
 
 const shellQuote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`);
@@ -318,118 +246,6 @@ const minAvgMax = (values: number[]): MinAvgMax => {
   return { min, avg: Math.round((sum / values.length) * 100) / 100, max };
 };
 
-/** The worker script: built JS next to this file, or under dist/ when this file runs from TS source (jest). */
-export function workerScript(): string {
-  const script = __filename.endsWith('.ts')
-    ? resolve(__dirname, '..', '..', 'dist', 'system', 'checker', 'check-worker.js')
-    : join(__dirname, 'check-worker.js');
-  if (!existsSync(script))
-    throw new Error(`tps check: no worker script at ${script}; run 'npm run build' first (or use workers: 0)`);
-  return script;
-}
-
-interface PoolOptions {
-  script: string;
-  plan: RunPlan;
-  from: number;
-  count: number;
-  workers: number;
-  chunkSize: number;
-  seedTimeoutMs: number;
-  signal?: AbortSignal;
-  onSummary: (summary: SeedSummary) => void;
-}
-
-/**
- * Hands seeds out in chunks as workers ask for them, so one slow seed stalls
- * only its own chunk. A seed with no result within the time limit is a hang:
- * its worker is ended and a fresh one takes the rest of its chunk. An abort
- * ends every worker and resolves with what completed.
- */
-function runInWorkers(p: PoolOptions): Promise<void> {
-  const end = p.from + p.count;
-  let next = p.from;
-  const leftovers: { from: number; to: number }[] = [];
-  const takeChunk = () => {
-    const left = leftovers.shift();
-    if (left || next >= end) return left;
-    const chunk = { from: next, to: Math.min(end, next + p.chunkSize) };
-    next = chunk.to;
-    return chunk;
-  };
-  return new Promise((resolvePool, rejectPool) => {
-    interface Slot {
-      worker: Worker;
-      chunk?: { to: number; at: number };
-      timer?: NodeJS.Timeout;
-    }
-    const live = new Set<Slot>();
-    let settled = false;
-    const finish = (err?: unknown) => {
-      if (settled) return;
-      settled = true;
-      for (const slot of live) {
-        clearTimeout(slot.timer);
-        void slot.worker.terminate();
-      }
-      live.clear();
-      if (err === undefined) resolvePool();
-      else rejectPool(err);
-    };
-    const spawn = () => {
-      const slot: Slot = { worker: new Worker(p.script, { workerData: p.plan }) };
-      live.add(slot);
-      const arm = () => {
-        clearTimeout(slot.timer);
-        slot.timer = setTimeout(hang, p.seedTimeoutMs);
-      };
-      const hang = () => {
-        if (settled || !slot.chunk || !live.has(slot)) return;
-        const { at: seed, to } = slot.chunk;
-        live.delete(slot);
-        void slot.worker.terminate();
-        if (seed + 1 < to) leftovers.unshift({ from: seed + 1, to });
-        spawn();
-        const limit = p.seedTimeoutMs / 1000;
-        p.onSummary({ seed, verdict: 'hang', messages: 0, virtualTimeMs: 0, wallMs: p.seedTimeoutMs, traceDigest: '', reason: `hang: no result within ${limit} s (--seed-timeout); its worker was stopped` });
-      };
-      slot.worker.on('message', (message: FromWorker) => {
-        if (settled || !live.has(slot)) return;
-        try {
-          if (message.type === 'seed') {
-            slot.chunk!.at = message.summary.seed + 1;
-            arm();
-            p.onSummary(message.summary);
-          } else {
-            const chunk = takeChunk();
-            if (chunk) {
-              slot.chunk = { to: chunk.to, at: chunk.from };
-              arm();
-            } else {
-              slot.chunk = undefined;
-              clearTimeout(slot.timer);
-            }
-            const order: ToWorker = chunk ? { type: 'chunk', ...chunk } : { type: 'stop' };
-            slot.worker.postMessage(order);
-          }
-        } catch (err) {
-          finish(err);
-        }
-      });
-      slot.worker.on('error', (err) => finish(new Error(`a check worker crashed: ${err.message}`)));
-      slot.worker.on('exit', (code) => {
-        clearTimeout(slot.timer);
-        if (!live.delete(slot)) return; // ended by us
-        if (code !== 0) finish(new Error(`a check worker exited with code ${code}`));
-        else if (live.size === 0) finish();
-      });
-    };
-    if (p.signal?.aborted) return finish();
-    p.signal?.addEventListener('abort', () => finish(), { once: true });
-    for (let i = 0; i < p.workers; i++) spawn();
-  });
-}
-
 const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 
 /**
@@ -448,6 +264,8 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
   if (options.machines !== undefined && o.machinesModule !== undefined)
     throw new InputError('check options', ['machines: give machines or machinesModule, not both']);
 
+  const range = o.shard ? shardRange(o.from, o.count, o.shard) : { from: o.from, count: o.count };
+
   // Validate everything a run needs before any run starts.
   const topologyInput = o.topologyFile === undefined ? o.topology : readTopologyFile(o.topologyFile, 'topologyFile');
   const topology = topologyInput === undefined ? undefined : parseTopology(topologyInput);
@@ -460,7 +278,7 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
   const runTopology = parseTopology(topology ?? (scenarioData?.topology !== undefined ? scenarioData.topology : defaultTopology));
   checkLatencyFor(latency, options.latency ?? scenarioData?.latency, runTopology);
   checkMachinesFor(machines, runTopology);
-  validateScenarioFor(o.scenario, scenarioData, topology, o.from, latency, machines);
+  validateScenarioFor(o.scenario, scenarioData, topology, range.from, latency, machines);
   const plan: RunPlan = {
     scenario: o.scenario,
     scenarioData,
@@ -477,11 +295,15 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
 
   // In-memory machines and code scenarios are functions: they cannot be posted to a worker.
   const wanted = options.machines || inProcessScenario ? 0 : (o.workers ?? Math.min(availableParallelism(), maxWorkers()));
-  const workers = Math.min(wanted, o.count);
-  const chunkSize = o.chunkSize ?? Math.max(1, Math.min(32, Math.floor(o.count / Math.max(1, workers * 8))));
-  const script = workers > 0 ? workerScript() : undefined;
+  const workers = Math.min(wanted, range.count, o.pool?.size ?? Infinity);
+  const chunkSize = o.chunkSize ?? Math.max(1, Math.min(32, Math.floor(range.count / Math.max(1, workers * 8))));
+  const planDigest = createHash('sha256')
+    .update(JSON.stringify({ ...plan, machinesModule: o.machinesModule, inProcessScenario, machines: options.machines ? Object.keys(options.machines).sort() : undefined }))
+    .digest('hex')
+    .slice(0, 16);
 
-  const results: SeedSummary[] = new Array(o.count);
+  const results: SeedSummary[] = new Array(range.count);
+  const finishedAt: number[] = [];
   let done = 0;
   let failedSoFar = 0;
   const coverage = emptyCoverage();
@@ -491,7 +313,7 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
     const elapsedMs = performance.now() - started;
     options.onProgress({
       done,
-      total: o.count,
+      total: range.count,
       failed: failedSoFar,
       elapsedMs,
       schedulesPerSecond: elapsedMs > 0 ? (done * 1000) / elapsedMs : 0,
@@ -504,38 +326,53 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
       mergeCoverage(coverage, summary.coverage);
       delete summary.coverage; // kept merged, not per seed
     }
-    results[summary.seed - o.from] = summary;
+    results[summary.seed - range.from] = summary;
     done++;
+    finishedAt.push(performance.now() - started);
     if (summary.verdict === 'fail' || summary.verdict === 'hang') failedSoFar++;
     progress(summary);
   };
 
   progress(); // input is valid: a progress bar may start now
 
-  if (script === undefined) {
+  let ended: number | undefined;
+  if (workers === 0) {
     // In-process runs cannot be stopped mid-seed: the time limit applies to workers only.
-    for (let seed = o.from; seed < o.from + o.count && !o.signal?.aborted; seed++) {
+    for (let seed = range.from; seed < range.from + range.count && !o.signal?.aborted; seed++) {
       onSummary(runSeed(plan, seed, machines));
       await yieldToEventLoop(); // let a progress bar draw, and a signal arrive
     }
   } else {
-    await runInWorkers({ script, plan, from: o.from, count: o.count, workers, chunkSize, seedTimeoutMs: o.seedTimeoutMs, signal: o.signal, onSummary });
+    const pool = o.pool ?? createWorkerPool({ size: workers });
+    try {
+      await pool.run({ plan, from: range.from, count: range.count, workers, chunkSize, seedTimeoutMs: o.seedTimeoutMs, signal: o.signal, onSummary });
+    } finally {
+      ended = performance.now();
+      if (!o.pool) await pool.close();
+    }
   }
-  const wallMs = Math.round((performance.now() - started) * 100) / 100;
-  const interrupted = done !== o.count;
-  if (interrupted && !o.signal?.aborted) throw new Error(`tps check: ${o.count - done} seeds got no result`);
+  const wallMs = Math.round(((ended ?? performance.now()) - started) * 100) / 100;
+  const interrupted = done !== range.count;
+  if (interrupted && !o.signal?.aborted) throw new Error(`tps check: ${range.count - done} seeds got no result`);
 
   const completed = results.filter((r) => r !== undefined);
   const ran = completed.filter((r) => r.verdict !== 'error' && r.verdict !== 'hang');
   const failing = completed.filter((r) => r.verdict === 'fail' || r.verdict === 'hang');
   const crashed = completed.filter((r) => r.verdict === 'error');
   const replayOptions = { ...o, latency, machines: options.machines, inProcessScenario };
+  const regions = (topology ?? parseTopology(defaultTopology)).regions;
+  const totals: CheckTotals = {
+    ran: ran.length,
+    messages: ran.reduce((a, r) => a + r.messages, 0),
+    virtualTimeMs: ran.reduce((a, r) => a + r.virtualTimeMs, 0),
+    ...routingTotals(ran, regions.length),
+  };
   const name = o.scenario ?? scenarioData!.name;
   return {
     scenario: name,
     ...(o.scenarioFile !== undefined ? { scenarioFile: o.scenarioFile } : {}),
-    from: o.from,
-    count: o.count,
+    from: range.from,
+    count: range.count,
     workers,
     latency,
     strict: o.strict,
@@ -559,10 +396,38 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
       replay: replayCommand(replayOptions, r.seed, name),
       faults: r.faults ?? [],
     })),
-    routing: routingShares(ran, (topology ?? parseTopology(defaultTopology)).regions),
+    routing: sharesFromTotals(totals, regions.map((r) => r.region)),
     ...(o.coverage ? { coverage: { ...coverageSummary(coverage, machines), counts: coverage } } : {}),
     results: completed,
+    ...timings(finishedAt, wallMs),
+    startedAtProcessMs: round2(started),
+    ...(o.shard ? { shard: { ...o.shard, from: o.from, count: o.count } } : {}),
+    ...(o.machinesModule !== undefined ? { machinesModule: o.machinesModule } : {}),
+    planDigest,
+    totals,
   };
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/** Start-up and steady speed from the seeds' finishing times (ms since the start of the check, in finishing order). */
+export function timings(finishedAt: number[], wallMs: number): Pick<CheckReport, 'firstScheduleMs' | 'steadySchedulesPerSecond' | 'fullSpeedMs'> {
+  const n = finishedAt.length;
+  if (n === 0) return { firstScheduleMs: 0, steadySchedulesPerSecond: 0, fullSpeedMs: 0 };
+  const half = Math.floor(n / 2);
+  const span = n >= 4 ? finishedAt[n - 1] - finishedAt[half - 1] : 0;
+  const steady = span > 0 ? ((n - half) * 1000) / span : wallMs > 0 ? (n * 1000) / wallMs : 0;
+  // Full speed: the first window of seeds finishing at 90% of the steady rate or better.
+  const w = Math.max(2, Math.floor(n / 10));
+  let fullSpeedMs = finishedAt[n - 1];
+  for (let i = 0; i + w < n; i++) {
+    const dt = finishedAt[i + w] - finishedAt[i];
+    if (dt > 0 && (w * 1000) / dt >= 0.9 * steady) {
+      fullSpeedMs = finishedAt[i];
+      break;
+    }
+  }
+  return { firstScheduleMs: round2(finishedAt[0]), steadySchedulesPerSecond: round2(steady), fullSpeedMs: round2(fullSpeedMs) };
 }
 
 /**
@@ -588,27 +453,36 @@ function validateScenarioFor(
 
 /** Pools the runs' routing: each region's share of every routed record, its weight's share, and the runs' slack as a bound. */
 export function routingShares(runs: SeedSummary[], regions: { region: number; weight: number }[]): RoutingShare[] {
-  const routed = regions.map(() => 0);
-  const expected = regions.map(() => 0);
+  return sharesFromTotals(routingTotals(runs, regions.length), regions.map((r) => r.region));
+}
+
+/** Records routed to each region over the runs, what the weights call for, and the runs' slack, summed. */
+export function routingTotals(runs: SeedSummary[], regionCount: number): Pick<CheckTotals, 'routed' | 'expected' | 'slack'> {
+  const routed = new Array<number>(regionCount).fill(0);
+  const expected = new Array<number>(regionCount).fill(0);
   let slack = 0;
-  let total = 0;
   for (const r of runs) {
     if (!r.routed || !r.expected) continue;
     r.routed.forEach((n, i) => {
       routed[i] += n;
       expected[i] += r.expected![i];
-      total += n;
     });
     slack += r.slack ?? 0;
   }
+  return { routed, expected, slack };
+}
+
+/** Each region's share of every routed record, its weights' share, and the slack as a bound. */
+export function sharesFromTotals(t: Pick<CheckTotals, 'routed' | 'expected' | 'slack'>, regions: number[]): RoutingShare[] {
+  const total = t.routed.reduce((a, n) => a + n, 0);
   const pct = (n: number) => (total > 0 ? Math.round((10_000 * n) / total) / 100 : 0);
-  const bound = pct(slack);
-  return regions.map(({ region }, i) => ({
+  const bound = pct(t.slack);
+  return regions.map((region, i) => ({
     region,
-    routed: routed[i],
-    share: pct(routed[i]),
-    expectedShare: pct(expected[i]),
+    routed: t.routed[i],
+    share: pct(t.routed[i]),
+    expectedShare: pct(t.expected[i]),
     bound,
-    within: Math.abs(routed[i] - expected[i]) <= slack,
+    within: Math.abs(t.routed[i] - t.expected[i]) <= t.slack,
   }));
 }

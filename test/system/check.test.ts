@@ -40,7 +40,7 @@ exports.machines = {
 
 /** Everything but timings and the worker count, which may differ run to run. */
 function timeless(report: CheckReport) {
-  const { wallMs: _w, schedulesPerSecond: _s, workers: _k, results, ...rest } = report;
+  const { wallMs: _w, schedulesPerSecond: _s, workers: _k, firstScheduleMs: _f, steadySchedulesPerSecond: _t, fullSpeedMs: _u, startedAtProcessMs: _p, results, ...rest } = report;
   return { ...rest, results: results.map(({ wallMs: _r, ...seed }) => seed) };
 }
 
