@@ -1,21 +1,13 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { describeWithChromium, launchChromium } from './chromium';
+import { freePort } from '../support/free-port';
 
 const root = join(__dirname, '..', '..');
 const cli = join(root, 'dist', 'cli', 'tps.js');
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 
 describeWithChromium('offline inspector page', () => {
   let browser: Browser;

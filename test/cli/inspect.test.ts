@@ -3,18 +3,11 @@ import { existsSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { join } from 'node:path';
 import WebSocket from 'ws';
+import { freePort } from '../support/free-port';
 
 // Drives the built CLI (npm test builds first) with a local WebSocket client.
 const cli = join(__dirname, '..', '..', 'dist', 'cli', 'tps.js');
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 
 const listening = (port: number) =>
   new Promise<boolean>((resolve) => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../cli/tps';
 import { fakeIo } from '../support/fake-io';
+import { builtInScenarios } from '../../system/scenarios';
 
 
 describe('tps run', () => {
@@ -53,17 +54,7 @@ describe('tps run', () => {
   it('lists scenarios', async () => {
     const { io, out } = fakeIo();
     expect(await main(['list'], io)).toBe(0);
-    expect(out.map((l) => l.split(' ')[0])).toEqual([
-      'happy-path',
-      'f1-fail-container',
-      'f2-fail-database',
-      'f2-fail-database-global',
-      'f3-fail-queue',
-      'f4-fail-replication',
-      'f5-fail-random',
-      'failover',
-      'chaos',
-    ]);
+    expect(out.map((l) => l.split(' ')[0])).toEqual(Object.keys(builtInScenarios));
   });
 
   it.each([
