@@ -12,6 +12,7 @@ import * as queueHidesInFlight from './queue-hides-in-flight';
 import * as queueLifo from './queue-lifo';
 import * as queueRemovesHead from './queue-removes-head';
 import * as queueTakesStaleReceive from './queue-takes-stale-receive';
+import * as replicatorDropsWhileFailed from './replicator-drops-while-failed';
 import * as replicatorDropsWhilePeerFailed from './replicator-drops-while-peer-failed';
 import * as sourceRepublishes from './source-republishes';
 import * as tableAnswersSuccessWhileFailed from './table-answers-success-while-failed';
@@ -32,6 +33,7 @@ export const mutants: MutantModule[] = [
   queueLifo,
   queueRemovesHead,
   queueTakesStaleReceive,
+  replicatorDropsWhileFailed,
   replicatorDropsWhilePeerFailed,
   sourceRepublishes,
   tableAnswersSuccessWhileFailed,

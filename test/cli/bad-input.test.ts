@@ -124,6 +124,9 @@ const cliCases: [string[], RegExp][] = [
   // output files
   [['run', 'happy-path', '--trace', f.existing], /--trace: .*exists; refusing to overwrite it \(give --force/],
   [['run', 'happy-path', '--html', f.existing], /--html: .*exists; refusing/],
+  [['check', 'happy-path', '--seeds', '1', '--html', at('no-dir/x.html')], /--html: directory .* does not exist/],
+  [['check', 'happy-path', '--seeds', '1', '--coverage', at('no-dir/c.json')], /--coverage: directory .* does not exist/],
+  [['check', 'happy-path', '--seeds', '1', '--html', at('same2.out'), '--coverage', at('same2.out')], /also given as --(html|coverage)/],
   [['run', 'happy-path', '--trace', at('missing-dir/t.jsonl')], /--trace: directory .* does not exist/],
   [['run', 'happy-path', '--trace', f.topoGood, '--topology', f.topoGood, '--force'], /--trace: .*also given as --topology/],
   [['run', 'happy-path', '--trace', at('same.out'), '--html', at('same.out')], /--trace: .*also given as --html/],
