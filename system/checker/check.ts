@@ -296,7 +296,7 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
   // In-memory machines and code scenarios are functions: they cannot be posted to a worker.
   const wanted = options.machines || inProcessScenario ? 0 : (o.workers ?? Math.min(availableParallelism(), maxWorkers()));
   const workers = Math.min(wanted, range.count, o.pool?.size ?? Infinity);
-  const chunkSize = o.chunkSize ?? Math.max(1, Math.min(32, Math.floor(range.count / Math.max(1, workers * 8))));
+  const chunkSize = o.chunkSize ?? 32;
   const planDigest = createHash('sha256')
     .update(JSON.stringify({ ...plan, machinesModule: o.machinesModule, inProcessScenario, machines: options.machines ? Object.keys(options.machines).sort() : undefined }))
     .digest('hex')

@@ -34,6 +34,7 @@ export interface PoolJob {
   count: number;
   /** workers this check uses, at most the pool's size */
   workers: number;
+  /** the largest chunk handed out; chunks shrink as the seeds run out */
   chunkSize: number;
   seedTimeoutMs: number;
   signal?: AbortSignal;
@@ -109,7 +110,10 @@ export function createWorkerPool(options: { size: number; script?: string }): Wo
       const takeChunk = () => {
         const left = leftovers.shift();
         if (left || next >= end) return left;
-        const chunk = { from: next, to: Math.min(end, next + p.chunkSize) };
+        // Guided: a share of what is left, at most chunkSize, so the last chunks are small and
+        // no worker is left running a long chunk while the others are idle.
+        const size = Math.max(1, Math.min(p.chunkSize, Math.ceil((end - next) / (2 * p.workers))));
+        const chunk = { from: next, to: Math.min(end, next + size) };
         next = chunk.to;
         return chunk;
       };
