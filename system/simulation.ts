@@ -176,13 +176,27 @@ function* simulation(scenario: ScenarioSource, options: SimulationOptions): Gene
   const unhandled: UnhandledEvent[] = [];
   let spec: AnyActorRef | undefined;
   // With no viewer, facts go straight into the spec's context (no macrostep per fact); see specs/spec-feed.ts.
-  const feed = createSpecFeed(() => spec, !options.inspect && !options.onInspectionEvent);
+  // A coverage hook is told of each as the microstep the spec would have taken for it.
+  const onInspectionEvent = options.onInspectionEvent;
+  const feed = createSpecFeed(
+    () => spec,
+    !options.inspect,
+    onInspectionEvent &&
+      ((ref, before, e) =>
+        onInspectionEvent({
+          type: '@xstate.microstep',
+          rootId: root.sessionId,
+          actorRef: ref,
+          event: e,
+          snapshot: before,
+          _transitions: before.machine.getTransitionData(before, e),
+        } as InspectionEvent)),
+  );
   const observe = createDeliveryObserver(layout, () => clock.now(), feed);
   const afterDelivery = createAfterDeliveryObserver(() => clock.now(), feed);
-  // Messages per receiver in the latest window, to name the busiest one if the budget runs out.
+  // The receivers of the last WINDOW messages (a ring), to name the busiest one if the budget runs out.
   const WINDOW = 1000;
-  let window = new Map<string, number>();
-  let lastWindow = window;
+  const recent: string[] = [];
 
   // Every message between actors passes through the system's relay: the
   // trace is taken there, not from XState's inspection stream, which costs
@@ -190,11 +204,7 @@ function* simulation(scenario: ScenarioSource, options: SimulationOptions): Gene
   const record = (source: AnyActorRef | undefined, target: AnyActorRef, event: AnyEventObject) => {
     const type = event.type;
     if (!source || target === spec || type.startsWith('xstate.')) return;
-    if (++messages % WINDOW === 0) {
-      lastWindow = window;
-      window = new Map();
-    }
-    window.set(target.id, (window.get(target.id) ?? 0) + 1);
+    recent[messages++ % WINDOW] = target.id;
     const e = event as Record<string, any>;
     const recordId = numberOrNull(e.record?.recordId) ?? numberOrNull(e.recordId);
     const line =
@@ -269,10 +279,12 @@ function* simulation(scenario: ScenarioSource, options: SimulationOptions): Gene
   // Messages still in flight after the driver is done (the last removes), within the same budget.
   yield* fireTimers(clock, withinBudget, checkError);
   if (exhausted) {
-    const top = [...lastWindow].reduce<[string, number] | undefined>((best, x) => (!best || x[1] > best[1] ? x : best), undefined);
+    const counts = new Map<string, number>();
+    for (const id of recent) counts.set(id, (counts.get(id) ?? 0) + 1);
+    const top = [...counts].reduce<[string, number] | undefined>((best, x) => (!best || x[1] > best[1] ? x : best), undefined);
     const c = spec!.getSnapshot().context as SpecContext;
     c.violations.push(
-      noProgressViolation(c, clock.now(), exhausted, top && { component: top[0], messages: top[1], window: WINDOW }),
+      noProgressViolation(c, clock.now(), exhausted, top && { component: top[0], messages: top[1], window: recent.length }),
     );
   } else if (spec!.getSnapshot().matches('hot')) spec!.send({ type: 'spec.quiescent', at: clock.now() });
 

@@ -83,6 +83,29 @@ describe('coverage of runs', () => {
     expect(c.unknown).toEqual([]);
   });
 
+  it("counts the spec's facts without making the spec an event per fact", () => {
+    const collector = coverageCollector();
+    let specEvents = 0;
+    const { report, result } = runScenario({
+      scenario: 'f2-fail-database',
+      seed: 1,
+      onInspectionEvent: (e) => {
+        if (e.type === '@xstate.event' && e.actorRef.id === 'spec') specEvents++;
+        collector.inspect(e);
+      },
+    });
+    expect(report.verdict).toBe('pass');
+    const spec = collector.finish(report.faults).transitions.spec!;
+    // Facts are applied to the spec's context directly and counted as the transition each would take.
+    const facts = spec['hot: * [no guard] -> targetless'];
+    expect(facts).toBeGreaterThan(30 * 5 * 4);
+    // The same trace as a run without coverage, and the spec got one event (its last record done), not one per fact.
+    expect(result.traceDigest).toBe(runScenario({ scenario: 'f2-fail-database', seed: 1 }).result.traceDigest);
+    expect(spec['hot: spec.check [no guard] -> targetless']).toBe(1);
+    expect(specEvents).toBeGreaterThanOrEqual(1);
+    expect(specEvents).toBeLessThan(5);
+  });
+
   it('checkScenario merges every seed coverage and the fault hits; the same for any worker count', async () => {
     const inProcess = await checkScenario({ scenario: 'chaos', from: 3, count: 3, workers: 0, coverage: true });
     const summary = inProcess.coverage!;
