@@ -90,7 +90,7 @@ describe('coverage of runs', () => {
       scenario: 'f2-fail-database',
       seed: 1,
       onInspectionEvent: (e) => {
-        if (e.type === '@xstate.event' && e.actorRef.id === 'spec') specEvents++;
+        if (e.type === '@xstate.event' && (e.actorRef as { id?: string }).id === 'spec') specEvents++;
         collector.inspect(e);
       },
     });
