@@ -25,6 +25,8 @@ export async function main(): Promise<void> {
   const setup = setupPerRun(pp.virtualScheduler);
   log(`F2: ${settings.f2.count} seeds on 1 warm pooled worker`);
   const warm = await f2Warm();
+  log(`F2: ${settings.f2.count * settings.f2.workers} seeds on ${settings.f2.workers} warm pooled workers`);
+  const warmAll = settings.f2.workers > 1 ? await f2Warm(settings.f2.workers) : undefined;
   log(`F2: ${settings.f2.scalingSeedsPerWorker} seeds on 1 fresh worker`);
   const f2One = await f2Fresh(1);
   log(`F2: ${settings.f2.scalingSeedsPerWorker * settings.f2.workers} seeds on ${settings.f2.workers} fresh workers`);
@@ -33,7 +35,7 @@ export async function main(): Promise<void> {
   const tpsCheck = await tpsCheckStartup().catch((err: Error) => ({ error: err.message }));
   const scaled = await scale(left, log);
 
-  const m: Measured = { cores, f2Warm: warm, f2One, f2All, tpsCheck, pp, setup, scale: scaled };
+  const m: Measured = { cores, f2Warm: warm, ...(warmAll ? { f2WarmAll: warmAll } : {}), f2One, f2All, tpsCheck, pp, setup, scale: scaled };
   const list = checks(m);
   const results = {
     date: new Date().toISOString(),

@@ -87,18 +87,19 @@ export interface F2Warm {
 }
 
 /**
- * F2 on one pooled worker: a warm-up check (seeds after the measured range)
- * on the same pool, so the measured check meets a warm worker; its steady
- * rate is over the second half of the seeds.
+ * F2 on `workers` pooled workers (one by default): a warm-up check (seeds
+ * after the measured range) on the same pool, so the measured check meets
+ * warm workers; 300 seeds per worker; the steady rate is over the second
+ * half of the seeds.
  */
-export async function f2Warm(): Promise<F2Warm> {
+export async function f2Warm(workers = 1): Promise<F2Warm> {
   const s = settings.f2;
-  const pool = createWorkerPool({ size: 1 });
+  const pool = createWorkerPool({ size: workers });
   try {
-    await checkScenario({ scenario: s.scenario, from: s.from + s.count, count: s.warmupCount, workers: 1, pool });
-    const r = await checkScenario({ scenario: s.scenario, from: s.from, count: s.count, workers: 1, pool });
+    await checkScenario({ scenario: s.scenario, from: s.from + s.count * workers, count: s.warmupCount * workers, workers, pool });
+    const r = await checkScenario({ scenario: s.scenario, from: s.from, count: s.count * workers, workers, pool });
     return {
-      workers: 1,
+      workers,
       seeds: r.count,
       messagesPerRun: r.messages.avg,
       schedulesPerSecond: r.schedulesPerSecond,

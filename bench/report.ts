@@ -22,6 +22,8 @@ export const targets = {
 export interface Measured {
   cores: number;
   f2Warm: F2Warm;
+  /** W warm pooled workers (W = cores), as f2Warm on one */
+  f2WarmAll?: F2Warm;
   f2One: F2Fresh;
   f2All: F2Fresh;
   tpsCheck: TpsCheckStartup | { error: string };
@@ -108,6 +110,22 @@ export function checks(m: Measured): Check[] {
       met: scaling === null ? null : scaling >= targets.scalingEfficiency,
       note: 'needs W idle cores: compare the load average at the start',
     },
+    {
+      name: 'scalingSteadyFresh',
+      figure: `... the same, steady (second halves): ${fmt(m.f2All.steadySchedulesPerSecond, 1)} / ${w} x ${fmt(m.f2One.steadySchedulesPerSecond, 1)}`,
+      value: m.f2One.steadySchedulesPerSecond > 0 ? m.f2All.steadySchedulesPerSecond / (w * m.f2One.steadySchedulesPerSecond) : null,
+      shown: fmt(m.f2One.steadySchedulesPerSecond > 0 ? m.f2All.steadySchedulesPerSecond / (w * m.f2One.steadySchedulesPerSecond) : null, 2),
+    },
+    ...(m.f2WarmAll
+      ? [
+          {
+            name: 'scalingWarm',
+            figure: `F2 schedules/s, ${m.f2WarmAll.workers} warm workers (${m.f2WarmAll.seeds} seeds) / ${m.f2WarmAll.workers} x one warm (${m.f2Warm.seeds})`,
+            value: m.f2WarmAll.schedulesPerSecond / (m.f2WarmAll.workers * m.f2Warm.schedulesPerSecond),
+            shown: `${fmt(m.f2WarmAll.schedulesPerSecond, 1)} = ${fmt(m.f2WarmAll.schedulesPerSecond / (m.f2WarmAll.workers * m.f2Warm.schedulesPerSecond), 2)} x ${m.f2WarmAll.workers} x ${fmt(m.f2Warm.schedulesPerSecond, 1)}`,
+          },
+        ]
+      : []),
     { name: 'moduleLoadMs', figure: 'worker module load, ms', value: m.f2Warm.moduleLoadMs[0] ?? null, shown: fmt(m.f2Warm.moduleLoadMs[0], 0) },
     { name: 'workerStartupMs', figure: 'worker start-up (thread + modules), ms', value: m.f2Warm.startupMs[0] ?? null, shown: fmt(m.f2Warm.startupMs[0], 0) },
     {
@@ -168,7 +186,7 @@ export function scaleTable(rows: ScaleRow[]): string {
 export function formatReport(header: string[], m: Measured, list: Check[]): string {
   const out = [...header, '', checksTable(list)];
   for (const c of list) if (c.note && c.target !== undefined) out.push(`  note: ${c.figure.split(' (')[0]}: ${c.note}`);
-  const failed = [...new Set([...m.f2Warm.failedSeeds, ...m.f2One.failedSeeds, ...m.f2All.failedSeeds])];
+  const failed = [...new Set([...m.f2Warm.failedSeeds, ...(m.f2WarmAll?.failedSeeds ?? []), ...m.f2One.failedSeeds, ...m.f2All.failedSeeds])];
   if (failed.length) out.push(`  note: F2 seeds that did not pass: ${failed.join(', ')}`);
   if (m.pp.pipeline.verdict !== 'pass') out.push(`  note: the pipeline run's verdict was ${m.pp.pipeline.verdict}`);
   out.push('', 'Scale: happy-path, default topology, 10 batches, one fresh child process per point', scaleTable(m.scale.rows));
