@@ -8,6 +8,8 @@ interface Timer {
   seq: number;
   fn: () => void;
   cancelled: boolean;
+  /** who scheduled it, for cancelOwnedBy */
+  owner: unknown;
 }
 
 /**
@@ -33,8 +35,8 @@ export class VirtualClock implements Clock {
     return this.live;
   }
 
-  setTimeout(fn: (...args: any[]) => void, timeout: number): Timer {
-    const timer: Timer = { due: this._now + Math.max(0, timeout || 0), seq: this.seq++, fn, cancelled: false };
+  setTimeout(fn: (...args: any[]) => void, timeout: number, owner?: unknown): Timer {
+    const timer: Timer = { due: this._now + Math.max(0, timeout || 0), seq: this.seq++, fn, cancelled: false, owner };
     this.push(timer);
     this.live++;
     return timer;
@@ -46,6 +48,11 @@ export class VirtualClock implements Clock {
       timer.cancelled = true;
       this.live--;
     }
+  }
+
+  /** Cancels every pending timer set with this owner (a walk of the pending timers: meant for rare events, such as an actor stopping). */
+  cancelOwnedBy(owner: unknown): void {
+    for (const timer of this.heap) if (timer.owner === owner) this.clearTimeout(timer);
   }
 
   /** When the next pending timer is due; undefined when none is. */

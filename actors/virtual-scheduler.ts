@@ -22,37 +22,37 @@ export type ScheduleHook = (source: AnyActorRef, target: AnyActorRef, event: Eve
  */
 export function useVirtualScheduler(system: AnyActorSystem, clock: VirtualClock, onSchedule?: ScheduleHook): void {
   const named = new Map<string, Timer>();
-  const bySource = new WeakMap<AnyActorRef, Set<Timer>>();
   const key = (source: AnyActorRef, id: string) => `${source.sessionId}.${id}`;
 
+  // Each timer records its source, so cancelAll walks the pending timers: an actor stops rarely,
+  // while a per-source set would cost an add and a delete on every message.
   const schedule: AnyActorSystem['scheduler']['schedule'] = (source, target, event, delay, id) => {
     onSchedule?.(source, target, event);
-    let timers = bySource.get(source);
-    if (!timers) bySource.set(source, (timers = new Set()));
-    const pending = timers;
-    const name = id === undefined ? undefined : key(source, id);
-    const timer: Timer = clock.setTimeout(() => {
-      pending.delete(timer);
-      if (name !== undefined && named.get(name) === timer) named.delete(name);
-      relay(system, source, target, event);
-    }, delay);
-    pending.add(timer);
-    if (name !== undefined) named.set(name, timer);
+    if (id === undefined) {
+      clock.setTimeout(() => relay(system, source, target, event), delay, source);
+      return;
+    }
+    const name = key(source, id);
+    const timer: Timer = clock.setTimeout(
+      () => {
+        if (named.get(name) === timer) named.delete(name);
+        relay(system, source, target, event);
+      },
+      delay,
+      source,
+    );
+    named.set(name, timer);
   };
 
   const cancel: AnyActorSystem['scheduler']['cancel'] = (source, id) => {
     const timer = named.get(key(source, id));
     if (timer === undefined) return;
     named.delete(key(source, id));
-    bySource.get(source)?.delete(timer);
     clock.clearTimeout(timer);
   };
 
   const cancelAll: AnyActorSystem['scheduler']['cancelAll'] = (source) => {
-    const timers = bySource.get(source);
-    if (!timers) return;
-    for (const timer of timers) clock.clearTimeout(timer);
-    timers.clear();
+    clock.cancelOwnedBy(source);
     const prefix = `${source.sessionId}.`;
     for (const k of named.keys()) if (k.startsWith(prefix)) named.delete(k);
   };

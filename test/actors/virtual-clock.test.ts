@@ -113,6 +113,25 @@ describe('VirtualClock', () => {
     expect(clock.fired).toBe(order.length);
   });
 
+  it('cancels the pending timers of one owner only', () => {
+    const clock = new VirtualClock();
+    const fired: string[] = [];
+    const a = {};
+    const b = {};
+    for (let i = 0; i < 6; i++) {
+      clock.setTimeout(() => fired.push(`a${i}`), i * 10, a);
+      clock.setTimeout(() => fired.push(`b${i}`), i * 10 + 5, b);
+    }
+    clock.setTimeout(() => fired.push('none'), 100);
+    expect(clock.run(3)).toBe(3); // a0, b0, a1
+    clock.cancelOwnedBy(a);
+    expect(clock.pending).toBe(6); // b1..b5 and the ownerless one
+    clock.cancelOwnedBy(a); // again: nothing left to cancel
+    expect(clock.pending).toBe(6);
+    clock.run();
+    expect(fired).toEqual(['a0', 'b0', 'a1', 'b1', 'b2', 'b3', 'b4', 'b5', 'none']);
+  });
+
   it('orders timers scheduled from inside a firing timer', () => {
     const clock = new VirtualClock();
     const prng = new Prng(2024);
