@@ -51,6 +51,16 @@ interface Slot {
   onGone?: (err: Error) => void;
 }
 
+/**
+ * The next chunk of seeds [from, to): a share of what is left (left / 2 x workers), at most
+ * `maxChunk` and at least one seed, so chunks shrink as the seeds run out and no worker is left
+ * running a long chunk while the others are idle (guided self-scheduling).
+ */
+export function guidedChunk(next: number, end: number, maxChunk: number, workers: number): { from: number; to: number } {
+  const size = Math.max(1, Math.min(maxChunk, Math.ceil((end - next) / (2 * Math.max(1, workers)))));
+  return { from: next, to: Math.min(end, next + size) };
+}
+
 /** Starts nothing yet: workers start on the first check, and are replaced when one is stopped. */
 export function createWorkerPool(options: { size: number; script?: string }): WorkerPool {
   const parsed = poolOptionsSchema.safeParse(options);
@@ -110,10 +120,7 @@ export function createWorkerPool(options: { size: number; script?: string }): Wo
       const takeChunk = () => {
         const left = leftovers.shift();
         if (left || next >= end) return left;
-        // Guided: a share of what is left, at most chunkSize, so the last chunks are small and
-        // no worker is left running a long chunk while the others are idle.
-        const size = Math.max(1, Math.min(p.chunkSize, Math.ceil((end - next) / (2 * p.workers))));
-        const chunk = { from: next, to: Math.min(end, next + size) };
+        const chunk = guidedChunk(next, end, p.chunkSize, p.workers);
         next = chunk.to;
         return chunk;
       };
