@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { tuneGcForSimulation } from '../system/gc-tuning';
 import { cores, f2Fresh, f2Warm, pipelineAndPingPong, round, scale, settings, setupPerRun, tpsCheckStartup } from './measure';
-import { checks, ceiling, formatReport, PIPELINE_BEFORE, targets, type Measured } from './report';
+import { checks, ceiling, formatReport, OVERHEAD_RATIO_BEFORE, PIPELINE_BEFORE, targets, type Measured } from './report';
 
 const log = (line: string) => process.stderr.write(`  ... ${line}\n`);
 
@@ -47,6 +47,7 @@ export async function main(): Promise<void> {
     settings,
     targets,
     pipelineBefore: PIPELINE_BEFORE,
+    overheadRatioBefore: OVERHEAD_RATIO_BEFORE,
     ceiling: ceiling(m),
     measured: m,
     checks: list.map((c) => ({ ...c, value: c.value === null ? null : round(c.value, 3) })),
