@@ -11,7 +11,7 @@ export const PIPELINE_BEFORE = 126_219;
  * Run D's pipeline over bare immediate XState ping-pong, median of its rounds. The ping-pong is
  * XState alone (no project code), so this ratio compares the pipeline across days on a machine
  * whose speed drifts: run D's immediate ping-pong ran at 449,633 messages/s, later runs at
- * 330,000-370,000 on the same kind of machine.
+ * 314,000-371,000 (run medians) on the same kind of machine.
  */
 export const OVERHEAD_RATIO_BEFORE = 0.286;
 
