@@ -28,20 +28,16 @@ export function useVirtualScheduler(system: AnyActorSystem, clock: VirtualClock,
   // while a per-source set would cost an add and a delete on every message.
   const schedule: AnyActorSystem['scheduler']['schedule'] = (source, target, event, delay, id) => {
     onSchedule?.(source, target, event);
-    if (id === undefined) {
-      clock.setTimeout(() => relay(system, source, target, event), delay, source);
-      return;
-    }
-    const name = key(source, id);
+    const name = id === undefined ? undefined : key(source, id);
     const timer: Timer = clock.setTimeout(
       () => {
-        if (named.get(name) === timer) named.delete(name);
+        if (name !== undefined && named.get(name) === timer) named.delete(name);
         relay(system, source, target, event);
       },
       delay,
       source,
     );
-    named.set(name, timer);
+    if (name !== undefined) named.set(name, timer);
   };
 
   const cancel: AnyActorSystem['scheduler']['cancel'] = (source, id) => {

@@ -12,7 +12,7 @@ import { createLatency, type LatencyOptions } from '../actors/latency';
 import { makeRecordSet } from '../actors/record-set';
 import { VirtualClock } from '../actors/virtual-clock';
 import { useVirtualScheduler } from '../actors/virtual-scheduler';
-import { handles, interceptInspection, interceptRelay } from './xstate-internals';
+import { handles, interceptInspection, interceptRelay, microstepFor } from './xstate-internals';
 import type { TpsRecord } from '../machines/protocol';
 import type { SpecContext, Violation, PendingRecord } from '../specs/active-active-spec.machine';
 import { createAfterDeliveryObserver, createDeliveryObserver } from '../specs/delivery-observer';
@@ -181,16 +181,7 @@ function* simulation(scenario: ScenarioSource, options: SimulationOptions): Gene
   const feed = createSpecFeed(
     () => spec,
     !options.inspect,
-    onInspectionEvent &&
-      ((ref, before, e) =>
-        onInspectionEvent({
-          type: '@xstate.microstep',
-          rootId: root.sessionId,
-          actorRef: ref,
-          event: e,
-          snapshot: before,
-          _transitions: before.machine.getTransitionData(before, e),
-        } as InspectionEvent)),
+    onInspectionEvent && ((ref, before, e) => onInspectionEvent(microstepFor(root.sessionId, ref, before, e))),
   );
   const observe = createDeliveryObserver(layout, () => clock.now(), feed);
   const afterDelivery = createAfterDeliveryObserver(() => clock.now(), feed);

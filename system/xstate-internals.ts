@@ -100,6 +100,16 @@ function matchesEventDescriptor(type: string, descriptor: string): boolean {
   return true;
 }
 
+/**
+ * The `@xstate.microstep` inspection event the actor would emit for `event` in
+ * `snapshot`, for a fact applied to its context without sending it (the spec's
+ * direct feed): its `_transitions` are the definition's own transition objects.
+ */
+export function microstepFor(rootId: string, actorRef: AnyActorRef, snapshot: AnyMachineSnapshot, event: EventObject): InspectionEvent {
+  const _transitions = snapshot.machine.getTransitionData(snapshot, event);
+  return { type: '@xstate.microstep', rootId, actorRef, event, snapshot, _transitions } as InspectionEvent;
+}
+
 /** Calls `hook` with every inspection event the system emits (cheaper than an `inspect` observer for coverage). */
 export function interceptInspection(system: AnySystem, hook: (event: InspectionEvent) => void): void {
   const internal = system as AnySystem & { _sendInspectionEvent: (event: InspectionEvent) => void };
