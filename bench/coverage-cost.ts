@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { coverageCollector, coverageSummary, emptyCoverage, formatCoverage, mergeCoverage } from '../system/checker/coverage';
 import { tuneGcForSimulation } from '../system/gc-tuning';
+import { intArg } from './args';
 import { runScenario } from '../system/run-scenario';
 
 /**
@@ -9,9 +10,10 @@ import { runScenario } from '../system/run-scenario';
  * minutes); the overhead is the median of the rounds' ratios.
  * Usage: node dist/bench/coverage-cost.js [rounds=10] [seeds per round=10]
  */
+const usage = 'node dist/bench/coverage-cost.js [rounds] [seeds per round]';
+const rounds = intArg(2, 10, usage);
+const n = intArg(3, 10, usage);
 tuneGcForSimulation();
-const rounds = Number(process.argv[2] ?? 10);
-const n = Number(process.argv[3] ?? 10);
 const total = emptyCoverage();
 function round(withCoverage: boolean, from: number): number {
   const started = performance.now();

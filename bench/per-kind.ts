@@ -8,6 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import * as internals from '../system/xstate-internals';
 import { tuneGcForSimulation } from '../system/gc-tuning';
+import { intArg } from './args';
 import { happyPathSteps } from '../system/scenarios/happy-path';
 import { simulate } from '../system/simulation';
 
@@ -41,7 +42,7 @@ const intercept = internals.interceptRelay;
 
 function main(): void {
   tuneGcForSimulation();
-  const records = Number(process.argv[2] ?? 1002);
+  const records = intArg(2, 1002, 'npm run bench:per-kind [records, at least 3]', 3);
   const size = Math.max(1, Math.round(records / 3));
   simulate(happyPathSteps, { seed: 99, batches: { count: 3, size } }); // warm-up
   stats.clear();

@@ -12,6 +12,7 @@ import { runScenario } from '../system/run-scenario';
 import { happyPathSteps } from '../system/scenarios/happy-path';
 import { simulate } from '../system/simulation';
 import { pingPong } from './ping-pong';
+import { intArg } from './args';
 import { median } from './measure';
 
 type Switches = { candidatesMap?: boolean; skipEventless?: boolean; targetlessFastPath?: boolean };
@@ -23,7 +24,7 @@ const configs: Record<string, Switches> = {
   all: { candidatesMap: true, skipEventless: true, targetlessFastPath: true },
 };
 const names = Object.keys(configs);
-const rounds = Number(process.argv[2] ?? 9);
+const rounds = intArg(2, 9, 'node dist/bench/upstream-compare.js [rounds]');
 const F2_SEEDS = 30;
 const cpu = () => {
   const u = process.cpuUsage();
