@@ -16,7 +16,7 @@ export const machines = {
     actions: {
       deliverHead: enqueueActions(({ context, enqueue }) => {
         const consumer = context.consumer;
-        const held = context.records.toArray();
+        const held = context.records;
         const visible = context.inFlight === null ? held : held.filter((r) => r.recordId !== context.inFlight);
         const head = visible[0];
         if (!consumer || !head) return;

@@ -15,7 +15,7 @@ export const machines = {
     actions: {
       deliverHead: enqueueActions(({ context, enqueue }) => {
         const consumer = context.consumer;
-        const held = context.records.toArray();
+        const held = context.records;
         const newest = held[held.length - 1];
         if (!consumer || !newest) return;
         const delivery: QueueRecordDelivered = { type: 'queue.record', queue: context.id, region: context.region, record: newest, corr: consumer.corr };

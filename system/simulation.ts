@@ -233,6 +233,8 @@ function* simulation(scenario: ScenarioSource, options: SimulationOptions): Gene
       faults: compiled.faults,
       restartFailedContainers: compiled.restartFailedContainers,
       network,
+      // nobody outside the run keeps a snapshot unless a viewer is attached
+      inPlaceUpdates: !options.inspect,
     },
   });
   const system = root.system;

@@ -1,6 +1,6 @@
 import type { AnyStateMachine } from 'xstate';
 import { regionalTableMachine } from '../../machines/regional-table.machine';
-import { replicatorMachine } from '../../machines/replicator.machine';
+import { replicatorMachine, type ReplicatorContext } from '../../machines/replicator.machine';
 import type { TpsRecord } from '../../machines/protocol';
 import { InputError } from '../../machines/support';
 import { activeActiveSpecMachine } from '../../specs/active-active-spec.machine';
@@ -256,7 +256,7 @@ export function compileScenario(
         checkSelector(e.queueHolds.records, `${at}.queueHolds.records`, true);
         return (view, observed) =>
           queues.every((q) => {
-            const pending = (view.context(q).records.toArray() as TpsRecord[]).map((r) => r.recordId);
+            const pending = (view.context(q).records as TpsRecord[]).map((r) => r.recordId);
             const expected = select(view, e.queueHolds.records, regionOfId(q));
             observed[`${q} pending`] = pending;
             return pending.length === expected.length && pending.every((id, k) => id === expected[k]);
@@ -321,14 +321,14 @@ export function compileScenario(
           let held = 0;
           let expected = 0;
           for (const t of tables) {
-            const lanes = view.context(`${t}:replicator`).lanes as Record<number, { pending: { has(id: number): boolean } }>;
+            const lanes = view.context(`${t}:replicator`).lanes as ReplicatorContext['lanes'];
             for (const id of select(view, e.replicationHeld.records)) {
               const home = progress.regionOf(id);
               for (const region of layout.regions) {
                 if (region === home) continue;
                 expected++;
                 const absent = !(id in view.context(`${t}:r${region}`).rows);
-                if (absent && lanes[region]?.pending.has(id)) held++;
+                if (absent && lanes[region]?.pending.some((r) => r.recordId === id)) held++;
               }
             }
           }

@@ -45,7 +45,7 @@ function setupContainer(options: { latency?: number; outLatency?: number; region
     const v = leafOf(s.value);
     if (states.at(-1) !== v) states.push(v);
   });
-  const idsOf = (q: string) => sys.ctx(q).records.toArray().map((r: { recordId: number }) => r.recordId);
+  const idsOf = (q: string) => sys.ctx(q).records.map((r: { recordId: number }) => r.recordId);
   return {
     ...sys,
     clock: clock!,
