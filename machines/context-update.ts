@@ -21,19 +21,28 @@ const inPlaceForms = new WeakMap<object, unknown>();
  * A change to a machine's own context, written once as a recipe that edits
  * the context it is given. As exported, it is an `assign`: the recipe edits
  * an Immer draft, so every change is a new context (structural sharing) and
- * a snapshot handed out never changes. `withInPlaceUpdates` swaps in the same
+ * a snapshot handed out never changes (or, given `copy`, on a copy it makes:
+ * for data Immer does not draft). `withInPlaceUpdates` swaps in the same
  * recipe applied to the live context, for runs nobody outside can observe.
  */
 export function update<
   TContext extends MachineContext,
   TEvent extends EventObject,
   TParams extends ParameterizedObject['params'] | undefined = undefined,
->(recipe: (context: TContext, event: TEvent, params: TParams) => void) {
-  const action = assign<TContext, TEvent, TParams, TEvent, never>(({ context, event }, params) =>
-    immer.produce(context, (draft) => {
-      recipe(draft as TContext, event, params);
-    }),
-  );
+>(
+  recipe: (context: TContext, event: TEvent, params: TParams) => void,
+  options: { copy?: (context: TContext) => TContext } = {},
+) {
+  const { copy } = options;
+  const action = assign<TContext, TEvent, TParams, TEvent, never>(({ context, event }, params) => {
+    if (!copy)
+      return immer.produce(context, (draft) => {
+        recipe(draft as TContext, event, params);
+      });
+    const next = copy(context);
+    recipe(next, event, params);
+    return next;
+  });
   // enqueueActions runs while the transition is computed, so later guards and actions of the
   // same step see the change, as they see an assign's.
   inPlaceForms.set(

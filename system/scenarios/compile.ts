@@ -3,7 +3,7 @@ import { regionalTableMachine } from '../../machines/regional-table.machine';
 import { replicatorMachine, type ReplicatorContext } from '../../machines/replicator.machine';
 import type { TpsRecord } from '../../machines/protocol';
 import { InputError } from '../../machines/support';
-import { activeActiveSpecMachine } from '../../specs/active-active-spec.machine';
+import { activeActiveSpecMachine, progressOf } from '../../specs/active-active-spec.machine';
 import { NETWORK, resolveControl, type ControlCommand, type ControlKind } from '../control';
 import { faultInjectorMachine } from '../faults/fault-injector.machine';
 import { faultTargetKind, type Fault } from '../faults/fault-plan';
@@ -164,7 +164,7 @@ export function compileScenario(
   const allRecords = batches.flat();
   const total = allRecords.length;
   const select = (view: SystemView, sel: Selector, targetRegion?: number): number[] => {
-    const progress = view.spec().progress;
+    const progress = progressOf(view.spec());
     const chosen = sel.batches ? sel.batches.flatMap((b) => batches[b - 1]) : allRecords;
     const resolve = (rs: (number | 'same')[] | undefined) => rs?.map((r) => (r === 'same' ? targetRegion! : r));
     const only = resolve(sel.regions);
@@ -303,7 +303,7 @@ export function compileScenario(
         for (const r of e.routed.notTo)
           if (!layout.regions.includes(r)) issues.push(`${at}.routed.notTo: no region ${r}; the topology's regions are ${regionList}`);
         return (view, observed) => {
-          const progress = view.spec().progress;
+          const progress = progressOf(view.spec());
           const perRegion: Record<string, number> = {};
           for (const id of select(view, e.routed.records)) {
             const key = `r${progress.regionOf(id)}`;
@@ -317,7 +317,7 @@ export function compileScenario(
         const tables = expand(e.replicationHeld.table, layout.stages.map(ids.table), `${at}.replicationHeld.table`);
         checkSelector(e.replicationHeld.records, `${at}.replicationHeld.records`, false);
         return (view, observed) => {
-          const progress = view.spec().progress;
+          const progress = progressOf(view.spec());
           let held = 0;
           let expected = 0;
           for (const t of tables) {
