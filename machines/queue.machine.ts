@@ -11,7 +11,7 @@ import type {
 } from './protocol';
 import { regionSchema } from './protocol';
 import { updater } from './context-update';
-import { immediate, LATENCY, parseInput } from './support';
+import { immediate, keepActor, keptActor, LATENCY, parseInput, type KeptActor } from './support';
 
 export const queueInputSchema = z.object({
   /** systemId of this queue, named in every answer it gives */
@@ -28,12 +28,12 @@ export interface QueueContext {
   /** id of the record last handed to the consumer and not yet removed */
   inFlight: number | null;
   /** a registered consumer waiting for its next record */
-  consumer: { replyTo: AnyActorRef; corr?: number } | null;
+  consumer: { replyTo: KeptActor; corr?: number } | null;
   /** the latest registration accepted, to tell an older one that arrives late */
-  lastReceive: { replyTo: AnyActorRef; corr?: number } | null;
+  lastReceive: { replyTo: KeptActor; corr?: number } | null;
   /** successful sends ever, for count notifications */
   sentCount: number;
-  waiters: { count: number; replyTo: AnyActorRef }[];
+  waiters: { count: number; replyTo: KeptActor }[];
 }
 
 const change = updater<QueueContext, QueueEvent>();
@@ -103,12 +103,13 @@ export const queueMachine = setup({
     registerConsumer: change((context, event) => {
       assertEvent(event, 'queue.receive');
       const last = context.lastReceive;
-      const stale = event.corr !== undefined && last?.replyTo === event.replyTo && last.corr !== undefined && event.corr < last.corr;
+      const replyTo = keepActor(event.replyTo);
+      const stale = event.corr !== undefined && last?.replyTo === replyTo && last.corr !== undefined && event.corr < last.corr;
       if (stale) return;
-      context.consumer = { replyTo: event.replyTo, corr: event.corr };
-      context.lastReceive = { replyTo: event.replyTo, corr: event.corr };
+      context.consumer = { replyTo, corr: event.corr };
+      context.lastReceive = { replyTo, corr: event.corr };
     }),
-    deliverHead: enqueueActions(({ context, enqueue }) => {
+    deliverHead: enqueueActions(({ context, enqueue, system }) => {
       const consumer = context.consumer;
       const head = context.records[0];
       if (!consumer || !head) return;
@@ -119,7 +120,7 @@ export const queueMachine = setup({
         record: head,
         corr: consumer.corr,
       };
-      enqueue.sendTo(consumer.replyTo, delivery, { delay: LATENCY });
+      enqueue.sendTo(keptActor(system, consumer.replyTo, context.id), delivery, { delay: LATENCY });
     }),
     // after deliverHead: the head is in flight and the consumer served
     handOverHead: change((context) => {
@@ -142,9 +143,9 @@ export const queueMachine = setup({
     ),
     addWaiter: change((context, event) => {
       assertEvent(event, 'queue.notifyAt');
-      context.waiters.push({ count: event.count, replyTo: event.replyTo });
+      context.waiters.push({ count: event.count, replyTo: keepActor(event.replyTo) });
     }),
-    notifyWaiters: enqueueActions(({ context, enqueue }) => {
+    notifyWaiters: enqueueActions(({ context, enqueue, system }) => {
       if (!context.waiters.some((w) => w.count <= context.sentCount)) return;
       for (const w of context.waiters) {
         if (w.count > context.sentCount) continue;
@@ -154,7 +155,7 @@ export const queueMachine = setup({
           region: context.region,
           count: w.count,
         };
-        enqueue.sendTo(w.replyTo, reached, { delay: LATENCY });
+        enqueue.sendTo(keptActor(system, w.replyTo, context.id), reached, { delay: LATENCY });
       }
     }),
     dropReachedWaiters: change((context) => {

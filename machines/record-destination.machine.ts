@@ -10,7 +10,7 @@ import type {
   DnsRemoveCompleted,
   TpsRecord,
 } from './protocol';
-import { immediate, LATENCY, parseInput, peer } from './support';
+import { immediate, keepActor, keptActor, LATENCY, parseInput, peer, type KeptActor } from './support';
 
 export const recordDestinationInputSchema = z.object({
   id: z.string().min(1),
@@ -31,7 +31,7 @@ export interface RecordDestinationContext {
   count: number;
   /** deliveries of a record already kept (at-least-once redelivery) */
   redeliveries: number;
-  waiters: { count: number; replyTo: AnyActorRef }[];
+  waiters: { count: number; replyTo: KeptActor }[];
 }
 
 const change = updater<RecordDestinationContext, RecordDestinationEvent>();
@@ -82,14 +82,14 @@ export const recordDestinationMachine = setup({
     }),
     addWaiter: change((context, event) => {
       assertEvent(event, 'destination.notifyAt');
-      context.waiters.push({ count: event.count, replyTo: event.replyTo });
+      context.waiters.push({ count: event.count, replyTo: keepActor(event.replyTo) });
     }),
-    notifyWaiters: enqueueActions(({ context, enqueue }) => {
+    notifyWaiters: enqueueActions(({ context, enqueue, system }) => {
       if (!context.waiters.some((w) => w.count <= context.count)) return;
       for (const w of context.waiters) {
         if (w.count > context.count) continue;
         const reached: DestinationCountReached = { type: 'destination.countReached', count: w.count };
-        enqueue.sendTo(w.replyTo, reached, { delay: LATENCY });
+        enqueue.sendTo(keptActor(system, w.replyTo, context.id), reached, { delay: LATENCY });
       }
     }),
     dropReachedWaiters: change((context) => {

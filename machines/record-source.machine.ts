@@ -11,7 +11,7 @@ import type {
   TpsRecord,
 } from './protocol';
 import { recordSchema } from './protocol';
-import { immediate, LATENCY, parseInput, peer } from './support';
+import { immediate, keepActor, keptActor, LATENCY, parseInput, peer, type KeptActor } from './support';
 
 export const recordSourceInputSchema = z.object({
   id: z.string().min(1),
@@ -31,7 +31,7 @@ export interface RecordSourceContext {
   batch: number;
   /** index in the batch of the record awaiting its completion */
   next: number;
-  replyTo: AnyActorRef | null;
+  replyTo: KeptActor | null;
   ticket: number;
   published: number;
   /** per batch, how many of its records were sent successfully: a new publish resumes there */
@@ -73,7 +73,7 @@ export const recordSourceMachine = setup({
       assertEvent(event, 'source.publish');
       context.batch = event.batch;
       context.next = context.sentOf[event.batch - 1];
-      context.replyTo = event.replyTo ?? null;
+      context.replyTo = event.replyTo ? keepActor(event.replyTo) : null;
     }),
     reportAlreadyPublished: enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, 'source.publish');
@@ -103,22 +103,22 @@ export const recordSourceMachine = setup({
       context.next = 0;
       context.replyTo = null;
     }),
-    reportPublished: enqueueActions(({ context, enqueue }) => {
+    reportPublished: enqueueActions(({ context, enqueue, system }) => {
       const done: SourceBatchPublished = {
         type: 'source.batchPublished',
         batch: context.batch,
         count: context.batches[context.batch - 1].length,
       };
-      if (context.replyTo) enqueue.sendTo(context.replyTo, done);
+      if (context.replyTo) enqueue.sendTo(keptActor(system, context.replyTo, context.id), done);
     }),
-    reportFailed: enqueueActions(({ context, enqueue }) => {
+    reportFailed: enqueueActions(({ context, enqueue, system }) => {
       const failed: SourceBatchFailed = {
         type: 'source.batchFailed',
         batch: context.batch,
         sent: context.next,
         failedRecordId: context.batches[context.batch - 1][context.next].recordId,
       };
-      if (context.replyTo) enqueue.sendTo(context.replyTo, failed);
+      if (context.replyTo) enqueue.sendTo(keptActor(system, context.replyTo, context.id), failed);
     }),
     rejectPublish: enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, 'source.publish');

@@ -14,7 +14,7 @@ import type {
   QueueSendCompleted,
 } from './protocol';
 import { regionSchema } from './protocol';
-import { immediate, LATENCY, parseInput, peer } from './support';
+import { immediate, keepActor, keptActor, LATENCY, parseInput, peer, type KeptActor } from './support';
 
 export const weightedDnsInputSchema = z.object({
   id: z.string().min(1),
@@ -55,9 +55,9 @@ export interface WeightedDnsContext {
   targets: Target[];
   ticket: number;
   /** requests forwarded to a queue and not answered yet, by ticket */
-  pending: Record<number, { replyTo: AnyActorRef; corr?: number }>;
+  pending: Record<number, { replyTo: KeptActor; corr?: number }>;
   /** the consumer of the out role and its last receive request */
-  consumer: { replyTo: AnyActorRef; corr?: number } | null;
+  consumer: { replyTo: KeptActor; corr?: number } | null;
   /** region each delivered record came from, so its remove goes back there */
   origin: Record<number, number>;
   /** regions whose receive is held while they are offline, asked again when back online */
@@ -119,7 +119,7 @@ export const weightedDnsMachine = setup({
     holdRequest: change((context, event) => {
       assertEvent(event, ['dns.send', 'dns.remove']);
       context.ticket++;
-      context.pending[context.ticket] = { replyTo: event.replyTo, corr: event.corr };
+      context.pending[context.ticket] = { replyTo: keepActor(event.replyTo), corr: event.corr };
     }),
     forwardSend: sendTo(
       ({ context, system }) => peer(system, pickTarget(context.targets)!.queue, context.id),
@@ -138,7 +138,7 @@ export const weightedDnsMachine = setup({
       { delay: LATENCY },
     ),
     answerSend: sendTo(
-      ({ context, event }) => (assertEvent(event, 'queue.sendCompleted'), context.pending[event.corr!].replyTo),
+      ({ context, event, system }) => (assertEvent(event, 'queue.sendCompleted'), keptActor(system, context.pending[event.corr!].replyTo, context.id)),
       ({ context, event }): DnsSendCompleted => {
         assertEvent(event, 'queue.sendCompleted');
         return {
@@ -162,7 +162,7 @@ export const weightedDnsMachine = setup({
     // An offline region is not read from; its receive waits until it is back online.
     registerConsumer: change((context, event) => {
       assertEvent(event, 'dns.receive');
-      context.consumer = { replyTo: event.replyTo, corr: event.corr };
+      context.consumer = { replyTo: keepActor(event.replyTo), corr: event.corr };
       for (const t of context.targets) {
         if ((event.region === undefined || t.region === event.region) && !t.online) context.heldReceives[t.region] = true;
       }
@@ -178,11 +178,11 @@ export const weightedDnsMachine = setup({
       assertEvent(event, 'queue.record');
       context.origin[event.record.recordId] = event.region;
     }),
-    relayRecord: enqueueActions(({ context, event, enqueue }) => {
+    relayRecord: enqueueActions(({ context, event, enqueue, system }) => {
       assertEvent(event, 'queue.record');
       if (!context.consumer) return;
       const delivery: DnsRecordDelivered = { type: 'dns.record', dns: context.id, region: event.region, record: event.record };
-      enqueue.sendTo(context.consumer.replyTo, delivery, { delay: LATENCY });
+      enqueue.sendTo(keptActor(system, context.consumer.replyTo, context.id), delivery, { delay: LATENCY });
     }),
     forwardRemove: sendTo(
       ({ context, event, system }) => (assertEvent(event, 'dns.remove'), peer(system, targetOfOrigin(context, event.recordId)!.queue, context.id)),
@@ -201,7 +201,7 @@ export const weightedDnsMachine = setup({
       { delay: LATENCY },
     ),
     answerRemove: sendTo(
-      ({ context, event }) => (assertEvent(event, 'queue.removeCompleted'), context.pending[event.corr!].replyTo),
+      ({ context, event, system }) => (assertEvent(event, 'queue.removeCompleted'), keptActor(system, context.pending[event.corr!].replyTo, context.id)),
       ({ context, event }): DnsRemoveCompleted => {
         assertEvent(event, 'queue.removeCompleted');
         return {

@@ -96,7 +96,7 @@ describe('container machine', () => {
         processed: 0,
       });
       expect(t.requests()).toEqual(['in:receive']);
-      expect(t.ctx('in').consumer).toEqual({ replyTo: t.get('c'), corr: 1 });
+      expect(t.ctx('in').consumer).toEqual({ replyTo: 'c', corr: 1 });
     });
 
     it('rejects bad input naming the field', () => {

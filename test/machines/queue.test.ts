@@ -91,7 +91,7 @@ describe('queue machine', () => {
       const t = setupQueue();
       t.receive(5);
       expect(t.received.c).toEqual([]);
-      expect(t.ctx('q').consumer).toEqual({ replyTo: t.c, corr: 5 });
+      expect(t.ctx('q').consumer).toEqual({ replyTo: 'c', corr: 5 });
       t.sendRec(7);
       expect(t.received.c).toEqual([{ type: 'queue.record', queue: 'q', region: 2, record: rec(7), corr: 5 }]);
       expect(t.ctx('q').inFlight).toBe(7);
