@@ -1,6 +1,7 @@
 // Component machines: reuse them in any XState v5 app.
 export * from './machines/protocol';
-export { InputError, LATENCY } from './machines/support';
+export { InputError, LATENCY, keepActor, keptActor, type KeptActor } from './machines/support';
+export { update, updater, withInPlaceUpdates } from './machines/context-update';
 export { queueMachine, queueInputSchema, type QueueInput, type QueueContext } from './machines/queue.machine';
 export {
   regionalTableMachine,
@@ -30,7 +31,6 @@ export {
   recordDestinationInputSchema,
   type RecordDestinationInput,
 } from './machines/record-destination.machine';
-export { RecordFifo } from './machines/record-fifo';
 
 // Simulation support.
 export { VirtualClock } from './actors/virtual-clock';
@@ -40,7 +40,7 @@ export { createLatency, latencySchema, type LatencyOptions } from './actors/late
 export { makeRecordSet } from './actors/record-set';
 
 // The system, its spec and scenarios.
-export { activeActiveSpecMachine, type SpecEvent, type Violation, type ViolationKind } from './specs/active-active-spec.machine';
+export { activeActiveSpecMachine, progressOf, type SpecContext, type SpecEvent, type Violation, type ViolationKind } from './specs/active-active-spec.machine';
 export { createAfterDeliveryObserver, createDeliveryObserver } from './specs/delivery-observer';
 export { routingSlack, type RoutingReport } from './specs/end-of-run';
 export { expectedMessages, resolveBudget } from './system/budget';
