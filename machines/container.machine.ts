@@ -1,5 +1,6 @@
-import { assertEvent, sendTo, setup } from 'xstate';
+import { sendTo, setup } from 'xstate';
 import { updater } from './context-update';
+import { askerOf, eventReader, isForeignRequest, protocolOf, wrongPeer, wrongPeerError, type EventReader } from './event-checks';
 import { z } from 'zod';
 import type {
   ContainerFail,
@@ -13,6 +14,7 @@ import type {
   TableInsert,
   TableInsertCompleted,
   TpsRecord,
+  WrongPeer,
 } from './protocol';
 import { regionSchema } from './protocol';
 import { immediate, LATENCY, parseInput, peer } from './support';
@@ -34,7 +36,8 @@ export type ContainerEvent =
   | QueueRecordDelivered
   | TableInsertCompleted
   | QueueSendCompleted
-  | QueueRemoveCompleted;
+  | QueueRemoveCompleted
+  | WrongPeer;
 
 export interface ContainerContext extends z.infer<typeof containerInputSchema> {
   /** the record being processed */
@@ -53,6 +56,18 @@ const answers = ['table.insertCompleted', 'queue.sendCompleted', 'queue.removeCo
 
 const change = updater<ContainerContext, ContainerEvent>();
 
+const CONTAINER = 'container';
+const read: EventReader<ContainerEvent> = eventReader<ContainerEvent>(CONTAINER);
+const protocol = protocolOf<ContainerEvent>({
+  'container.fail': true,
+  'container.recover': true,
+  'queue.record': true,
+  'table.insertCompleted': true,
+  'queue.sendCompleted': true,
+  'queue.removeCompleted': true,
+  'tps.wrongPeer': true,
+});
+
 /**
  * A stage container (queue -> table -> queue). One record at a time: take
  * the oldest record, write it to the stage's table in its own region, send
@@ -68,26 +83,37 @@ export const containerMachine = setup({
   },
   delays: { [LATENCY]: immediate },
   guards: {
-    isCurrent: ({ context, event }) => (assertEvent(event, replies), event.corr === context.ticket),
-    succeeded: ({ context, event }) => (assertEvent(event, answers), event.corr === context.ticket && event.success === true),
-    failed: ({ context, event }) => (assertEvent(event, answers), event.corr === context.ticket && event.success === false),
+    isCurrent: ({ context, event }) => (read(context, event, replies), event.corr === context.ticket),
+    succeeded: ({ context, event }) => (read(context, event, answers), event.corr === context.ticket && event.success === true),
+    failed: ({ context, event }) => (read(context, event, answers), event.corr === context.ticket && event.success === false),
     isCurrentAndForwarded: ({ context, event }) =>
-      event.type === 'queue.record' && event.corr === context.ticket && event.record.recordId in context.forwarded,
+      (read(context, event, 'queue.record'), event.corr === context.ticket && event.record.recordId in context.forwarded),
     isCurrentAndInDoubt: ({ context, event }) =>
-      event.type === 'queue.record' && event.corr === context.ticket && event.record.recordId === context.inDoubt,
+      (read(context, event, 'queue.record'), event.corr === context.ticket && event.record.recordId === context.inDoubt),
     answersDoubtWithSuccess: ({ context, event }) =>
-      event.type === 'queue.sendCompleted' && event.record.recordId === context.inDoubt && event.success,
+      (read(context, event, 'queue.sendCompleted'), event.record.recordId === context.inDoubt && event.success),
     answersDoubtWithFailure: ({ context, event }) =>
-      event.type === 'queue.sendCompleted' && event.record.recordId === context.inDoubt && !event.success,
+      (read(context, event, 'queue.sendCompleted'), event.record.recordId === context.inDoubt && !event.success),
+    isForeignRequest: ({ event }) => isForeignRequest(protocol, event),
   },
   actions: {
+    answerWrongPeer: sendTo(
+      ({ context, event }) => askerOf(CONTAINER, context, event),
+      ({ context, event }) => wrongPeer(CONTAINER, context, event),
+      { delay: LATENCY },
+    ),
+    // A peer named in the input is of the wrong kind: nothing can go on.
+    failOnWrongPeer: ({ context, event }) => {
+      read(context, event, 'tps.wrongPeer');
+      throw wrongPeerError(CONTAINER, context, event);
+    },
     requestRecord: sendTo(
       ({ context, system }) => peer(system, context.inputQueue, context.id),
       ({ context, self }): QueueReceive => ({ type: 'queue.receive', replyTo: self, corr: context.ticket }),
       { delay: LATENCY },
     ),
     takeRecord: change((context, event) => {
-      assertEvent(event, 'queue.record');
+      read(context, event, 'queue.record');
       context.current = event.record;
     }),
     writeRecord: sendTo(
@@ -136,12 +162,12 @@ export const containerMachine = setup({
     countProcessed: change((context) => {
       context.processed++;
     }),
-    // Answers to requests made before a failure or recovery: nothing to do.
-    ignoreStaleReply: () => {},
+    // Answers to requests made before a failure or recovery: nothing to do (once read).
+    ignoreStaleReply: ({ context, event }) => read(context, event, replies),
     // ...except a send that succeeded: the record is in the output queue, so
     // when it is delivered again it is only removed, not sent a second time.
     noteStaleForward: change((context, event) => {
-      assertEvent(event, 'queue.sendCompleted');
+      read(context, event, 'queue.sendCompleted');
       if (event.success) context.forwarded[event.record.recordId] = true;
       if (event.record.recordId === context.inDoubt) context.inDoubt = null;
     }),
@@ -158,6 +184,8 @@ export const containerMachine = setup({
   }),
   initial: 'processRecords',
   on: {
+    '*': { guard: 'isForeignRequest', actions: 'answerWrongPeer' },
+    'tps.wrongPeer': { actions: 'failOnWrongPeer' },
     'queue.record': { actions: 'ignoreStaleReply' },
     'table.insertCompleted': { actions: 'ignoreStaleReply' },
     'queue.sendCompleted': { actions: 'noteStaleForward' },

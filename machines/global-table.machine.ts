@@ -1,4 +1,4 @@
-import { assertEvent, assign, enqueueActions, sendTo, setup, type ActorRefFrom } from 'xstate';
+import { enqueueActions, sendTo, setup, type ActorRefFrom } from 'xstate';
 import { z } from 'zod';
 import type {
   TableFail,
@@ -9,6 +9,7 @@ import type {
   TableRecoverReplication,
 } from './protocol';
 import { regionSchema } from './protocol';
+import { askerOf, eventReader, isForeignRequest, protocolOf, wrongPeer, type EventReader } from './event-checks';
 import { regionalTableMachine } from './regional-table.machine';
 import { replicatorMachine } from './replicator.machine';
 import { ids, inRegion } from '../system/ids';
@@ -30,6 +31,16 @@ export type GlobalTableEvent =
   | TableRecover
   | TableFailReplication
   | TableRecoverReplication;
+
+const GLOBAL_TABLE = 'global table';
+const read: EventReader<GlobalTableEvent> = eventReader<GlobalTableEvent>(GLOBAL_TABLE);
+const protocol = protocolOf<GlobalTableEvent>({
+  'table.insert': true,
+  'table.fail': true,
+  'table.recover': true,
+  'table.failReplication': true,
+  'table.recoverReplication': true,
+});
 
 /** systemIds of the parts of a global table, derived from its own. */
 export const regionalTableId = inRegion;
@@ -59,18 +70,24 @@ export const globalTableMachine = setup({
   actors: { regionalTable: regionalTableMachine, replicator: replicatorMachine },
   delays: { [LATENCY]: immediate },
   guards: {
-    hasRegion: ({ context, event }) => event.type === 'table.insert' && event.region in context.tables,
+    hasRegion: ({ context, event }) => (read(context, event, 'table.insert'), event.region in context.tables),
+    isForeignRequest: ({ event }) => isForeignRequest(protocol, event),
   },
   actions: {
+    answerWrongPeer: sendTo(
+      ({ context, event }) => askerOf(GLOBAL_TABLE, context, event),
+      ({ context, event }) => wrongPeer(GLOBAL_TABLE, context, event),
+      { delay: LATENCY },
+    ),
     // Internal routing within the component: no network hop, so no latency.
     routeInsert: sendTo(
-      ({ context, event }) => (assertEvent(event, 'table.insert'), context.tables[event.region]),
-      ({ event }) => (assertEvent(event, 'table.insert'), event),
+      ({ context, event }) => (read(context, event, 'table.insert'), context.tables[event.region]),
+      ({ context, event }) => (read(context, event, 'table.insert'), event),
     ),
     refuseUnknownRegion: sendTo(
-      ({ event }) => (assertEvent(event, 'table.insert'), event.replyTo),
+      ({ context, event }) => (read(context, event, 'table.insert'), event.replyTo),
       ({ context, event }): TableInsertCompleted => {
-        assertEvent(event, 'table.insert');
+        read(context, event, 'table.insert');
         return {
           type: 'table.insertCompleted',
           table: context.id,
@@ -85,7 +102,7 @@ export const globalTableMachine = setup({
       { delay: LATENCY },
     ),
     failTables: enqueueActions(({ context, event, enqueue }) => {
-      assertEvent(event, 'table.fail');
+      read(context, event, 'table.fail');
       const e = event;
       // an unknown region is ignored: an undefined sendTo target would be this machine itself
       const regions = e.region === undefined ? context.regions : context.regions.filter((r) => r === e.region);
@@ -97,7 +114,7 @@ export const globalTableMachine = setup({
       });
     }),
     recoverTables: enqueueActions(({ context, event, enqueue }) => {
-      assertEvent(event, 'table.recover');
+      read(context, event, 'table.recover');
       const e = event;
       // an unknown region is ignored: an undefined sendTo target would be this machine itself
       const regions = e.region === undefined ? context.regions : context.regions.filter((r) => r === e.region);
@@ -142,6 +159,9 @@ export const globalTableMachine = setup({
     return { id, stage, regions, failedRegions: [], replicationFailed: false, tables, replicator };
   },
   initial: 'serving',
+  on: {
+    '*': { guard: 'isForeignRequest', actions: 'answerWrongPeer' },
+  },
   states: {
     serving: {
       on: {

@@ -162,3 +162,18 @@ export type SourcePublishRejected = { type: 'source.publishRejected'; batch: num
 // ---- record destination --------------------------------------------------
 export type DestinationNotifyAt = { type: 'destination.notifyAt'; count: number; replyTo: AnyActorRef };
 export type DestinationCountReached = { type: 'destination.countReached'; count: number };
+
+// ---- any machine ---------------------------------------------------------
+/**
+ * The answer of a machine to a request (an event with `replyTo`) that is not of its protocol: the
+ * asker was given a peer of the wrong kind. Askers fail on it, naming themselves and the peer.
+ */
+export type WrongPeer = {
+  type: 'tps.wrongPeer';
+  /** systemId (input `id`) of the machine that answered */
+  peer: string;
+  /** what kind of machine it is, e.g. 'queue' */
+  peerKind: string;
+  /** the request it does not handle */
+  eventType: string;
+};

@@ -1,4 +1,4 @@
-import { assertEvent, enqueueActions, sendTo, setup, type AnyActorRef } from 'xstate';
+import { enqueueActions, sendTo, setup } from 'xstate';
 import { z } from 'zod';
 import type {
   TpsRecord,
@@ -11,6 +11,7 @@ import type {
 } from './protocol';
 import { regionSchema } from './protocol';
 import { updater } from './context-update';
+import { askerOf, eventReader, isForeignRequest, protocolOf, wrongPeer, type EventReader } from './event-checks';
 import { immediate, keepActor, keptActor, LATENCY, parseInput, type KeptActor } from './support';
 
 export const queueInputSchema = z.object({
@@ -38,6 +39,18 @@ export interface QueueContext {
 
 const change = updater<QueueContext, QueueEvent>();
 
+const QUEUE = 'queue';
+const read: EventReader<QueueEvent> = eventReader<QueueEvent>(QUEUE);
+const protocol = protocolOf<QueueEvent>({
+  'queue.send': true,
+  'queue.receive': true,
+  'queue.remove': true,
+  'queue.depth': true,
+  'queue.notifyAt': true,
+  'queue.fail': true,
+  'queue.recover': true,
+});
+
 const indexOfRecord = (records: readonly TpsRecord[], recordId: number): number =>
   records.findIndex((r) => r.recordId === recordId);
 
@@ -54,16 +67,24 @@ export const queueMachine = setup({
     input: {} as QueueInput,
   },
   delays: { [LATENCY]: immediate },
+  guards: {
+    isForeignRequest: ({ event }) => isForeignRequest(protocol, event),
+  },
   actions: {
+    answerWrongPeer: sendTo(
+      ({ context, event }) => askerOf(QUEUE, context, event),
+      ({ context, event }) => wrongPeer(QUEUE, context, event),
+      { delay: LATENCY },
+    ),
     storeRecord: change((context, event) => {
-      assertEvent(event, 'queue.send');
+      read(context, event, 'queue.send');
       context.records.push(event.record);
       context.sentCount++;
     }),
     answerSend: sendTo(
-      ({ event }) => (assertEvent(event, 'queue.send'), event.replyTo),
+      ({ context, event }) => (read(context, event, 'queue.send'), event.replyTo),
       ({ context, event }, params: { success: boolean }): QueueSendCompleted => {
-        assertEvent(event, 'queue.send');
+        read(context, event, 'queue.send');
         return {
           type: 'queue.sendCompleted',
           queue: context.id,
@@ -76,16 +97,16 @@ export const queueMachine = setup({
       { delay: LATENCY },
     ),
     removeRecord: change((context, event) => {
-      assertEvent(event, 'queue.remove');
+      read(context, event, 'queue.remove');
       const at = indexOfRecord(context.records, event.recordId);
       if (at === 0) context.records.shift();
       else if (at > 0) context.records.splice(at, 1);
       if (context.inFlight === event.recordId) context.inFlight = null;
     }),
     answerRemove: sendTo(
-      ({ event }) => (assertEvent(event, 'queue.remove'), event.replyTo),
+      ({ context, event }) => (read(context, event, 'queue.remove'), event.replyTo),
       ({ context, event }, params: { success: boolean; removed: boolean }): QueueRemoveCompleted => {
-        assertEvent(event, 'queue.remove');
+        read(context, event, 'queue.remove');
         return {
           type: 'queue.removeCompleted',
           queue: context.id,
@@ -101,7 +122,7 @@ export const queueMachine = setup({
     // A receive that arrives after a later one from the same consumer (each message has its own
     // latency) is stale: answering it would hand the record to a request the consumer gave up.
     registerConsumer: change((context, event) => {
-      assertEvent(event, 'queue.receive');
+      read(context, event, 'queue.receive');
       const last = context.lastReceive;
       const replyTo = keepActor(event.replyTo);
       const stale = event.corr !== undefined && last?.replyTo === replyTo && last.corr !== undefined && event.corr < last.corr;
@@ -130,7 +151,7 @@ export const queueMachine = setup({
       context.consumer = null;
     }),
     answerDepth: sendTo(
-      ({ event }) => (assertEvent(event, 'queue.depth'), event.replyTo),
+      ({ context, event }) => (read(context, event, 'queue.depth'), event.replyTo),
       ({ context }): QueueDepthReport => ({
         type: 'queue.depthReport',
         queue: context.id,
@@ -142,7 +163,7 @@ export const queueMachine = setup({
       { delay: LATENCY },
     ),
     addWaiter: change((context, event) => {
-      assertEvent(event, 'queue.notifyAt');
+      read(context, event, 'queue.notifyAt');
       context.waiters.push({ count: event.count, replyTo: keepActor(event.replyTo) });
     }),
     notifyWaiters: enqueueActions(({ context, enqueue, system }) => {
@@ -179,6 +200,7 @@ export const queueMachine = setup({
   },
   initial: 'processing',
   on: {
+    '*': { guard: 'isForeignRequest', actions: 'answerWrongPeer' },
     'queue.depth': { actions: 'answerDepth' },
     'queue.notifyAt': { actions: ['addWaiter', 'notifyWaiters', 'dropReachedWaiters'] },
   },

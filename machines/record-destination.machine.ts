@@ -1,5 +1,6 @@
-import { assertEvent, enqueueActions, setup, type AnyActorRef } from 'xstate';
+import { enqueueActions, sendTo, setup } from 'xstate';
 import { updater } from './context-update';
+import { askerOf, eventReader, isForeignRequest, protocolOf, wrongPeer, wrongPeerError, type EventReader } from './event-checks';
 import { z } from 'zod';
 import type {
   DestinationCountReached,
@@ -9,6 +10,7 @@ import type {
   DnsRemove,
   DnsRemoveCompleted,
   TpsRecord,
+  WrongPeer,
 } from './protocol';
 import { immediate, keepActor, keptActor, LATENCY, parseInput, peer, type KeptActor } from './support';
 
@@ -19,7 +21,7 @@ export const recordDestinationInputSchema = z.object({
 });
 export type RecordDestinationInput = z.input<typeof recordDestinationInputSchema>;
 
-export type RecordDestinationEvent = DnsRecordDelivered | DnsRemoveCompleted | DestinationNotifyAt;
+export type RecordDestinationEvent = DnsRecordDelivered | DnsRemoveCompleted | DestinationNotifyAt | WrongPeer;
 
 export interface RecordDestinationContext {
   id: string;
@@ -36,6 +38,15 @@ export interface RecordDestinationContext {
 
 const change = updater<RecordDestinationContext, RecordDestinationEvent>();
 
+const DESTINATION = 'record destination';
+const read: EventReader<RecordDestinationEvent> = eventReader<RecordDestinationEvent>(DESTINATION);
+const protocol = protocolOf<RecordDestinationEvent>({
+  'dns.record': true,
+  'dns.removeCompleted': true,
+  'destination.notifyAt': true,
+  'tps.wrongPeer': true,
+});
+
 /**
  * The record destination: receives from every region through the out-DNS,
  * keeps each record once, removes it from the queue it came from, and asks
@@ -49,16 +60,26 @@ export const recordDestinationMachine = setup({
   },
   delays: { [LATENCY]: immediate },
   guards: {
-    isNewRecord: ({ context, event }) =>
-      event.type === 'dns.record' && !(event.record.recordId in context.records),
+    isNewRecord: ({ context, event }) => (read(context, event, 'dns.record'), !(event.record.recordId in context.records)),
+    isForeignRequest: ({ event }) => isForeignRequest(protocol, event),
   },
   actions: {
+    answerWrongPeer: sendTo(
+      ({ context, event }) => askerOf(DESTINATION, context, event),
+      ({ context, event }) => wrongPeer(DESTINATION, context, event),
+      { delay: LATENCY },
+    ),
+    // The DNS it was given (input) is of the wrong kind.
+    failOnWrongPeer: ({ context, event }) => {
+      read(context, event, 'tps.wrongPeer');
+      throw wrongPeerError(DESTINATION, context, event);
+    },
     receiveFromAllRegions: enqueueActions(({ context, enqueue, system, self }) => {
       const receive: DnsReceive = { type: 'dns.receive', replyTo: self };
       enqueue.sendTo(peer(system, context.dns, context.id), receive, { delay: LATENCY });
     }),
     keepRecord: change((context, event) => {
-      assertEvent(event, 'dns.record');
+      read(context, event, 'dns.record');
       const { record } = event;
       context.records[record.recordId] = record;
       context.arrivals.push(record.recordId);
@@ -68,7 +89,7 @@ export const recordDestinationMachine = setup({
       context.redeliveries++;
     }),
     removeFromQueue: enqueueActions(({ context, event, enqueue, system, self }) => {
-      assertEvent(event, 'dns.record');
+      read(context, event, 'dns.record');
       const { record } = event;
       const remove: DnsRemove = { type: 'dns.remove', recordId: record.recordId, replyTo: self };
       enqueue.sendTo(peer(system, context.dns, context.id), remove, { delay: LATENCY });
@@ -76,12 +97,12 @@ export const recordDestinationMachine = setup({
     // A failed remove leaves the record in its queue; registering again gets it
     // back once that queue works, and it is then only removed.
     receiveNextFromRegion: enqueueActions(({ context, event, enqueue, system, self }) => {
-      assertEvent(event, 'dns.removeCompleted');
+      read(context, event, 'dns.removeCompleted');
       const receive: DnsReceive = { type: 'dns.receive', region: event.region ?? undefined, replyTo: self };
       enqueue.sendTo(peer(system, context.dns, context.id), receive, { delay: LATENCY });
     }),
     addWaiter: change((context, event) => {
-      assertEvent(event, 'destination.notifyAt');
+      read(context, event, 'destination.notifyAt');
       context.waiters.push({ count: event.count, replyTo: keepActor(event.replyTo) });
     }),
     notifyWaiters: enqueueActions(({ context, enqueue, system }) => {
@@ -103,6 +124,10 @@ export const recordDestinationMachine = setup({
     return { id, dns, records: {}, arrivals: [], count: 0, redeliveries: 0, waiters: [] };
   },
   initial: 'receiving',
+  on: {
+    '*': { guard: 'isForeignRequest', actions: 'answerWrongPeer' },
+    'tps.wrongPeer': { actions: 'failOnWrongPeer' },
+  },
   states: {
     receiving: {
       entry: 'receiveFromAllRegions',

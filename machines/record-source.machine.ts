@@ -1,5 +1,6 @@
-import { and, assertEvent, enqueueActions, sendTo, setup, type AnyActorRef } from 'xstate';
+import { and, enqueueActions, sendTo, setup } from 'xstate';
 import { updater } from './context-update';
+import { askerOf, eventReader, isForeignRequest, protocolOf, wrongPeer, wrongPeerError, type EventReader } from './event-checks';
 import { z } from 'zod';
 import type {
   DnsSend,
@@ -9,6 +10,7 @@ import type {
   SourcePublish,
   SourcePublishRejected,
   TpsRecord,
+  WrongPeer,
 } from './protocol';
 import { recordSchema } from './protocol';
 import { immediate, keepActor, keptActor, LATENCY, parseInput, peer, type KeptActor } from './support';
@@ -21,7 +23,7 @@ export const recordSourceInputSchema = z.object({
 });
 export type RecordSourceInput = z.input<typeof recordSourceInputSchema>;
 
-export type RecordSourceEvent = SourcePublish | DnsSendCompleted;
+export type RecordSourceEvent = SourcePublish | DnsSendCompleted | WrongPeer;
 
 export interface RecordSourceContext {
   id: string;
@@ -40,6 +42,10 @@ export interface RecordSourceContext {
 
 const change = updater<RecordSourceContext, RecordSourceEvent>();
 
+const SOURCE = 'record source';
+const read: EventReader<RecordSourceEvent> = eventReader<RecordSourceEvent>(SOURCE);
+const protocol = protocolOf<RecordSourceEvent>({ 'source.publish': true, 'dns.sendCompleted': true, 'tps.wrongPeer': true });
+
 /**
  * The record source: publishes a batch one record at a time through the DNS,
  * each after the previous one completed, then reports the batch done or how
@@ -55,28 +61,40 @@ export const recordSourceMachine = setup({
   },
   delays: { [LATENCY]: immediate },
   guards: {
-    isKnownBatch: ({ context, event }) =>
-      event.type === 'source.publish' &&
-      Number.isInteger(event.batch) &&
-      event.batch >= 1 &&
-      event.batch <= context.batches.length,
+    isKnownBatch: ({ context, event }) => (
+      read(context, event, 'source.publish'),
+      Number.isInteger(event.batch) && event.batch >= 1 && event.batch <= context.batches.length
+    ),
     isCurrentSuccess: ({ context, event }) =>
-      event.type === 'dns.sendCompleted' && event.corr === context.ticket && event.success,
+      (read(context, event, 'dns.sendCompleted'), event.corr === context.ticket && event.success),
     isCurrentFailure: ({ context, event }) =>
-      event.type === 'dns.sendCompleted' && event.corr === context.ticket && !event.success,
+      (read(context, event, 'dns.sendCompleted'), event.corr === context.ticket && !event.success),
     wasLastRecord: ({ context }) => context.next + 1 >= context.batches[context.batch - 1].length,
-    isPublishedBatch: ({ context, event }) =>
-      event.type === 'source.publish' && context.sentOf[event.batch - 1] >= context.batches[event.batch - 1].length,
+    isPublishedBatch: ({ context, event }) => (
+      read(context, event, 'source.publish'),
+      context.sentOf[event.batch - 1] >= context.batches[event.batch - 1].length
+    ),
+    isForeignRequest: ({ event }) => isForeignRequest(protocol, event),
   },
   actions: {
+    answerWrongPeer: sendTo(
+      ({ context, event }) => askerOf(SOURCE, context, event),
+      ({ context, event }) => wrongPeer(SOURCE, context, event),
+      { delay: LATENCY },
+    ),
+    // The DNS it was given (input) is of the wrong kind.
+    failOnWrongPeer: ({ context, event }) => {
+      read(context, event, 'tps.wrongPeer');
+      throw wrongPeerError(SOURCE, context, event);
+    },
     startBatch: change((context, event) => {
-      assertEvent(event, 'source.publish');
+      read(context, event, 'source.publish');
       context.batch = event.batch;
       context.next = context.sentOf[event.batch - 1];
       context.replyTo = event.replyTo ? keepActor(event.replyTo) : null;
     }),
     reportAlreadyPublished: enqueueActions(({ context, event, enqueue }) => {
-      assertEvent(event, 'source.publish');
+      read(context, event, 'source.publish');
       if (!event.replyTo) return;
       const done: SourceBatchPublished = { type: 'source.batchPublished', batch: event.batch, count: context.batches[event.batch - 1].length };
       enqueue.sendTo(event.replyTo, done);
@@ -121,7 +139,7 @@ export const recordSourceMachine = setup({
       if (context.replyTo) enqueue.sendTo(keptActor(system, context.replyTo, context.id), failed);
     }),
     rejectPublish: enqueueActions(({ context, event, enqueue }) => {
-      assertEvent(event, 'source.publish');
+      read(context, event, 'source.publish');
       if (!event.replyTo) return;
       const reason =
         context.batch !== 0
@@ -130,7 +148,7 @@ export const recordSourceMachine = setup({
       const rejected: SourcePublishRejected = { type: 'source.publishRejected', batch: event.batch, reason };
       enqueue.sendTo(event.replyTo, rejected);
     }),
-    ignoreStaleReply: () => {},
+    ignoreStaleReply: ({ context, event }) => read(context, event, 'dns.sendCompleted'),
   },
 }).createMachine({
   id: 'recordSource',
@@ -140,6 +158,8 @@ export const recordSourceMachine = setup({
   },
   initial: 'idle',
   on: {
+    '*': { guard: 'isForeignRequest', actions: 'answerWrongPeer' },
+    'tps.wrongPeer': { actions: 'failOnWrongPeer' },
     'dns.sendCompleted': { actions: 'ignoreStaleReply' },
   },
   states: {

@@ -1,5 +1,6 @@
-import { assertEvent, enqueueActions, sendTo, setup } from 'xstate';
+import { enqueueActions, sendTo, setup } from 'xstate';
 import { updater } from './context-update';
+import { askerOf, eventReader, isForeignRequest, protocolOf, wrongPeer, type EventReader } from './event-checks';
 import { z } from 'zod';
 import type {
   InsertOrigin,
@@ -45,6 +46,16 @@ export interface RegionalTableContext {
 
 const change = updater<RegionalTableContext, RegionalTableEvent>();
 
+const TABLE = 'regional table';
+const read: EventReader<RegionalTableEvent> = eventReader<RegionalTableEvent>(TABLE);
+const protocol = protocolOf<RegionalTableEvent>({
+  'table.insert': true,
+  'table.read': true,
+  'table.count': true,
+  'table.fail': true,
+  'table.recover': true,
+});
+
 /**
  * One region's replica of a global table (DynamoDB-like). A failed table
  * answers failure at once, as a real database returns errors, so writers
@@ -59,20 +70,26 @@ export const regionalTableMachine = setup({
   delays: { [LATENCY]: immediate },
   guards: {
     isLocalWriteWithReplicator: ({ context, event }) =>
-      context.replicator !== undefined && event.type === 'table.insert' && (event.origin ?? 'write') === 'write',
+      (read(context, event, 'table.insert'), context.replicator !== undefined && (event.origin ?? 'write') === 'write'),
+    isForeignRequest: ({ event }) => isForeignRequest(protocol, event),
   },
   actions: {
+    answerWrongPeer: sendTo(
+      ({ context, event }) => askerOf(TABLE, context, event),
+      ({ context, event }) => wrongPeer(TABLE, context, event),
+      { delay: LATENCY },
+    ),
     writeRow: change((context, event) => {
-      assertEvent(event, 'table.insert');
+      read(context, event, 'table.insert');
       if (!(event.record.recordId in context.rows)) context.count++;
       context.rows[event.record.recordId] = event.record;
       if ((event.origin ?? 'write') === 'write') context.writes.push(event.record.recordId);
       else context.replicated.push(event.record.recordId);
     }),
     answerInsert: sendTo(
-      ({ event }) => (assertEvent(event, 'table.insert'), event.replyTo),
+      ({ context, event }) => (read(context, event, 'table.insert'), event.replyTo),
       ({ context, event }, params: { success: boolean }): TableInsertCompleted => {
-        assertEvent(event, 'table.insert');
+        read(context, event, 'table.insert');
         return {
           type: 'table.insertCompleted',
           table: context.id,
@@ -87,7 +104,8 @@ export const regionalTableMachine = setup({
       { delay: LATENCY },
     ),
     tellReplicator: enqueueActions(({ context, event, system, enqueue }) => {
-      if (event.type !== 'table.insert' || !context.replicator) return;
+      read(context, event, 'table.insert');
+      if (!context.replicator) return;
       const replicate: ReplicatorReplicate = {
         type: 'replicator.replicate',
         record: event.record,
@@ -96,9 +114,9 @@ export const regionalTableMachine = setup({
       enqueue.sendTo(peer(system, context.replicator, context.id), replicate, { delay: LATENCY });
     }),
     answerRead: sendTo(
-      ({ event }) => (assertEvent(event, 'table.read'), event.replyTo),
+      ({ context, event }) => (read(context, event, 'table.read'), event.replyTo),
       ({ context, event }): TableReadResult => {
-        assertEvent(event, 'table.read');
+        read(context, event, 'table.read');
         const recordId = event.recordId;
         return {
           type: 'table.readResult',
@@ -111,7 +129,7 @@ export const regionalTableMachine = setup({
       { delay: LATENCY },
     ),
     answerCount: sendTo(
-      ({ event }) => (assertEvent(event, 'table.count'), event.replyTo),
+      ({ context, event }) => (read(context, event, 'table.count'), event.replyTo),
       ({ context }): TableCountReport => ({
         type: 'table.countReport',
         table: context.id,
@@ -129,6 +147,7 @@ export const regionalTableMachine = setup({
   },
   initial: 'active',
   on: {
+    '*': { guard: 'isForeignRequest', actions: 'answerWrongPeer' },
     // Observability queries, answered from what is stored whatever the state.
     'table.read': { actions: 'answerRead' },
     'table.count': { actions: 'answerCount' },

@@ -1,4 +1,4 @@
-import { assertEvent, enqueueActions, setup } from 'xstate';
+import { enqueueActions, sendTo, setup } from 'xstate';
 import { z } from 'zod';
 import type {
   ReplicatorFail,
@@ -8,9 +8,11 @@ import type {
   TableInsert,
   TableInsertCompleted,
   TpsRecord,
+  WrongPeer,
 } from './protocol';
 import { regionSchema } from './protocol';
 import { updater } from './context-update';
+import { askerOf, eventReader, isForeignRequest, protocolOf, wrongPeer, wrongPeerError, type EventReader } from './event-checks';
 import { immediate, LATENCY, parseInput, peer } from './support';
 
 export const replicatorInputSchema = z.object({
@@ -27,7 +29,8 @@ export type ReplicatorEvent =
   | ReplicatorRegionRecovered
   | ReplicatorFail
   | ReplicatorRecover
-  | TableInsertCompleted;
+  | TableInsertCompleted
+  | WrongPeer;
 
 /** Copies bound for one target region, applied one at a time, in order. */
 export interface ReplicationLane {
@@ -52,6 +55,17 @@ export const replicationLag = (context: ReplicatorContext): number =>
 
 const change = updater<ReplicatorContext, ReplicatorEvent>();
 
+const REPLICATOR = 'replicator';
+const read: EventReader<ReplicatorEvent> = eventReader<ReplicatorEvent>(REPLICATOR);
+const protocol = protocolOf<ReplicatorEvent>({
+  'replicator.replicate': true,
+  'replicator.regionRecovered': true,
+  'replicator.fail': true,
+  'replicator.recover': true,
+  'table.insertCompleted': true,
+  'tps.wrongPeer': true,
+});
+
 /** Lanes with a copy to apply and no copy awaiting its answer, by target region. */
 function readyLanes(context: ReplicatorContext): [number, ReplicationLane][] {
   const ready: [number, ReplicationLane][] = [];
@@ -74,15 +88,28 @@ export const replicatorMachine = setup({
     input: {} as ReplicatorInput,
   },
   delays: { [LATENCY]: immediate },
+  guards: {
+    isForeignRequest: ({ event }) => isForeignRequest(protocol, event),
+  },
   actions: {
+    answerWrongPeer: sendTo(
+      ({ context, event }) => askerOf(REPLICATOR, context, event),
+      ({ context, event }) => wrongPeer(REPLICATOR, context, event),
+      { delay: LATENCY },
+    ),
+    // A table it was given (input) is of the wrong kind.
+    failOnWrongPeer: ({ context, event }) => {
+      read(context, event, 'tps.wrongPeer');
+      throw wrongPeerError(REPLICATOR, context, event);
+    },
     holdCopies: change((context, event) => {
-      assertEvent(event, 'replicator.replicate');
+      read(context, event, 'replicator.replicate');
       for (const region in context.lanes) {
         if (Number(region) !== event.from) context.lanes[region].pending.push(event.record);
       }
     }),
     settleCopy: change((context, event) => {
-      assertEvent(event, 'table.insertCompleted');
+      read(context, event, 'table.insertCompleted');
       const lane = context.lanes[event.region];
       if (!lane) return;
       lane.busy = false;
@@ -93,7 +120,7 @@ export const replicatorMachine = setup({
       } else if (event.corr === lane.generation) lane.blocked = true;
     }),
     unblockRegion: change((context, event) => {
-      assertEvent(event, 'replicator.regionRecovered');
+      read(context, event, 'replicator.regionRecovered');
       const lane = context.lanes[event.region];
       if (!lane) return;
       lane.blocked = false;
@@ -128,6 +155,10 @@ export const replicatorMachine = setup({
     return { id, lanes };
   },
   initial: 'replicating',
+  on: {
+    '*': { guard: 'isForeignRequest', actions: 'answerWrongPeer' },
+    'tps.wrongPeer': { actions: 'failOnWrongPeer' },
+  },
   states: {
     replicating: {
       entry: ['applyCopies', 'markLanesBusy'],

@@ -1,5 +1,6 @@
-import { assertEvent, enqueueActions, sendTo, setup, type AnyActorRef } from 'xstate';
+import { enqueueActions, sendTo, setup } from 'xstate';
 import { updater } from './context-update';
+import { askerOf, eventReader, isForeignRequest, protocolOf, wrongPeer, wrongPeerError, type EventReader } from './event-checks';
 import { z } from 'zod';
 import type {
   DnsReceive,
@@ -12,6 +13,7 @@ import type {
   QueueRecordDelivered,
   QueueRemoveCompleted,
   QueueSendCompleted,
+  WrongPeer,
 } from './protocol';
 import { regionSchema } from './protocol';
 import { immediate, keepActor, keptActor, LATENCY, parseInput, peer, type KeptActor } from './support';
@@ -39,7 +41,8 @@ export type WeightedDnsEvent =
   | DnsSetRegionOnline
   | QueueSendCompleted
   | QueueRecordDelivered
-  | QueueRemoveCompleted;
+  | QueueRemoveCompleted
+  | WrongPeer;
 
 interface Target {
   region: number;
@@ -95,6 +98,19 @@ const targetOfOrigin = (context: WeightedDnsContext, recordId: number): Target |
 
 const change = updater<WeightedDnsContext, WeightedDnsEvent>();
 
+const DNS = 'weighted DNS';
+const read: EventReader<WeightedDnsEvent> = eventReader<WeightedDnsEvent>(DNS);
+const protocol = protocolOf<WeightedDnsEvent>({
+  'dns.send': true,
+  'dns.receive': true,
+  'dns.remove': true,
+  'dns.setRegionOnline': true,
+  'queue.sendCompleted': true,
+  'queue.record': true,
+  'queue.removeCompleted': true,
+  'tps.wrongPeer': true,
+});
+
 /**
  * Route 53 with a weighted routing policy. In role: each record sent is
  * routed to a region's queue by weight; an offline region gets nothing. Out
@@ -110,37 +126,48 @@ export const weightedDnsMachine = setup({
   delays: { [LATENCY]: immediate },
   guards: {
     hasOnlineTarget: ({ context }) => pickTarget(context.targets) !== undefined,
-    knowsOrigin: ({ context, event }) => (assertEvent(event, 'dns.remove'), targetOfOrigin(context, event.recordId) !== undefined),
+    knowsOrigin: ({ context, event }) => (read(context, event, 'dns.remove'), targetOfOrigin(context, event.recordId) !== undefined),
     answersPendingRequest: ({ context, event }) =>
-      (assertEvent(event, ['queue.sendCompleted', 'queue.removeCompleted']), event.corr !== undefined && event.corr in context.pending),
+      (read(context, event, ['queue.sendCompleted', 'queue.removeCompleted']), event.corr !== undefined && event.corr in context.pending),
+    isForeignRequest: ({ event }) => isForeignRequest(protocol, event),
   },
   actions: {
+    answerWrongPeer: sendTo(
+      ({ context, event }) => askerOf(DNS, context, event),
+      ({ context, event }) => wrongPeer(DNS, context, event),
+      { delay: LATENCY },
+    ),
+    // A target queue it was given (input) is of the wrong kind.
+    failOnWrongPeer: ({ context, event }) => {
+      read(context, event, 'tps.wrongPeer');
+      throw wrongPeerError(DNS, context, event);
+    },
     // A request is forwarded under a fresh ticket, remembering who asked.
     holdRequest: change((context, event) => {
-      assertEvent(event, ['dns.send', 'dns.remove']);
+      read(context, event, ['dns.send', 'dns.remove']);
       context.ticket++;
       context.pending[context.ticket] = { replyTo: keepActor(event.replyTo), corr: event.corr };
     }),
     forwardSend: sendTo(
       ({ context, system }) => peer(system, pickTarget(context.targets)!.queue, context.id),
       ({ context, event, self }) => {
-        assertEvent(event, 'dns.send');
+        read(context, event, 'dns.send');
         return { type: 'queue.send', record: event.record, replyTo: self, corr: context.ticket } as const;
       },
       { delay: LATENCY },
     ),
     refuseSend: sendTo(
-      ({ event }) => (assertEvent(event, 'dns.send'), event.replyTo),
+      ({ context, event }) => (read(context, event, 'dns.send'), event.replyTo),
       ({ context, event }): DnsSendCompleted => {
-        assertEvent(event, 'dns.send');
+        read(context, event, 'dns.send');
         return { type: 'dns.sendCompleted', dns: context.id, record: event.record, region: null, success: false, corr: event.corr };
       },
       { delay: LATENCY },
     ),
     answerSend: sendTo(
-      ({ context, event, system }) => (assertEvent(event, 'queue.sendCompleted'), keptActor(system, context.pending[event.corr!].replyTo, context.id)),
+      ({ context, event, system }) => (read(context, event, 'queue.sendCompleted'), keptActor(system, context.pending[event.corr!].replyTo, context.id)),
       ({ context, event }): DnsSendCompleted => {
-        assertEvent(event, 'queue.sendCompleted');
+        read(context, event, 'queue.sendCompleted');
         return {
           type: 'dns.sendCompleted',
           dns: context.id,
@@ -153,7 +180,7 @@ export const weightedDnsMachine = setup({
       { delay: LATENCY },
     ),
     settleSend: change((context, event) => {
-      assertEvent(event, 'queue.sendCompleted');
+      read(context, event, 'queue.sendCompleted');
       delete context.pending[event.corr!];
       if (!event.success) return;
       settleCredit(context.targets, event.region);
@@ -161,49 +188,49 @@ export const weightedDnsMachine = setup({
     }),
     // An offline region is not read from; its receive waits until it is back online.
     registerConsumer: change((context, event) => {
-      assertEvent(event, 'dns.receive');
+      read(context, event, 'dns.receive');
       context.consumer = { replyTo: keepActor(event.replyTo), corr: event.corr };
       for (const t of context.targets) {
         if ((event.region === undefined || t.region === event.region) && !t.online) context.heldReceives[t.region] = true;
       }
     }),
     receiveFromTargets: enqueueActions(({ context, event, enqueue, system, self }) => {
-      assertEvent(event, 'dns.receive');
+      read(context, event, 'dns.receive');
       for (const t of context.targets) {
         if ((event.region === undefined || t.region === event.region) && t.online)
           enqueue.sendTo(peer(system, t.queue, context.id), { type: 'queue.receive', replyTo: self }, { delay: LATENCY });
       }
     }),
     noteOrigin: change((context, event) => {
-      assertEvent(event, 'queue.record');
+      read(context, event, 'queue.record');
       context.origin[event.record.recordId] = event.region;
     }),
     relayRecord: enqueueActions(({ context, event, enqueue, system }) => {
-      assertEvent(event, 'queue.record');
+      read(context, event, 'queue.record');
       if (!context.consumer) return;
       const delivery: DnsRecordDelivered = { type: 'dns.record', dns: context.id, region: event.region, record: event.record };
       enqueue.sendTo(keptActor(system, context.consumer.replyTo, context.id), delivery, { delay: LATENCY });
     }),
     forwardRemove: sendTo(
-      ({ context, event, system }) => (assertEvent(event, 'dns.remove'), peer(system, targetOfOrigin(context, event.recordId)!.queue, context.id)),
+      ({ context, event, system }) => (read(context, event, 'dns.remove'), peer(system, targetOfOrigin(context, event.recordId)!.queue, context.id)),
       ({ context, event, self }) => {
-        assertEvent(event, 'dns.remove');
+        read(context, event, 'dns.remove');
         return { type: 'queue.remove', recordId: event.recordId, replyTo: self, corr: context.ticket } as const;
       },
       { delay: LATENCY },
     ),
     refuseRemove: sendTo(
-      ({ event }) => (assertEvent(event, 'dns.remove'), event.replyTo),
+      ({ context, event }) => (read(context, event, 'dns.remove'), event.replyTo),
       ({ context, event }): DnsRemoveCompleted => {
-        assertEvent(event, 'dns.remove');
+        read(context, event, 'dns.remove');
         return { type: 'dns.removeCompleted', dns: context.id, region: null, recordId: event.recordId, success: false, corr: event.corr };
       },
       { delay: LATENCY },
     ),
     answerRemove: sendTo(
-      ({ context, event, system }) => (assertEvent(event, 'queue.removeCompleted'), keptActor(system, context.pending[event.corr!].replyTo, context.id)),
+      ({ context, event, system }) => (read(context, event, 'queue.removeCompleted'), keptActor(system, context.pending[event.corr!].replyTo, context.id)),
       ({ context, event }): DnsRemoveCompleted => {
-        assertEvent(event, 'queue.removeCompleted');
+        read(context, event, 'queue.removeCompleted');
         return {
           type: 'dns.removeCompleted',
           dns: context.id,
@@ -216,19 +243,19 @@ export const weightedDnsMachine = setup({
       { delay: LATENCY },
     ),
     settleRemove: change((context, event) => {
-      assertEvent(event, 'queue.removeCompleted');
+      read(context, event, 'queue.removeCompleted');
       delete context.pending[event.corr!];
       if (event.success) delete context.origin[event.recordId];
     }),
     // before setRegionOnline: a receive held while the region was offline is asked again
     resumeHeldReceive: enqueueActions(({ context, event, enqueue, system, self }) => {
-      assertEvent(event, 'dns.setRegionOnline');
+      read(context, event, 'dns.setRegionOnline');
       const target = context.targets.find((t) => t.region === event.region);
       if (!target || !event.online || !context.heldReceives[event.region]) return;
       enqueue.sendTo(peer(system, target.queue, context.id), { type: 'queue.receive', replyTo: self }, { delay: LATENCY });
     }),
     setRegionOnline: change((context, event) => {
-      assertEvent(event, 'dns.setRegionOnline');
+      read(context, event, 'dns.setRegionOnline');
       const target = context.targets.find((t) => t.region === event.region);
       if (!target) return;
       target.online = event.online;
@@ -252,6 +279,10 @@ export const weightedDnsMachine = setup({
     };
   },
   initial: 'routing',
+  on: {
+    '*': { guard: 'isForeignRequest', actions: 'answerWrongPeer' },
+    'tps.wrongPeer': { actions: 'failOnWrongPeer' },
+  },
   states: {
     routing: {
       on: {
