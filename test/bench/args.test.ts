@@ -14,6 +14,7 @@ describe('bench script arguments', () => {
     ['per-kind.js', ['2'], 'at least 3'],
     ['upstream-compare.js', ['x'], 'rounds'],
     ['coverage-cost.js', ['3', '0'], 'seeds per round'],
+    ['event-checks.js', ['0'], 'SEEDS'],
   ])('%s %p exits 2 naming the argument', (name, args, usage) => {
     const r = run(name, ...args);
     expect(r.status).toBe(2);
