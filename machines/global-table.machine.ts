@@ -1,4 +1,4 @@
-import { assertEvent, assign, enqueueActions, sendTo, setup, type ActorRefFrom } from 'xstate';
+import { assertEvent, enqueueActions, sendTo, setup, type ActorRefFrom } from 'xstate';
 import { z } from 'zod';
 import type {
   TableFail,

@@ -1,4 +1,4 @@
-import { assertEvent, enqueueActions, sendTo, setup, type AnyActorRef } from 'xstate';
+import { assertEvent, enqueueActions, sendTo, setup } from 'xstate';
 import { z } from 'zod';
 import type {
   TpsRecord,

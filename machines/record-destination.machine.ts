@@ -1,4 +1,4 @@
-import { assertEvent, enqueueActions, setup, type AnyActorRef } from 'xstate';
+import { assertEvent, enqueueActions, setup } from 'xstate';
 import { updater } from './context-update';
 import { z } from 'zod';
 import type {
