@@ -1,43 +1,5 @@
-// Component machines: reuse them in any XState v5 app.
-export * from './machines/protocol';
-export { InputError, LATENCY, keepActor, keptActor, type KeptActor } from './machines/support';
-export { update, updater, withInPlaceUpdates } from './machines/context-update';
-export { queueMachine, queueInputSchema, type QueueInput, type QueueContext } from './machines/queue.machine';
-export {
-  regionalTableMachine,
-  regionalTableInputSchema,
-  type RegionalTableInput,
-  type RegionalTableContext,
-} from './machines/regional-table.machine';
-export {
-  replicatorMachine,
-  replicatorInputSchema,
-  replicationLag,
-  type ReplicatorInput,
-  type ReplicatorContext,
-} from './machines/replicator.machine';
-export {
-  globalTableMachine,
-  globalTableInputSchema,
-  regionalTableId,
-  replicatorId,
-  type GlobalTableInput,
-} from './machines/global-table.machine';
-export { containerMachine, containerInputSchema, type ContainerInput, type ContainerContext } from './machines/container.machine';
-export { weightedDnsMachine, weightedDnsInputSchema, pickTarget, type WeightedDnsInput } from './machines/weighted-dns.machine';
-export { recordSourceMachine, recordSourceInputSchema, type RecordSourceInput } from './machines/record-source.machine';
-export {
-  recordDestinationMachine,
-  recordDestinationInputSchema,
-  type RecordDestinationInput,
-} from './machines/record-destination.machine';
-
-// Simulation support.
-export { VirtualClock } from './actors/virtual-clock';
-export { useVirtualScheduler, type ScheduleHook } from './actors/virtual-scheduler';
-export { Prng } from './actors/prng';
-export { createLatency, latencySchema, type LatencyOptions } from './actors/latency';
-export { makeRecordSet } from './actors/record-set';
+// Component machines and simulation support (also the browser-safe entry `active-active-tps/machines`).
+export * from './machines-entry';
 
 // The system, its spec and scenarios.
 export { activeActiveSpecMachine, progressOf, type SpecContext, type SpecEvent, type Violation, type ViolationKind } from './specs/active-active-spec.machine';

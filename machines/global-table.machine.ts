@@ -11,7 +11,7 @@ import type {
 import { regionSchema } from './protocol';
 import { regionalTableMachine } from './regional-table.machine';
 import { replicatorMachine } from './replicator.machine';
-import { ids, inRegion } from '../system/ids';
+import { ids, inRegion } from './ids';
 import { immediate, LATENCY, parseInput } from './support';
 
 export const globalTableInputSchema = z.object({
