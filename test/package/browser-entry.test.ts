@@ -64,7 +64,7 @@ describe('the browser entry (active-active-tps/machines)', () => {
     expect(project.filter((p) => !allowedProjectFiles.test(p))).toEqual([]);
     expect(project).toEqual(expect.arrayContaining(['machines/queue.machine.ts', 'actors/virtual-clock.ts', 'actors/prng.ts']));
     const libraries = new Set(inputs.filter((p) => p.startsWith('node_modules/')).map((p) => p.split('/')[1]));
-    expect([...libraries].sort()).toEqual(['xstate', 'zod']);
+    expect([...libraries].sort()).toEqual(['immer', 'xstate', 'zod']);
   });
 
   it('runs a queue on the virtual clock in a realm without Node globals', () => {
