@@ -133,6 +133,7 @@ describe('a user app installing the packed tarball', () => {
       'a queue restored from JSON continues as the original': 'ok',
       "a container's initial snapshot is unchanged by the run": 'ok',
       "the docs' pipeline, persisted mid-run through JSON, ends as the original does": 'ok',
+      "the docs' pipeline, persisted through JSON while the worker waits on its queue, ends as the original does": 'ok',
     });
     expect(r.status).toBe(0);
   });

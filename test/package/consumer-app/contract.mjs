@@ -106,3 +106,16 @@ check("the docs' pipeline, persisted mid-run through JSON, ends as the original 
   }
   assert.equal(JSON.stringify(restored.getPersistedSnapshot()), JSON.stringify(app.getPersistedSnapshot()));
 });
+
+check("the docs' pipeline, persisted through JSON while the worker waits on its queue, ends as the original does", () => {
+  const app = createActor(pipeline).start();
+  for (const id of [1, 2]) send(app, id);
+  // mid-run: the worker has registered with 'in' for its next record
+  assert.equal(app.system.get('in').getSnapshot().context.consumer?.replyTo, app.system.get('worker'));
+  const mid = JSON.stringify(app.getPersistedSnapshot());
+  const restored = createActor(pipeline, { snapshot: JSON.parse(mid) }).start();
+  for (const actor of [restored, app]) send(actor, 3);
+  for (const [name, actor] of [['original', app], ['restored', restored]])
+    assert.deepEqual(recordIds(actor, 'out'), [1, 2, 3], `the ${name} app's 'out' holds ${JSON.stringify(recordIds(actor, 'out'))}`);
+  assert.equal(JSON.stringify(restored.getPersistedSnapshot()), JSON.stringify(app.getPersistedSnapshot()));
+});
