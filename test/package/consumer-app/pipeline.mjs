@@ -6,10 +6,11 @@ export const pipeline = setup({
   actors: { queue: queueMachine, table: globalTableMachine, container: containerMachine },
 }).createMachine({
   context: ({ spawn }) => {
-    spawn('queue', { systemId: 'in', input: { id: 'in', region: 1 } });
-    spawn('queue', { systemId: 'out', input: { id: 'out', region: 1 } });
-    spawn('table', { systemId: 'orders', input: { id: 'orders', stage: 'orders', regions: [1, 2] } });
+    spawn('queue', { id: 'in', systemId: 'in', input: { id: 'in', region: 1 } });
+    spawn('queue', { id: 'out', systemId: 'out', input: { id: 'out', region: 1 } });
+    spawn('table', { id: 'orders', systemId: 'orders', input: { id: 'orders', stage: 'orders', regions: [1, 2] } });
     spawn('container', {
+      id: 'worker',
       systemId: 'worker',
       input: { id: 'worker', stage: 'orders', region: 1, inputQueue: 'in', table: 'orders', outputQueue: 'out' },
     });
