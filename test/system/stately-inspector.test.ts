@@ -5,7 +5,7 @@
  * the server receives is checked against the values of each moment.
  * @statelyai/inspect is ESM-only, so it runs in a child process, not in jest.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -88,6 +88,18 @@ describe('@statelyai/inspect attached to runs (docs/examples)', () => {
   it.each(['inspect-a-run.mjs', 'inspect-the-orchestrator.mjs'])('%s is shown whole in docs/inspector.md', (file) => {
     const doc = readFileSync(join(root, 'docs', 'inspector.md'), 'utf8');
     expect(doc).toContain(readFileSync(example(file), 'utf8').trim());
+  });
+
+  it('the examples type-check against the built package (checkJs, nodenext): the orchestrator input is an OrchestratorInput', () => {
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    const flags = ['--noEmit', '--allowJs', '--checkJs', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext'];
+    const files = ['inspect-a-run.mjs', 'inspect-the-orchestrator.mjs'].map(example);
+    const out = execFileSync(process.execPath, [tsc, ...flags, '--target', 'es2022', '--skipLibCheck', '--types', 'node', ...files], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(out).toBe('');
   });
 
   it('reports every event, and each snapshot as it was: the destination counts 0 -> 30, preprocess r1 passes through failedDependency', async () => {
