@@ -6,7 +6,7 @@ export { activeActiveSpecMachine, progressOf, type SpecContext, type SpecEvent, 
 export { createAfterDeliveryObserver, createDeliveryObserver } from './specs/delivery-observer';
 export { routingSlack, type RoutingReport } from './specs/end-of-run';
 export { expectedMessages, resolveBudget } from './system/budget';
-export { orchestratorMachine } from './system/orchestrator.machine';
+export { orchestratorMachine, orchestratorInputSchema, type OrchestratorInput } from './system/orchestrator.machine';
 export { controlVerbs, resolveControl, NETWORK, type ControlCommand, type ControlKind } from './system/control';
 export {
   scenarioDriverMachine,
@@ -39,6 +39,7 @@ export {
 export { NetworkConditions } from './system/faults/network';
 export { defaultTopology, topologySchema, parseTopology, type Topology, type TopologyInput } from './system/topology';
 export { layoutOf, ids, queueNames, type Layout } from './system/layout';
+export { inspectOptionSchema, type InspectOption } from './system/inspect-option';
 export { simulate, simulateAsync, type Pace, type ScenarioSource, type SimulationOptions, type SimulationResult } from './system/simulation';
 export { tuneGcForSimulation } from './system/gc-tuning';
 export {
