@@ -15,6 +15,7 @@ import { formatShrunk, shrinkAndSave, shrinkFlags, shrinkSettings } from './shri
 import { help } from './help';
 import { checkOutputFiles, writeFileAtomic } from './output-file';
 import { buildHtmlReportInput, renderHtmlReport } from '../system/report/html-report';
+import { reproduction } from '../system/report/reproduce';
 
 export { EXIT, type Io } from './common';
 
@@ -106,7 +107,17 @@ function commandRun(args: string[], io: Io): number {
     if (!plan) throw new InputError('--save-plan', [`scenario '${report.scenario}' is code, not a plan`]);
     writeFileAtomic(values['save-plan'], JSON.stringify(planToSave(plan, report), null, 2) + '\n');
   }
-  if (values.html !== undefined) writeFileAtomic(values.html, renderHtmlReport(buildHtmlReportInput(report, result)));
+  if (values.html !== undefined) {
+    const reproduce = reproduction(report, {
+      scenarioFile: values['scenario-file'],
+      plan,
+      machinesModule: values.machines,
+      topologyFile: values.topology,
+      strict: !values['no-strict'],
+      ...budgetFlags(values),
+    });
+    writeFileAtomic(values.html, renderHtmlReport(buildHtmlReportInput(report, result, reproduce)));
+  }
   const shrunk =
     shrink && report.verdict === 'fail' && plan
       ? shrinkAndSave(io, {

@@ -18,6 +18,15 @@ h1{margin:0;font-size:20px}.seed{color:#57606a;font-weight:500}
 .why .goto{font-size:12px;color:#0969da;white-space:nowrap}
 .findings{margin:10px 20px 0;padding:8px 14px;list-style:none;background:#fff;border:1px solid #d8dee4;border-radius:8px}
 .findings li{padding:2px 0}.findings details{font-size:12px}.findings details summary{cursor:pointer}.findings ol{max-height:240px;overflow:auto;margin:4px 0}.findings .dot{display:inline-block;width:9px;height:9px;border-radius:50%;background:#d4a72c;margin-right:6px}.f-fault b{color:#b91c1c}.f-slow b{color:#9a6700}.f-viol{color:#a40e26}
+details.reproduce{margin:10px 20px 0;background:#fff;border:1px solid #d8dee4;border-radius:8px;padding:4px 12px}
+details.reproduce>summary{cursor:pointer;font-weight:600}
+details.reproduce table{border-collapse:collapse;font-size:13px;margin:6px 0}
+details.reproduce th{text-align:left;vertical-align:top;padding:2px 12px 2px 0;color:#57606a;font-weight:500;white-space:nowrap}
+details.reproduce td{padding:2px 0;vertical-align:top}
+details.reproduce code{font:12px ui-monospace,"DejaVu Sans Mono",monospace;background:#f6f8fa;padding:1px 4px;border-radius:4px}
+details.reproduce code.cmd{display:inline-block;user-select:all;word-break:break-all}
+details.reproduce ol.plan{margin:0;padding-left:18px}
+details.reproduce pre{max-height:260px;overflow:auto;font-size:11px;background:#f6f8fa;padding:6px}
 details.steps{margin:8px 20px 0;background:#fff;border:1px solid #d8dee4;border-radius:8px;padding:4px 12px}
 details.steps summary{cursor:pointer;font-weight:600}
 details.steps table{border-collapse:collapse;font-size:13px;margin:6px 0}

@@ -7,6 +7,7 @@ import { failureLines } from './failure-summary';
 import { faultAppliesTo } from './fault-scope';
 import { REPORT_CSS, REPORT_JS } from './html-assets';
 import { buildLanes, type Lane as LaneOf } from './lanes';
+import { reproduceSchema, type Reproduce } from './reproduce';
 
 export { faultWindowsFromSteps, type FaultWindow } from './fault-windows';
 
@@ -57,6 +58,8 @@ export const htmlReportInputSchema = z.object({
   arrived: z.array(z.number()).optional(),
   stats: z.object({ messages: count, virtualTimeMs: z.number().min(0), wallMs: z.number().min(0) }),
   unhandledEvents: count.optional(),
+  /** how to reproduce the run from the report alone */
+  reproduce: reproduceSchema.optional(),
 });
 export type HtmlReportInput = z.input<typeof htmlReportInputSchema>;
 type Input = z.output<typeof htmlReportInputSchema>;
@@ -64,7 +67,8 @@ type Input = z.output<typeof htmlReportInputSchema>;
 /** The renderer's input from what `runScenario` returns; the run must have kept its trace. */
 export function buildHtmlReportInput(
   report: Pick<RunReport, 'scenario' | 'seed' | 'verdict' | 'records' | 'steps' | 'violations' | 'specState' | 'stats' | 'unhandledEvents' | 'stuck'>,
-  result: SimulationResult): HtmlReportInput {
+  result: SimulationResult,
+  reproduce?: Reproduce): HtmlReportInput {
   if (!result.trace) throw new InputError('html report', ['the run kept no trace: run it with keepTrace: true']);
   const source = result.layout.components.find((c) => c.kind === 'source');
   const batches = ((source?.input as { batches?: { recordId: number }[][] })?.batches ?? []).map((b) => b.map((r) => r.recordId));
@@ -99,6 +103,7 @@ export function buildHtmlReportInput(
     arrived: result.final.destinationArrivals,
     stats: report.stats,
     unhandledEvents: report.unhandledEvents,
+    ...(reproduce ? { reproduce } : {}),
   };
 }
 
@@ -174,9 +179,9 @@ function makeView(input: Input): View {
   const lastT = input.trace.length ? input.trace[input.trace.length - 1].t : 0;
   const runEnd = Math.max(1, input.stats.virtualTimeMs, lastT, ...input.steps.map((s) => s.at));
   // a little room on the right so marks at the very end stay visible
-  // steps just after the activity (a quarter of it at most) stay on the axis
+  // steps just after the activity (half of it at most) stay on the axis
   const active = activityEnd(input);
-  const end = Math.max(active, ...input.steps.map((s) => s.at).filter((at) => at <= active * 1.25));
+  const end = Math.max(active, ...input.steps.map((s) => s.at).filter((at) => at <= active * 1.5));
   const T = Math.ceil(Math.min(runEnd, end) * 1.03 + 2);
   const { lanes, unknownIds } = buildLanes(input);
   const all = [...lanes.values()];
@@ -422,6 +427,40 @@ function whyFailedHtml(v: View): string {
   );
 }
 
+/** Everything needed to run it again: scenario, seed, plan, machines (path and hash), trace digest, replay command. */
+function reproduceHtml(input: Input): string {
+  const r = input.reproduce;
+  if (!r) return '';
+  const row = (k: string, html: string) => `<tr><th>${esc(k)}</th><td>${html}</td></tr>`;
+  const s = r.shrunkFrom;
+  const sized = (z: { faults: number; records: number; messages: number }) => `${z.faults} fault${z.faults === 1 ? '' : 's'}, ${z.records} records, ${z.messages} messages`;
+  return (
+    `<details class="reproduce" id="reproduce"${input.verdict === 'fail' ? ' open' : ''}><summary>Reproduce this run</summary><table>` +
+    (s
+      ? row(
+          'shrunk from',
+          `${esc(s.scenario)} <b>seed ${s.seed}</b> (${sized(s.before)}) to this plan (${sized(s.after)}), failing the same way: ${esc(s.signature)}` +
+            `<br>original: <code class="cmd">${esc(s.replay)}</code>`,
+        )
+      : '') +
+    row('scenario', `${esc(input.scenario)}${r.scenarioFile !== undefined ? ` (file <code>${esc(r.scenarioFile)}</code>)` : ''}`) +
+    row('seed', String(input.seed)) +
+    row('latency', esc(r.latency)) +
+    row('fault plan', r.plan.length ? `<ol class="plan">${r.plan.map((f) => `<li>${esc(f)}</li>`).join('')}</ol>` : 'none') +
+    row('machines', r.machines ? `<code>${esc(r.machines.path)}</code> sha256 <code class="hash">${esc(r.machines.sha256)}</code>` : "the package's own (no --machines)") +
+    row('trace digest', `<code class="hash" id="digest">${esc(r.traceDigest)}</code> (a replay gives the same)`) +
+    row('replay', `<code class="cmd" id="replay">${esc(r.replay)}</code>`) +
+    (r.planFile !== undefined
+      ? row(
+          'the plan as a file',
+          `<details><summary>scenario file (seed, latency and topology in it): save it, run <code>tps run --scenario-file FILE${r.machines ? ` --machines ${esc(r.machines.path)}` : ''}</code></summary>` +
+            `<pre id="planfile">${esc(JSON.stringify(r.planFile, null, 2))}</pre></details>`,
+        )
+      : '') +
+    `</table></details>`
+  );
+}
+
 function findingsHtml(v: View): string {
   const { input } = v;
   const fmtIds = (ids: number[]) => (ids.length > 12 ? `${ids.slice(0, 12).join(', ')} … (${ids.length})` : ids.join(', '));
@@ -505,6 +544,7 @@ export function renderHtmlReport(raw: HtmlReportInput): string {
   <div class="stats">${headerStats(v)}</div>
 </header>
 ${whyFailedHtml(v)}
+${reproduceHtml(input)}
 ${findingsHtml(v)}
 <details class="steps"><summary>Scenario steps (${input.steps.length})</summary><table><thead><tr><th>step</th><th></th><th>t (ms)</th><th>what</th></tr></thead><tbody>${stepList}</tbody></table></details>
 <div class="toolbar"><div class="legend">${legendHtml(v)}</div>
@@ -515,7 +555,7 @@ ${axisHtml(v)}
 <div id="groups">${groupsHtml(v)}</div>
 </main>
 <div id="tip" role="tooltip" hidden></div>
-<footer>${input.stats.messages} messages · ${input.stats.virtualTimeMs} virtual ms · ${input.stats.wallMs} wall ms · generated by tps run --html</footer>
+<footer>${input.stats.messages} messages · ${input.stats.virtualTimeMs} virtual ms · ${input.stats.wallMs} wall ms · generated by tps</footer>
 <script id="data" type="application/json">${json}</script>
 <script>${REPORT_JS}</script>
 </body></html>
