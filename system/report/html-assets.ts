@@ -27,6 +27,24 @@ details.reproduce code{font:12px ui-monospace,"DejaVu Sans Mono",monospace;backg
 details.reproduce code.cmd{display:inline-block;user-select:all;word-break:break-all}
 details.reproduce ol.plan{margin:0;padding-left:18px}
 details.reproduce pre{max-height:260px;overflow:auto;font-size:11px;background:#f6f8fa;padding:6px}
+.seq{margin:10px 20px 0;padding:8px 14px;background:#fff;border:1px solid #d8dee4;border-radius:8px}
+.seq h2{margin:0;font-size:15px}.seq .seqtitle{margin:2px 0 6px;font-size:13px;color:#57606a}
+.seqscroll{overflow:auto;max-height:640px}
+.seqsvg{display:block;font:11px system-ui,"DejaVu Sans",sans-serif}
+.seqsvg .akind{fill:#57606a;font-size:10px}.seqsvg .aname{fill:#1f2328;font-weight:700;font-size:11px}
+.seqsvg .life{stroke:#d0d7de;stroke-dasharray:3 3}
+.seqsvg .t{fill:#57606a;font:10px ui-monospace,"DejaVu Sans Mono",monospace}
+.seqsvg .arrow{stroke:#424a53;stroke-width:1.2}
+.seqsvg .mlabel{fill:#424a53;font-size:10px;paint-order:stroke;stroke:#fff;stroke-width:3px}
+.seqsvg .failed .arrow{stroke:#d62728}.seqsvg .failed .mlabel{fill:#d62728}
+.seqsvg .violating .arrow{stroke:#c2185b;stroke-width:3}.seqsvg .violating .mlabel{fill:#c2185b;font-weight:700}
+.seqsvg .contradicted .arrow,.seqsvg .last-seen .arrow{stroke:#0969da;stroke-width:2.5}.seqsvg .contradicted .mlabel,.seqsvg .last-seen .mlabel{fill:#0969da;font-weight:700}
+.seqsvg .fmark{fill:#dc2626}.seqsvg .fglyph{fill:#fff;font-size:11px}.seqsvg .hmark{fill:#fff;stroke:#1a7f37;stroke-width:2}
+.seqsvg .fbar{fill:rgba(220,38,38,.25)}.seqsvg .smark{fill:#111}
+.seqsvg .note{font-size:11px;fill:#424a53}.seqsvg .n-viol{fill:#c2185b;font-weight:700}.seqsvg .n-first{fill:#0969da;font-weight:600}
+.seqsvg .n-fault{fill:#b91c1c;font-weight:700}.seqsvg .n-heal{fill:#1a7f37}.seqsvg .n-stop{fill:#111;font-weight:700}.seqsvg .n-gap{fill:#8c959f}
+.seqsvg .seqlink{fill:none;stroke:#c2185b;stroke-width:1.5;stroke-dasharray:4 2}
+.seqsvg g[data-tip]{cursor:default}.seqsvg .hit{fill:transparent}.seqsvg g.msg:hover .hit{fill:rgba(9,105,218,.07)}
 details.steps{margin:8px 20px 0;background:#fff;border:1px solid #d8dee4;border-radius:8px;padding:4px 12px}
 details.steps summary{cursor:pointer;font-weight:600}
 details.steps table{border-collapse:collapse;font-size:13px;margin:6px 0}

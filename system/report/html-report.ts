@@ -8,6 +8,8 @@ import { faultAppliesTo } from './fault-scope';
 import { REPORT_CSS, REPORT_JS } from './html-assets';
 import { buildLanes, type Lane as LaneOf } from './lanes';
 import { reproduceSchema, type Reproduce } from './reproduce';
+import { counterexampleSequence } from './sequence';
+import { sequenceHtml } from './sequence-svg';
 
 export { faultWindowsFromSteps, type FaultWindow } from './fault-windows';
 
@@ -545,6 +547,7 @@ export function renderHtmlReport(raw: HtmlReportInput): string {
 </header>
 ${whyFailedHtml(v)}
 ${reproduceHtml(input)}
+${sequenceHtml(counterexampleSequence({ ...input, lanes: v.all }))}
 ${findingsHtml(v)}
 <details class="steps"><summary>Scenario steps (${input.steps.length})</summary><table><thead><tr><th>step</th><th></th><th>t (ms)</th><th>what</th></tr></thead><tbody>${stepList}</tbody></table></details>
 <div class="toolbar"><div class="legend">${legendHtml(v)}</div>

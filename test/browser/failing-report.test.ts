@@ -46,6 +46,7 @@ describeWithChromium('the HTML report of a failing run in a browser', () => {
     expect(await page.locator('#rec-2 .reg').textContent()).toBe('r2');
     const mid = (f3.start! + f3.end!) / 2;
     // at the top pixel row of record 2's lane, in f3's window: the fault's shading is what is on top
+    await page.locator('rect.lane[data-record="2"]').scrollIntoViewIfNeeded();
     const p = await lanePoint(page, 2, mid, 1);
     // (browser code as strings: this project's type-check has no DOM types)
     const topAt = (x: number, y: number) =>
@@ -63,6 +64,34 @@ describeWithChromium('the HTML report of a failing run in a browser', () => {
     expect(why).toContain('Property "duplicate" violated by record 1 in queue:outbound:r1');
     expect(why).toMatch(/latest fault before it: f6: crash container:outbound:r1 at t=110 ms \(\d+ ms earlier\)/);
     expect(await overlaps(page, '.faultband > span')).toEqual([]);
+
+    // the sequence view: the duplicate send drawn below the first one, between the same two lanes, linked to it
+    const seq = page.locator('#sequence');
+    await seq.scrollIntoViewIfNeeded();
+    const violating = seq.locator('g.msg.violating');
+    const first = seq.locator('g.msg.contradicted');
+    for (const g of [violating, first]) {
+      expect(await g.getAttribute('data-from')).toBe('container:outbound:r1');
+      expect(await g.getAttribute('data-to')).toBe('queue:outbound:r1');
+    }
+    const [vBox, fBox] = [(await violating.locator('line').boundingBox())!, (await first.locator('line').boundingBox())!];
+    expect(vBox.y).toBeGreaterThan(fBox.y);
+    expect(Math.abs(vBox.x - fBox.x)).toBeLessThan(1);
+    expect(vBox.width).toBeGreaterThan(50);
+    // the lanes it joins: the arrow starts on the container's lifeline and ends at the queue's
+    const lifeline = async (actor: string) => (await seq.locator(`g.actor[data-actor="${actor}"] line`).boundingBox())!.x;
+    expect(Math.abs(vBox.x - (await lifeline('container:outbound:r1')))).toBeLessThan(2);
+    expect(Math.abs(vBox.x + vBox.width + 4 - (await lifeline('queue:outbound:r1')))).toBeLessThan(3);
+    const link = (await seq.locator('path.seqlink').boundingBox())!;
+    expect(link.y).toBeLessThanOrEqual(fBox.y + 1);
+    expect(link.y + link.height).toBeGreaterThanOrEqual(vBox.y - 1);
+    await expect(seq.locator('text.n-viol').textContent()).resolves.toMatch(/^! duplicate ↖ the same queue.send again \(first at t=\d+ ms\)$/);
+    const crash = seq.locator('g.fault-start[data-fault="f6"]');
+    expect(await crash.getAttribute('data-actor')).toBe('container:outbound:r1');
+    expect((await crash.boundingBox())!.y).toBeLessThan(vBox.y);
+    await violating.hover();
+    await expect(page.locator('#tip').textContent()).resolves.toContain('container:outbound:r1 → queue:outbound:r1');
+    await seq.screenshot({ path: join(OUTPUT, 'html-report-sequence.png') });
     await page.screenshot({ path: join(OUTPUT, 'html-report-duplicate.png') });
     expect(errors).toEqual([]);
     await page.close();
