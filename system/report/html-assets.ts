@@ -34,7 +34,7 @@ details.reproduce pre{max-height:260px;overflow:auto;font-size:11px;background:#
 .seqsvg .akind{fill:#57606a;font-size:10px}.seqsvg .aname{fill:#1f2328;font-weight:700;font-size:11px}
 .seqsvg .life{stroke:#d0d7de;stroke-dasharray:3 3}
 .seqsvg .t{fill:#57606a;font:10px ui-monospace,"DejaVu Sans Mono",monospace}
-.seqsvg .arrow{stroke:#424a53;stroke-width:1.2}
+.seqsvg .arrow{stroke:#424a53;stroke-width:1.2}.seqsvg .ahead{fill:#424a53}.seqsvg .violating .ahead{fill:#c2185b}.seqsvg .contradicted .ahead,.seqsvg .last-seen .ahead{fill:#0969da}.seqsvg .failed .ahead{fill:#d62728}.seqsvg .seqlinkhead{fill:#c2185b}
 .seqsvg .mlabel{fill:#424a53;font-size:10px;paint-order:stroke;stroke:#fff;stroke-width:3px}
 .seqsvg .failed .arrow{stroke:#d62728}.seqsvg .failed .mlabel{fill:#d62728}
 .seqsvg .violating .arrow{stroke:#c2185b;stroke-width:3}.seqsvg .violating .mlabel{fill:#c2185b;font-weight:700}
@@ -45,6 +45,10 @@ details.reproduce pre{max-height:260px;overflow:auto;font-size:11px;background:#
 .seqsvg .n-fault{fill:#b91c1c;font-weight:700}.seqsvg .n-heal{fill:#1a7f37}.seqsvg .n-stop{fill:#111;font-weight:700}.seqsvg .n-gap{fill:#8c959f}
 .seqsvg .seqlink{fill:none;stroke:#c2185b;stroke-width:1.5;stroke-dasharray:4 2}
 .seqsvg g[data-tip]{cursor:default}.seqsvg .hit{fill:transparent}.seqsvg g.msg:hover .hit{fill:rgba(9,105,218,.07)}
+details.map{margin:10px 20px 0;background:#fff;border:1px solid #d8dee4;border-radius:8px;padding:4px 12px}
+details.map>summary{cursor:pointer;font-weight:600}.mapscroll{overflow:auto;padding:6px 0}
+.maplegend{font-size:12px;color:#57606a;padding-bottom:4px}.maplegend .ml{margin-right:14px;font-weight:600}
+.maplegend .faulted{color:#cf222e}.maplegend .stopped{color:#24292f}.maplegend .violated{color:#c2185b}
 details.steps{margin:8px 20px 0;background:#fff;border:1px solid #d8dee4;border-radius:8px;padding:4px 12px}
 details.steps summary{cursor:pointer;font-weight:600}
 details.steps table{border-collapse:collapse;font-size:13px;margin:6px 0}

@@ -10,6 +10,8 @@ import { buildLanes, type Lane as LaneOf } from './lanes';
 import { reproduceSchema, type Reproduce } from './reproduce';
 import { counterexampleSequence } from './sequence';
 import { sequenceHtml } from './sequence-svg';
+import { staticMapSvg } from './static-map';
+import { MAP_CSS } from './system-map';
 
 export { faultWindowsFromSteps, type FaultWindow } from './fault-windows';
 
@@ -463,6 +465,17 @@ function reproduceHtml(input: Input): string {
   );
 }
 
+/** The system as a picture: what each fault hit, where lost records stopped, where violations were seen. */
+function mapHtml(v: View): string {
+  const { input } = v;
+  const failing = input.verdict === 'fail';
+  return (
+    `<details class="map" id="map"${failing || input.faults.length ? ' open' : ''}><summary>The system: what the faults hit${failing ? ', where records stopped, where violations were seen' : ''}</summary>` +
+    `<div class="mapscroll">${staticMapSvg({ ...input, lanes: v.all })}</div>` +
+    `<div class="maplegend"><span class="ml faulted">⚡ a fault hit it</span><span class="ml stopped">■ a lost or stuck record stopped in it</span><span class="ml violated">! violations seen there</span>; hover a component for the details</div></details>`
+  );
+}
+
 function findingsHtml(v: View): string {
   const { input } = v;
   const fmtIds = (ids: number[]) => (ids.length > 12 ? `${ids.slice(0, 12).join(', ')} … (${ids.length})` : ids.join(', '));
@@ -537,7 +550,7 @@ export function renderHtmlReport(raw: HtmlReportInput): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
 <title>${esc(title)}</title>
-<style>${REPORT_CSS}</style></head>
+<style>${REPORT_CSS}${MAP_CSS}</style></head>
 <body style="--label-w:150px">
 <header>
   <div class="verdict ${pass ? 'pass' : 'fail'}" id="verdict">${pass ? 'PASS' : 'FAIL'}</div>
@@ -548,6 +561,7 @@ export function renderHtmlReport(raw: HtmlReportInput): string {
 ${whyFailedHtml(v)}
 ${reproduceHtml(input)}
 ${sequenceHtml(counterexampleSequence({ ...input, lanes: v.all }))}
+${mapHtml(v)}
 ${findingsHtml(v)}
 <details class="steps"><summary>Scenario steps (${input.steps.length})</summary><table><thead><tr><th>step</th><th></th><th>t (ms)</th><th>what</th></tr></thead><tbody>${stepList}</tbody></table></details>
 <div class="toolbar"><div class="legend">${legendHtml(v)}</div>

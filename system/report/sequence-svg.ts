@@ -57,7 +57,8 @@ function rowSvg(row: SequenceRow, view: SequenceView, i: number, x: (actor: stri
     const mid = (a + b) / 2;
     // the whole row between the two lanes answers the hover, not just the 1 px line
     parts.push(`<rect class="hit" x="${Math.min(a, b)}" y="${y - ROW_H / 2}" width="${Math.max(Math.abs(b - a), 8)}" height="${ROW_H}"/>`);
-    parts.push(`<line class="arrow" x1="${a}" y1="${y}" x2="${b + (b > a ? -4 : 4)}" y2="${y}" marker-end="url(#${row.role === 'violating' ? 'headv' : 'head'})"/>`);
+    const d = b > a ? -1 : 1;
+    parts.push(`<line class="arrow" x1="${a}" y1="${y}" x2="${b + 4 * d}" y2="${y}"/><path class="ahead" d="M${b} ${y}l${8 * d} -4v8z"/>`);
     parts.push(`<text class="mlabel" x="${mid}" y="${y - 4}" text-anchor="middle">${esc(label)}</text>`);
     tip = `t=${row.t} ms (arrived)\n${row.from} → ${row.to}\n${label}`;
     parts.unshift(`<g class="${cls}" data-from="${esc(row.from)}" data-to="${esc(row.to)}" data-t="${row.t}" data-tip="${esc(tip)}">`);
@@ -102,7 +103,7 @@ function linkSvg(view: SequenceView): string {
   const y2 = HEAD_H + view.link.to * ROW_H + ROW_H / 2;
   const x = TIME_W + LINK_W - 4;
   const bulge = Math.min(LINK_W - 8, 10 + Math.abs(y1 - y2) / 6);
-  return `<path class="seqlink" d="M${x} ${y1}C${x - bulge} ${y1} ${x - bulge} ${y2} ${x - 3} ${y2}" marker-end="url(#headv)"><title>${esc(view.link.text)}</title></path>`;
+  return `<path class="seqlink" d="M${x} ${y1}C${x - bulge} ${y1} ${x - bulge} ${y2} ${x - 3} ${y2}"><title>${esc(view.link.text)}</title></path><path class="seqlinkhead" d="M${x} ${y2}l-7 -4v8z"/>`;
 }
 
 export function sequenceSvg(view: SequenceView): string {
@@ -116,8 +117,6 @@ export function sequenceSvg(view: SequenceView): string {
   const x = (actor: string) => col.get(actor) ?? TIME_W;
   return (
     `<svg class="seqsvg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(view.title)}">` +
-    `<defs><marker id="head" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="8" markerHeight="8" markerUnits="userSpaceOnUse" orient="auto"><path d="M0 0L8 4L0 8z" fill="#424a53"/></marker>` +
-    `<marker id="headv" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="10" markerHeight="10" markerUnits="userSpaceOnUse" orient="auto"><path d="M0 0L8 4L0 8z" fill="#c2185b"/></marker></defs>` +
     view.actors.map((a) => `<g class="actor" data-actor="${esc(a)}">${actorLabel(a, x(a))}<line class="life" x1="${x(a)}" y1="${HEAD_H - 4}" x2="${x(a)}" y2="${height}"/></g>`).join('') +
     faultBars(view, x) +
     view.rows.map((row, i) => rowSvg(row, view, i, x, noteX)).join('') +

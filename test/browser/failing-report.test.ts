@@ -122,6 +122,11 @@ describeWithChromium('the HTML report of a failing run in a browser', () => {
     await page.locator('[data-zoom="fit"]').click();
     // the failed step beyond the activity is one mark at the axis end, not 14 s of empty axis
     await expect(page.locator('.stepmark.later').textContent()).resolves.toMatch(/^6 → t=\d+$/);
+    // the static map: the queue it stopped in, black, with the record id
+    const stopped = page.locator('#map g.mnode[data-actor="queue:preprocess-core:r1"]');
+    expect(await stopped.getAttribute('class')).toBe('mnode queue stopped');
+    expect(await stopped.locator('text.mstatus').textContent()).toBe('■#3');
+    expect(await stopped.isVisible()).toBe(true);
     await page.locator('.group .ghead').first().click();
     await page.locator('#why a.goto').first().click();
     expect(await page.locator('#rec-3').isVisible()).toBe(true);

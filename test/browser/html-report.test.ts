@@ -48,6 +48,7 @@ describeWithChromium('the HTML run report in a browser', () => {
     await expect(page.locator('#tip').textContent()).resolves.toContain('Fail the preprocess table in region 1');
 
     // record 11 got a failed answer from the failed table at t=451
+    await page.locator('rect.lane[data-record="11"]').scrollIntoViewIfNeeded();
     const hop = await lanePoint(page, 11, 451);
     await page.mouse.move(hop.x, hop.y);
     const tip = page.locator('#tip');

@@ -61,6 +61,19 @@ describe('the report of a failing run tells what failed, where and when', () => 
     expect(lostHtml).toContain(`the run went on, idle, to t=${lost.report.stats.virtualTimeMs} ms`);
   });
 
+  it('draws the system: the components each fault hit, where the lost record stopped, where the violation was seen', () => {
+    const node = (html: string, actor: string) => new RegExp(`<g class="mnode [^"]*" data-actor="${actor}"[^>]*>`).exec(html)?.[0] ?? '';
+    const map = /<details class="map" id="map" open>.*?<\/details>/s.exec(dupHtml)![0];
+    // every component of the topology, once: 5 stages x 2 regions x (queue, container, table) + 2 outbound queues + 5 replicators + 4
+    expect((map.match(/<g class="mnode /g) ?? []).length).toBe(5 * 2 * 3 + 2 + 5 + 4);
+    expect(node(map, 'table:inbound:r2')).toMatch(/class="mnode table faulted"/);
+    expect(node(map, 'table:inbound:r2')).toContain('f3: fail table:inbound region 2');
+    expect(node(map, 'table:inbound:r1')).toBe('<g class="mnode table" data-actor="table:inbound:r1">');
+    expect(node(map, 'container:outbound:r1')).toMatch(/faulted/);
+    expect(node(map, 'queue:outbound:r1')).toMatch(/class="mnode queue violated"[^>]*1 violation, first: duplicate of record 1/);
+    expect(node(lostHtml, 'queue:preprocess-core:r1')).toMatch(/class="mnode queue stopped"[^>]*record 3 lost: waiting in queue:preprocess-core:r1/);
+  });
+
   it('names record ids in the trace that are not in the record set', () => {
     const page = renderHtmlReport({ ...dupInput, trace: [...dupInput.trace, { t: 5, from: 'source', to: 'dns:in', type: 'dns.send', recordId: 77 }] });
     expect(page).toContain('1 record id in the trace not in the record set: 77');
