@@ -13,7 +13,7 @@ import { queueNames } from '../layout';
 
 const COL_W = 86;
 const NODE_W = 76;
-const NODE_H = 50;
+const NODE_H = 54;
 const ROW_GAP = 16;
 const MARGIN = 12;
 
