@@ -134,3 +134,14 @@ export const MAP_CSS = `
 .sysmap .mnode.violated rect{stroke:#c2185b;stroke-width:3}.sysmap .mnode.violated .mstatus{fill:#c2185b}
 .sysmap .mnode[data-tip]{cursor:default}
 `;
+
+/** The map as a standalone SVG file (its stylesheet inside, a white background): docs/diagrams/topology.svg. */
+export function topologySvgFile(stages: string[], regions: number[]): string {
+  const svg = systemMapSvg(stages, regions);
+  const [, width, height] = /width="(\d+(?:\.\d+)?)" height="(\d+(?:\.\d+)?)"/.exec(svg)!;
+  return (
+    svg
+      .replace('<svg class="sysmap"', '<svg xmlns="http://www.w3.org/2000/svg" class="sysmap"')
+      .replace(/(<svg[^>]*>)/, `$1<style>${MAP_CSS.replace(/\n/g, '')}</style><rect width="${width}" height="${height}" fill="#fff"/>`) + '\n'
+  );
+}

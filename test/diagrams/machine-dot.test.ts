@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { and, not, setup } from 'xstate';
 import { allDots } from '../../system/diagrams';
 import { formatGuard, machineToDot } from '../../system/diagrams/machine-dot';
+import { topologySvgFile } from '../../system/report/system-map';
+import { defaultTopology } from '../../system/topology';
 
 const docs = join(__dirname, '..', '..', 'docs', 'diagrams');
 
@@ -12,6 +14,17 @@ describe('docs/diagrams', () => {
     const committed = existsSync(file) ? readFileSync(file, 'utf8') : '(missing)';
     if (committed !== dot) throw new Error(`docs/diagrams/${name}.dot is out of date with its machine: run \`npm run diagrams\` and commit the result`);
     expect(existsSync(join(docs, `${name}.svg`))).toBe(true);
+  });
+});
+
+describe('docs/diagrams/topology.svg', () => {
+  it('is the default topology drawn by the system map (run `npm run diagrams` if not)', () => {
+    const drawn = topologySvgFile(defaultTopology.stages, defaultTopology.regions.map((r) => r.region));
+    expect(readFileSync(join(docs, 'topology.svg'), 'utf8')).toBe(drawn);
+    // every component of the default topology is in it, by systemId
+    for (const id of ['source', 'dns:in', 'queue:inbound:r1', 'container:outbound:r2', 'table:core:r2', 'table:core:replicator', 'dns:out', 'destination'])
+      expect(drawn).toContain(`data-actor="${id}"`);
+    expect(drawn.match(/<g class="mnode /g)).toHaveLength(41);
   });
 });
 
