@@ -58,13 +58,24 @@ describe('machineToDot', () => {
     expect(dot).toContain('tooltip="Outer state."');
   });
   it('labels a composed guard as written and draws always transitions bold', () => {
-    expect(dot).toContain('"outer.a" -> "outer.b" [id="tiny:e3", label="go [and(ready, !busy)] / count"]');
+    // the event and guard, then the actions on a line of their own
+    expect(dot).toContain('"outer.a" -> "outer.b" [id="tiny:e3", label="go [and(ready, !busy)]\\n/ count"]');
     expect(dot).toMatch(/"outer\.b" -> "done" \[[^\]]*label="always \[allowed\]", style=bold/);
   });
-  it('draws targetless transitions as dashed self-loops, wildcard included, and lists the root ones', () => {
-    expect(dot).toMatch(/"waitingAny" -> "waitingAny" \[[^\]]*label="\* \/ log", style=dashed/);
-    expect(dot).toMatch(/"waitingAny" -> "waitingAny" \[[^\]]*label="poke", style=dashed/);
+  it('lists targetless transitions in their state, wildcard included, not as self-loops (whose labels overprint)', () => {
+    expect(dot).toMatch(/"waitingAny" \[id="tiny:waitingAny", class="state", label=<waitingAny<br\/><font[^>]*>⟲ \* \/ log<\/font><br\/><font[^>]*>⟲ poke<\/font>>\]/);
+    expect(dot).not.toMatch(/"waitingAny" -> "waitingAny"/);
     expect(dot).toContain('⟲ reset / log');
+  });
+  it('wraps a long edge label at 28 characters: event, guard, actions', () => {
+    const long = setup({ actions: { storeRecord: () => {}, answerSend: () => {}, deliverHead: () => {}, notifyWaiters: () => {} } }).createMachine({
+      id: 'long',
+      initial: 'a',
+      states: { a: { on: { 'queue.send': { target: 'b', actions: ['storeRecord', 'answerSend', 'deliverHead', 'notifyWaiters'] } } }, b: {} },
+    });
+    const label = /"a" -> "b" \[[^\]]*label="([^"]*)"/.exec(machineToDot(long))![1].split('\\n');
+    expect(label).toEqual(['queue.send', '/ storeRecord, answerSend', 'deliverHead, notifyWaiters']);
+    expect(Math.max(...label.map((l) => l.length))).toBeLessThanOrEqual(28);
   });
   it('gives a final state a double border', () => {
     expect(dot).toMatch(/"done" \[[^\]]*peripheries=2/);
