@@ -42,6 +42,8 @@ const BEFORE = 3;
 const AFTER = 3;
 /** a sequence longer than this keeps its start and end, with one gap row between */
 const MAX_MESSAGES = 60;
+/** a livelock: its record's last messages */
+const LOOP_MESSAGES = 30;
 
 const isReplication = (e: LaneEvent) => e.from.endsWith(':replicator') || e.to.endsWith(':replicator');
 const touches = (e: LaneEvent, actor: string) => e.from === actor || e.to === actor;
@@ -64,13 +66,15 @@ function violationSequence<V>(facts: SequenceFacts<V>, v: SequenceFacts<V>['viol
   const c = v.component;
   const events = recordEvents(facts, v.recordId, c.startsWith('table:'));
   const upTo = events.filter(({ e }) => e.t <= v.at);
-  const violating = [...upTo].reverse().find(({ e }) => e.to === c) ?? [...upTo].reverse().find(({ e }) => touches(e, c));
+  // a livelock has no one violating message: show the record's last messages, the loop it was in
+  const loop = v.kind === 'no-progress';
+  const violating = loop ? undefined : ([...upTo].reverse().find(({ e }) => e.to === c) ?? [...upTo].reverse().find(({ e }) => touches(e, c)));
   const contradicted = violating
     ? (upTo.find(({ e, index }) => index < violating.index && e.from === violating.e.from && e.to === violating.e.to && e.type === violating.e.type) ??
       [...upTo].reverse().find(({ e, index }) => index < violating.index && touches(e, c)))
     : undefined;
   const fault = latestFaultBefore(facts.faults, v.at, c);
-  const firstT = Math.min(contradicted?.e.t ?? v.at, fault?.start ?? v.at);
+  const firstT = loop ? (upTo[Math.max(0, upTo.length - LOOP_MESSAGES)]?.e.t ?? v.at) : Math.min(contradicted?.e.t ?? v.at, fault?.start ?? v.at);
   const roles = new Map<number, 'violating' | 'contradicted'>();
   if (violating) roles.set(violating.index, 'violating');
   if (contradicted) roles.set(contradicted.index, 'contradicted');
@@ -123,12 +127,13 @@ function buildRows<V>(
   failingIndex: number | null,
   fault: FaultWindow | null,
 ): { actors: string[]; rows: SequenceRow[] } {
+  const failingPos = failingIndex === null ? -1 : events.findIndex(({ index }) => index === failingIndex);
   let from = events.findIndex(({ e }) => e.t >= firstT);
   if (from < 0) from = events.length;
-  from = Math.max(0, from - BEFORE);
-  let to = failingIndex === null ? events.length : events.findIndex(({ index }) => index === failingIndex) + 1 + AFTER;
-  to = Math.min(events.length, to);
-  let shown = events.slice(from, to);
+  // a few before the first row of interest, and never after the failing message
+  from = Math.max(0, Math.min(from, failingPos >= 0 ? failingPos : from) - BEFORE);
+  const to = Math.min(events.length, failingPos >= 0 ? failingPos + 1 + AFTER : events.length);
+  let shown = events.slice(from, Math.max(from, to));
   let gap: { at: number; skipped: number } | null = null;
   if (shown.length > MAX_MESSAGES) {
     const head = shown.slice(0, 10);

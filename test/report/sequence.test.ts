@@ -1,5 +1,6 @@
 import { machines as noInDoubtGuard } from '../../mutants/container-no-in-doubt-guard';
 import { machines as removesHead } from '../../mutants/queue-removes-head';
+import { machines as removesWrongKey } from '../../mutants/container-removes-wrong-key';
 import { runSequence } from '../../system/report/explain';
 import { orderActors, type SequenceRow } from '../../system/report/sequence';
 import { formatSequence } from '../../system/report/sequence-text';
@@ -65,6 +66,19 @@ describe('the counterexample as a sequence', () => {
     expect((html.match(/<g class="msg contradicted"/g) ?? []).length).toBe(1);
     expect(html).toContain('class="seqlink"');
     expect((html.match(/<g class="actor"/g) ?? []).length).toBe(dupView.actors.length);
+  });
+
+  it('shows a livelock as its record\'s last messages, up to the end of the budget', () => {
+    const loop = runScenario({ scenario: 'happy-path', machines: removesWrongKey, keepTrace: true, maxMessages: 3000 });
+    const v = loop.report.violations.find((x) => x.kind === 'no-progress')!;
+    const view = runSequence(loop.report, loop.result)!;
+    expect(view.title).toContain('Property "no-progress" violated by record');
+    const messages = view.rows.filter((r): r is Message => r.kind === 'message');
+    expect(messages.length).toBeGreaterThanOrEqual(20);
+    expect(messages[messages.length - 1].t).toBeLessThanOrEqual(v.at);
+    expect(messages[messages.length - 1].t).toBeGreaterThan(v.at - 200);
+    expect(view.link).toBeNull();
+    expect(formatSequence(view).length).toBeGreaterThan(20);
   });
 
   it('orders actors along the pipeline: source side, stage by stage, destination side', () => {
