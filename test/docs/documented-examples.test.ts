@@ -57,6 +57,19 @@ describe('the documented examples run as documented', () => {
     ]);
   });
 
+  it('docs/scenarios.md: the --explain example is what the command prints', async () => {
+    const text = read('docs/scenarios.md');
+    const command = /\(`tps (run chaos --seed \d+ --machines (dist\/mutants\/[\w-]+\.js) --explain)`;/.exec(text)!;
+    const block = /rows between elided\):\n\n {2}```text\n([\s\S]*?) {2}```/.exec(text)![1];
+    const shown = block.split('\n').map((l) => l.replace(/^ {2}/, '')).filter((l) => l && l !== '...');
+    expect(shown.length).toBe(6);
+    const args = command[1].split(' ').map((a) => (a === command[2] ? join(root, a) : a));
+    const { io, out } = fakeIo();
+    expect(await main(args, io)).toBe(1);
+    const printed = out.join('\n').split('\n');
+    for (const line of shown) expect(printed).toContain(line);
+  });
+
   it('docs/checking.md: the planted bugs die on the seeds it cites and shrink to the sizes it gives', async () => {
     const text = read('docs/checking.md').replace(/\s+/g, ' ');
     const claims = [
