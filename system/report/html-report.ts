@@ -3,12 +3,12 @@ import { formatIssues, InputError } from '../../machines/support';
 import type { RunReport } from '../run-scenario';
 import type { SimulationResult } from '../simulation';
 import { faultWindowSchema, faultWindowsFromSteps, type FaultWindow } from './fault-windows';
-import { failureLines } from './failure-summary';
+import { failureLines, latestFaultBefore } from './failure-summary';
 import { faultAppliesTo } from './fault-scope';
 import { REPORT_CSS, REPORT_JS } from './html-assets';
 import { buildLanes, type Lane as LaneOf } from './lanes';
 import { reproduceSchema, type Reproduce } from './reproduce';
-import { counterexampleSequence } from './sequence';
+import { counterexampleSequence, type SequenceView } from './sequence';
 import { sequenceHtml } from './sequence-svg';
 import { staticMapSvg } from './static-map';
 import { MAP_CSS } from './system-map';
@@ -174,6 +174,8 @@ interface View {
   pause: (l: Lane) => number;
   waitThreshold: number;
   usualPause: number;
+  /** the counterexample as a sequence (null for a run without a violation or a lost record) */
+  sequence: SequenceView | null;
 }
 
 function makeView(input: Input): View {
@@ -195,7 +197,8 @@ function makeView(input: Input): View {
   const pause = (l: Lane) => (l.wait ? l.wait.to - l.wait.from : 0);
   const usualPause = median(all.filter((l) => l.wait).map(pause));
   const waitThreshold = Math.max(50, 5 * usualPause);
-  return { input, T, runEnd, lanes, all, unknownIds, stageName, stageColor, pause, usualPause, waitThreshold, waited: (l) => pause(l) > waitThreshold };
+  const sequence = counterexampleSequence({ ...input, lanes: all });
+  return { input, T, runEnd, lanes, all, unknownIds, stageName, stageColor, pause, usualPause, waitThreshold, waited: (l) => pause(l) > waitThreshold, sequence };
 }
 
 /** The record's own lane: progress bar, hops, failed replies, violations, and where it stopped. */
@@ -390,9 +393,19 @@ function axisHtml(v: View): string {
   if (coldAt !== null && coldAt < T) specParts.push(item(T, 'spec cold', coldAt, T, `<span>cold</span>`, `spec cold from t=${coldAt} ms: every record everywhere`));
   if (input.spec.finalState === 'stuck')
     specParts.push(item(T, 'spec stuck', Math.max(0, T - T * 0.04), T, `<span>stuck</span>`, `spec stuck at the end of the run (t=${v.runEnd} ms): the system went quiescent with records pending`));
-  const violMarks = input.violations.map((x) =>
-    item(T, 'violmark-axis', x.at, null, '<span>!</span>', `VIOLATION ${x.kind}\nrecord ${x.recordId} in ${x.component} at t=${x.at} ms\n${x.message}`),
-  );
+  // each violation says what it contradicts (the first one: the sequence view's link) and the latest fault before it
+  const { sequence } = v;
+  const violMarks = input.violations.map((x, i) => {
+    const fault = latestFaultBefore(input.faults, x.at, x.component);
+    const tip = [
+      `VIOLATION ${x.kind}`,
+      `record ${x.recordId} in ${x.component} at t=${x.at} ms`,
+      x.message,
+      i === 0 && sequence?.link ? `violating message: ${sequence.link.text}` : '',
+      fault ? `latest fault before it: ${fault.label} at t=${fault.start} ms (${x.at - fault.start} ms earlier)` : 'no fault before it',
+    ];
+    return item(T, 'violmark-axis', x.at, null, '<span>!</span>', tip.filter(Boolean).join('\n'));
+  });
   return `<div class="axis" id="axis">
   <div class="arow"><div class="alabel">virtual ms</div><div class="atrack ticks" id="ticks">${ticks.join('')}</div></div>
   <div class="arow packed"><div class="alabel">steps</div><div class="atrack steps-track" data-pack="19">${stepMarks(v).join('')}</div></div>
@@ -560,7 +573,7 @@ export function renderHtmlReport(raw: HtmlReportInput): string {
 </header>
 ${whyFailedHtml(v)}
 ${reproduceHtml(input)}
-${sequenceHtml(counterexampleSequence({ ...input, lanes: v.all }))}
+${sequenceHtml(v.sequence)}
 ${mapHtml(v)}
 ${findingsHtml(v)}
 <details class="steps"><summary>Scenario steps (${input.steps.length})</summary><table><thead><tr><th>step</th><th></th><th>t (ms)</th><th>what</th></tr></thead><tbody>${stepList}</tbody></table></details>

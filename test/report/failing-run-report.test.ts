@@ -44,6 +44,12 @@ describe('the report of a failing run tells what failed, where and when', () => 
     expect(why).not.toContain('the check did not hold');
   });
 
+  it("a violation's mark says what it repeats and the fault before it", () => {
+    const tip = /class="violmark-axis"[^>]*data-tip="([^"]*)"/.exec(dupHtml)![1];
+    expect(tip).toMatch(/^VIOLATION duplicate\nrecord 1 in queue:outbound:r1 at t=\d+ ms\nrecord 1: sent to queue:outbound:r1 a second time\n/);
+    expect(tip).toMatch(/violating message: the same queue.send again \(first at t=\d+ ms\)\nlatest fault before it: f6: crash container:outbound:r1 at t=110 ms \(\d+ ms earlier\)$/);
+  });
+
   it('marks a lost record where it stopped, naming the component', () => {
     expect(lost.report.stuck).toEqual([expect.objectContaining({ recordId: 3, stuckAt: expect.stringContaining('queue:preprocess-core:r1') })]);
     expect(count(lostHtml, /<path class="stopmark lost" data-record="3"/g)).toBe(1);
