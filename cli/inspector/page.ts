@@ -125,7 +125,6 @@ const nameOf = (sessionId, to) => sessionId ? (model.actors.get(sessionId)?.name
 function queueRecordsOf(context) {
   const r = context && context.records;
   if (Array.isArray(r)) return r;
-  if (r && Array.isArray(r.items)) return r.items.slice(r.head || 0).filter(Boolean);
   return [];
 }
 const recordIdOf = (event) => event ? (event.recordId ?? event.record?.recordId ?? null) : null;
