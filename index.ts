@@ -1,50 +1,12 @@
-// Component machines: reuse them in any XState v5 app.
-export * from './machines/protocol';
-export { InputError, LATENCY, keepActor, keptActor, type KeptActor } from './machines/support';
-export { update, updater, withInPlaceUpdates } from './machines/context-update';
-export { queueMachine, queueInputSchema, type QueueInput, type QueueContext } from './machines/queue.machine';
-export {
-  regionalTableMachine,
-  regionalTableInputSchema,
-  type RegionalTableInput,
-  type RegionalTableContext,
-} from './machines/regional-table.machine';
-export {
-  replicatorMachine,
-  replicatorInputSchema,
-  replicationLag,
-  type ReplicatorInput,
-  type ReplicatorContext,
-} from './machines/replicator.machine';
-export {
-  globalTableMachine,
-  globalTableInputSchema,
-  regionalTableId,
-  replicatorId,
-  type GlobalTableInput,
-} from './machines/global-table.machine';
-export { containerMachine, containerInputSchema, type ContainerInput, type ContainerContext } from './machines/container.machine';
-export { weightedDnsMachine, weightedDnsInputSchema, pickTarget, type WeightedDnsInput } from './machines/weighted-dns.machine';
-export { recordSourceMachine, recordSourceInputSchema, type RecordSourceInput } from './machines/record-source.machine';
-export {
-  recordDestinationMachine,
-  recordDestinationInputSchema,
-  type RecordDestinationInput,
-} from './machines/record-destination.machine';
-
-// Simulation support.
-export { VirtualClock } from './actors/virtual-clock';
-export { useVirtualScheduler, type ScheduleHook } from './actors/virtual-scheduler';
-export { Prng } from './actors/prng';
-export { createLatency, latencySchema, type LatencyOptions } from './actors/latency';
-export { makeRecordSet } from './actors/record-set';
+// Component machines and simulation support (also the browser-safe entry `active-active-tps/machines`).
+export * from './machines-entry';
 
 // The system, its spec and scenarios.
 export { activeActiveSpecMachine, progressOf, type SpecContext, type SpecEvent, type Violation, type ViolationKind } from './specs/active-active-spec.machine';
 export { createAfterDeliveryObserver, createDeliveryObserver } from './specs/delivery-observer';
 export { routingSlack, type RoutingReport } from './specs/end-of-run';
 export { expectedMessages, resolveBudget } from './system/budget';
-export { orchestratorMachine } from './system/orchestrator.machine';
+export { orchestratorMachine, orchestratorInputSchema, type OrchestratorInput } from './system/orchestrator.machine';
 export { controlVerbs, resolveControl, NETWORK, type ControlCommand, type ControlKind } from './system/control';
 export {
   scenarioDriverMachine,
@@ -77,6 +39,7 @@ export {
 export { NetworkConditions } from './system/faults/network';
 export { defaultTopology, topologySchema, parseTopology, type Topology, type TopologyInput } from './system/topology';
 export { layoutOf, ids, queueNames, type Layout } from './system/layout';
+export { inspectOptionSchema, type InspectOption } from './system/inspect-option';
 export { simulate, simulateAsync, type Pace, type ScenarioSource, type SimulationOptions, type SimulationResult } from './system/simulation';
 export { tuneGcForSimulation } from './system/gc-tuning';
 export {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { regionOfId, regionOfLabel } from '../system/ids';
+import { regionOfId, regionOfLabel } from '../machines/ids';
 import { Prng } from './prng';
 
 /**

@@ -10,7 +10,8 @@ import { runScenario } from '../system/run-scenario';
 import { buildHtmlReportInput, renderHtmlReport } from '../system/report/html-report';
 import { coverageTable, formatCoverage } from '../system/checker/coverage';
 import { checkOutputFile, writeFileAtomic } from './output-file';
-import { formatShrunk, shrinkFirstFailure, shrinkFlags, shrinkSettings } from './shrink';
+import { formatShrunk, shrinkFirstFailure, shrinkFlags, shrinkSettings, type ShrunkReport } from './shrink';
+import { reproduction } from '../system/report/reproduce';
 import { budgetFlags, EXIT, latencyFlagsGiven, parseIntFlag, parseSeed, readMachines, readTopology, runFlags, scenarioArgument, type Io } from './common';
 
 /** Seconds a seed may run in a worker before it is reported as a hang. */
@@ -167,7 +168,7 @@ export async function commandCheck(args: string[], io: Io): Promise<number> {
     bar?.stop();
   }
   const shrunk = values['no-shrink'] || stoppedBy ? undefined : shrinkFirstFailure(io, report, values, shrink);
-  const html = values.html === undefined || stoppedBy ? undefined : writeFailureHtml(report, values, values.html);
+  const html = values.html === undefined || stoppedBy ? undefined : writeFailureHtml(report, values, values.html, shrunk);
   if (values.coverage !== undefined && report.coverage)
     writeFileAtomic(values.coverage, JSON.stringify(coverageTable(report.coverage.counts, readMachines(values.machines)), null, 2) + '\n');
   if (values.json) {
@@ -178,7 +179,11 @@ export async function commandCheck(args: string[], io: Io): Promise<number> {
     const extra = [
       ...(report.coverage ? formatCoverage(report.coverage) : []),
       ...(shrunk ? formatShrunk(shrunk) : []),
-      ...(html ? [`HTML report of seed ${html.seed}'s replay: ${html.file}`] : values.html !== undefined && !stoppedBy ? ['No failing seed: no HTML report written'] : []),
+      ...(html
+        ? [`HTML report of ${html.shrunk ? `seed ${html.seed}'s shrunk plan (${html.shrunk})` : `seed ${html.seed}'s replay`}: ${html.file}`]
+        : values.html !== undefined && !stoppedBy
+          ? ['No failing seed: no HTML report written']
+          : []),
     ];
     lines.splice(lines.length - 1, 0, ...extra);
     io.out(lines.join('\n'));
@@ -187,21 +192,47 @@ export async function commandCheck(args: string[], io: Io): Promise<number> {
   return report.crashed > 0 ? EXIT.internal : report.failed > 0 ? EXIT.fail : EXIT.pass;
 }
 
-/** `--html FILE`: the first failing seed replayed with its trace kept, drawn as the HTML run report. */
-function writeFailureHtml(report: CheckReport, values: Record<string, unknown>, file: string): { seed: number; file: string } | undefined {
+/**
+ * `--html FILE`: the first failing seed's counterexample drawn as the HTML run
+ * report: its shrunk plan when it was shrunk (the report names the original
+ * seed and how to replay it), else the seed replayed.
+ */
+function writeFailureHtml(
+  report: CheckReport,
+  values: Record<string, unknown>,
+  file: string,
+  shrunk: ShrunkReport | undefined,
+): { seed: number; file: string; shrunk?: string } | undefined {
   const seed = report.results.find((r) => r.verdict === 'fail')?.seed;
   if (seed === undefined) return undefined;
-  const scenario = report.scenarioFile !== undefined ? { scenarioFile: report.scenarioFile } : { scenario: report.scenario };
-  const { report: run, result } = runScenario({
+  const failure = report.failures.find((f) => f.seed === seed);
+  const drawShrunk = shrunk !== undefined && shrunk.seed === seed && shrunk.replayed;
+  const scenarioFile = drawShrunk ? shrunk.file : report.scenarioFile;
+  const scenario = scenarioFile !== undefined ? { scenarioFile } : { scenario: report.scenario };
+  const options = {
+    strict: report.strict,
+    machinesModule: values.machines as string | undefined,
+    topologyFile: drawShrunk ? undefined : (values.topology as string | undefined),
+    ...budgetFlags(values),
+  };
+  const { report: run, result, plan } = runScenario({
     ...scenario,
     seed,
-    latency: report.latency,
-    topology: readTopology(values.topology as string | undefined),
+    // a shrunk plan carries its latency and topology
+    ...(drawShrunk ? {} : { latency: report.latency, topology: readTopology(values.topology as string | undefined) }),
     strict: report.strict,
     keepTrace: true,
     ...budgetFlags(values),
     machines: readMachines(values.machines as string | undefined),
   });
-  writeFileAtomic(file, renderHtmlReport(buildHtmlReportInput(run, result)));
-  return { seed, file };
+  const reproduce = reproduction(run, {
+    ...options,
+    scenarioFile,
+    plan,
+    ...(drawShrunk
+      ? { shrunkFrom: { scenario: report.scenario, seed, replay: failure?.replay ?? '', signature: shrunk.signature, before: shrunk.before, after: shrunk.after } }
+      : {}),
+  });
+  writeFileAtomic(file, renderHtmlReport(buildHtmlReportInput(run, result, reproduce)));
+  return { seed, file, ...(drawShrunk ? { shrunk: shrunk.file } : {}) };
 }

@@ -48,6 +48,9 @@ Options:
   --json                print one JSON report instead of the narrative (default: off)
   --trace FILE          write the full event trace, one JSON object a line (default: none)
   --html FILE           write a self-contained HTML picture of the run (default: none)
+  --explain             print the counterexample as a sequence after the narrative: lanes for the
+                        actors involved, messages in virtual time, faults, the violating message
+                        linked to the earlier one it contradicts (default: off; not with --json)
   --save-plan FILE      write the scenario as run as a scenario file that replays it (default: none)
   --force               let --trace, --html and --save-plan replace an existing file (default: refuse)
   --shrink              if the run fails, shrink its plan to the fewest faults and records that still
@@ -86,7 +89,8 @@ Options:
   --shrink-out FILE     where to save the shrunk plan (default <scenario>-seed-<S>-min.json)
   --shrink-time S       give shrinking at most S seconds (default 30)
   --coverage FILE       write the full coverage table: every state and transition, its count (default: none)
-  --html FILE           write the HTML run report of the first failing seed's replay (default: none)
+  --html FILE           write the HTML run report of the first failing seed: its shrunk plan when it
+                        was shrunk (the report names the original seed), else its replay (default: none)
 ${RUN_FLAGS}
 
 Ctrl-C or SIGTERM stops the workers and prints the summary of the seeds completed (exit 130 / 143).

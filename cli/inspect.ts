@@ -11,6 +11,17 @@ import { toStatelyMessage } from './inspector/protocol';
 import { ListenError, startInspectorServer } from './inspector/server';
 import { DECIMAL, type Io } from './common';
 import { help } from './help';
+import { defaultTopology, parseTopology } from '../system/topology';
+import type { RunReport } from '../system/run-scenario';
+
+/** The page's last message: the verdict and one line of counts (not a Stately message: the bridge page skips it). */
+function verdictMessage(report: RunReport): string {
+  const r = report.records;
+  const summary =
+    `${r.delivered} of ${r.published} delivered, ${r.lost} lost, ${r.duplicates} duplicates, ${report.violations.length} violations; spec ${report.specState}` +
+    (report.steps.some((s) => !s.ok) ? `; step ${report.steps.find((s) => !s.ok)!.step} failed` : '');
+  return JSON.stringify({ type: '@tps.verdict', createdAt: String(report.stats.virtualTimeMs), verdict: report.verdict, summary });
+}
 
 const flagsSchema = z.object({
   scenario: scenarioNameSchema,
@@ -63,7 +74,9 @@ export async function commandInspect(args: string[], io: Io): Promise<number> {
 
   let server;
   try {
-    server = await startInspectorServer({ host, port: wanted, page: () => offlinePage(`tps inspect ${scenario} (seed ${seed})`) });
+    const topology = parseTopology(defaultTopology);
+    const map = { stages: topology.stages, regions: topology.regions.map((r) => r.region) };
+    server = await startInspectorServer({ host, port: wanted, page: () => offlinePage(`tps inspect ${scenario} (seed ${seed})`, map) });
   } catch (err) {
     if (err instanceof ListenError) throw new InputError(err.code === 'EADDRINUSE' || err.code === 'EACCES' ? '--port' : '--host', [err.message]);
     throw err;
@@ -95,6 +108,7 @@ export async function commandInspect(args: string[], io: Io): Promise<number> {
       { speed },
     );
     io.out(narrate(report, result));
+    server.publish(verdictMessage(report));
     code = report.verdict === 'pass' ? 0 : 1;
   } finally {
     if (values.exit) {

@@ -15,6 +15,8 @@ import { formatShrunk, shrinkAndSave, shrinkFlags, shrinkSettings } from './shri
 import { help } from './help';
 import { checkOutputFiles, writeFileAtomic } from './output-file';
 import { buildHtmlReportInput, renderHtmlReport } from '../system/report/html-report';
+import { reproduction } from '../system/report/reproduce';
+import { explainRun } from '../system/report/explain';
 
 export { EXIT, type Io } from './common';
 
@@ -28,6 +30,9 @@ const USAGE = `Usage:
       --json                print one JSON report instead of the narrative
       --trace FILE          write the full event trace, one JSON object a line
       --html FILE           write a self-contained HTML picture of the run (lanes, faults, verdict)
+      --explain             print the counterexample as a sequence: lanes for the actors involved,
+                            messages in virtual time, faults, the violating message linked to the
+                            earlier one it contradicts (or where a lost record stopped)
       --force               let --trace, --html, --save-plan replace an existing file
       --latency MODEL       uniform (default) | skewed | heavy-tail
       --slow WHAT           skewed: slow region ("r2") or component ("container:core:r1")
@@ -54,7 +59,7 @@ const USAGE = `Usage:
       --no-shrink           do not shrink the first failing seed (default: shrink it, as run --shrink)
       --shrink-out FILE, --shrink-time S   as for run --shrink
       --coverage FILE       write the full coverage table (every state and transition, its count)
-      --html FILE           write the HTML run report of the first failing seed's replay
+      --html FILE           write the HTML run report of the first failing seed (its shrunk plan if shrunk)
       --shard K/N           run only the K-th of N contiguous slices of the seeds (auto/N: K from
                             JOB_COMPLETION_INDEX + 1, as a Kubernetes Indexed Job sets it)
       --latency, --slow, --factor, --topology, --no-strict, --machines, --scenario-file,
@@ -68,6 +73,11 @@ const USAGE = `Usage:
 Exit codes: 0 pass, 1 the model failed (violation, stuck, failed step, hang), 2 bad input,
   3 internal error (the stack with --debug or TPS_DEBUG=1); check: 130/143 on Ctrl-C/SIGTERM.`;
 
+/** `--explain` prints the counterexample as text: not with `--json`, whose output is one JSON document. */
+const explainSchema = z
+  .object({ explain: z.boolean(), json: z.boolean() })
+  .refine((o) => !(o.explain && o.json), 'prints text (the counterexample as lanes); it cannot be combined with --json');
+
 function commandRun(args: string[], io: Io): number {
   const { values, positionals } = parseArgs({
     args,
@@ -78,6 +88,7 @@ function commandRun(args: string[], io: Io): number {
       trace: { type: 'string' },
       'save-plan': { type: 'string' },
       html: { type: 'string' },
+      explain: { type: 'boolean', default: false },
       shrink: { type: 'boolean', default: false },
       ...shrinkFlags,
       force: { type: 'boolean', default: false },
@@ -88,6 +99,8 @@ function commandRun(args: string[], io: Io): number {
   if (values.help) return help('run', io);
   const scenario = scenarioArgument('run', positionals, values['scenario-file']);
   const seed = values.seed === undefined ? undefined : parseSeed(values.seed);
+  const explainFlags = explainSchema.safeParse({ explain: values.explain, json: values.json });
+  if (!explainFlags.success) throw new InputError('--explain', explainFlags.error.issues.map((i) => i.message));
   const inputs = { '--topology': values.topology, '--machines': values.machines, '--scenario-file': values['scenario-file'] };
   checkOutputFiles({ '--trace': values.trace, '--save-plan': values['save-plan'], '--html': values.html }, inputs, values.force);
   const shrink = values.shrink ? shrinkSettings(values, { ...inputs, '--trace': values.trace, '--save-plan': values['save-plan'], '--html': values.html }) : undefined;
@@ -97,7 +110,7 @@ function commandRun(args: string[], io: Io): number {
     latency: latencyFlagsGiven(values),
     topology: readTopology(values.topology),
     strict: !values['no-strict'],
-    keepTrace: values.trace !== undefined || values.html !== undefined,
+    keepTrace: values.trace !== undefined || values.html !== undefined || values.explain,
     machines: readMachines(values.machines),
     ...budgetFlags(values),
   });
@@ -106,7 +119,17 @@ function commandRun(args: string[], io: Io): number {
     if (!plan) throw new InputError('--save-plan', [`scenario '${report.scenario}' is code, not a plan`]);
     writeFileAtomic(values['save-plan'], JSON.stringify(planToSave(plan, report), null, 2) + '\n');
   }
-  if (values.html !== undefined) writeFileAtomic(values.html, renderHtmlReport(buildHtmlReportInput(report, result)));
+  if (values.html !== undefined) {
+    const reproduce = reproduction(report, {
+      scenarioFile: values['scenario-file'],
+      plan,
+      machinesModule: values.machines,
+      topologyFile: values.topology,
+      strict: !values['no-strict'],
+      ...budgetFlags(values),
+    });
+    writeFileAtomic(values.html, renderHtmlReport(buildHtmlReportInput(report, result, reproduce)));
+  }
   const shrunk =
     shrink && report.verdict === 'fail' && plan
       ? shrinkAndSave(io, {
@@ -122,7 +145,7 @@ function commandRun(args: string[], io: Io): number {
         })
       : undefined;
   if (values.json) io.out(JSON.stringify(shrunk ? { ...report, shrunk } : report));
-  else io.out([narrate(report, result), ...(shrunk ? formatShrunk(shrunk) : [])].join('\n'));
+  else io.out([narrate(report, result), ...(values.explain ? ['', ...explainRun(report, result)] : []), ...(shrunk ? formatShrunk(shrunk) : [])].join('\n'));
   return report.verdict === 'pass' ? EXIT.pass : EXIT.fail;
 }
 

@@ -12,7 +12,7 @@ import { regionSchema } from './protocol';
 import { askerOf, eventReader, isForeignRequest, protocolOf, wrongPeer, type EventReader } from './event-checks';
 import { regionalTableMachine } from './regional-table.machine';
 import { replicatorMachine } from './replicator.machine';
-import { ids, inRegion } from '../system/ids';
+import { ids, inRegion } from './ids';
 import { immediate, LATENCY, parseInput } from './support';
 
 export const globalTableInputSchema = z.object({

@@ -1,4 +1,4 @@
-import { assign, enqueueActions, setup } from 'xstate';
+import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import { parseInput } from '../machines/support';
 import { ids } from '../system/ids';

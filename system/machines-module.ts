@@ -1,4 +1,5 @@
-import { existsSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AnyStateMachine } from 'xstate';
 import { InputError } from '../machines/support';
@@ -63,4 +64,9 @@ export function loadMachinesModule(file: string, what = 'machinesModule'): Machi
     if (err instanceof InputError) throw new InputError(what, err.issues.map((issue) => `'${file}': ${issue}`));
     throw err;
   }
+}
+
+/** What names a machines module in a report: its path as given and the sha256 of its content. */
+export function machinesModuleIdentity(file: string): { path: string; sha256: string } {
+  return { path: file, sha256: createHash('sha256').update(readFileSync(resolve(file))).digest('hex') };
 }

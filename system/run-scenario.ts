@@ -8,6 +8,7 @@ import { validateMachines, type MachineOverrides } from './machines-module';
 import { isPlanned, parseScenarioFile, scenarioNameSchema, scenarios, type ScenarioFile } from './scenarios';
 import { simulate, simulateAsync, type Pace, type ScenarioSource, type SimulationOptions, type SimulationResult } from './simulation';
 import { checkLatencyFor, checkMachinesFor } from './input-checks';
+import { inspectOptionSchema } from './inspect-option';
 import { defaultTopology, parseTopology, type Topology } from './topology';
 
 /** Scenario files larger than this are refused before they are read. */
@@ -46,7 +47,8 @@ export const runOptionsSchema = z
     maxMessages: z.number().int().min(1).optional(),
     maxVirtualMs: z.number().int().min(1).optional(),
     machines: z.unknown().optional(),
-    inspect: z.custom<NonNullable<SimulationOptions['inspect']>>((v) => typeof v === 'function', 'inspect must be a function').optional(),
+    /** an XState inspection observer or function (inspect-option.ts) */
+    inspect: inspectOptionSchema.optional(),
     onInspectionEvent: z
       .custom<NonNullable<SimulationOptions['onInspectionEvent']>>((v) => typeof v === 'function', 'onInspectionEvent must be a function')
       .optional(),

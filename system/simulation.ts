@@ -12,6 +12,7 @@ import { createLatency, type LatencyOptions } from '../actors/latency';
 import { makeRecordSet } from '../actors/record-set';
 import { VirtualClock } from '../actors/virtual-clock';
 import { useVirtualScheduler } from '../actors/virtual-scheduler';
+import { checkInspectOption, toXStateInspect, type InspectOption } from './inspect-option';
 import { handles, interceptInspection, interceptRelay, microstepFor } from './xstate-internals';
 import type { TpsRecord } from '../machines/protocol';
 import type { SpecContext, Violation, PendingRecord } from '../specs/active-active-spec.machine';
@@ -53,8 +54,8 @@ export interface SimulationOptions {
   maxMessages?: number;
   /** ... and virtual ms (default: that many messages at the slowest latency) */
   maxVirtualMs?: number;
-  /** extra inspection observer (e.g. the Stately inspector), told the virtual time too */
-  inspect?: (event: InspectionEvent, virtualMs: number) => void;
+  /** extra inspection observer or function, as XState takes it (e.g. `@statelyai/inspect`'s `inspector.inspect`); a function is told the virtual time too */
+  inspect?: InspectOption;
   /**
    * Sees XState's inspection events as they are made, uncopied (cheap, unlike
    * `inspect`), e.g. for coverage; the root's children are announced before it is wired.
@@ -143,6 +144,7 @@ function* fireTimers(clock: VirtualClock, more: () => boolean, check: () => void
 /** The run as a generator (see fireTimers), driven by `simulate` and `simulateAsync`. */
 function* simulation(scenario: ScenarioSource, options: SimulationOptions): Generator<number, SimulationResult> {
   const started = performance.now();
+  checkInspectOption(options.inspect, 'simulation options');
   const file = typeof scenario === 'function' ? undefined : scenario;
   const topology: Topology = parseTopology(options.topology ?? file?.topology ?? defaultTopology);
   const shape = options.batches ?? (file ? { count: file.records.batches, size: file.records.size } : { count: 3, size: 10 });
@@ -223,7 +225,7 @@ function* simulation(scenario: ScenarioSource, options: SimulationOptions): Gene
     id: 'tps',
     systemId: 'tps',
     clock,
-    ...(options.inspect ? { inspect: (e: InspectionEvent) => options.inspect!(e, clock.now()) } : {}),
+    ...(options.inspect ? { inspect: toXStateInspect(options.inspect, () => clock.now()) } : {}),
     input: {
       topology,
       batches,

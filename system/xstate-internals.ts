@@ -3,10 +3,10 @@ import type { ActorSystem, AnyActorRef, AnyMachineSnapshot, EventObject, Inspect
 /**
  * The one place that touches XState internals (fields marked @internal or not
  * in its typings). The simulation needs them to see every message, to run
- * delayed sends on the virtual clock and to read virtual time. xstate is
- * pinned to an exact version in package.json, and
- * test/system/xstate-internals.test.ts fails loudly if an upgrade changes any
- * of them.
+ * delayed sends on the virtual clock and to read virtual time. xstate is the
+ * app's (a peer dependency); test/system/xstate-internals.test.ts fails loudly
+ * if an upgrade changes any of them, and the consumer test runs a scenario on
+ * the peer range's lowest version.
  */
 
 type AnySystem = ActorSystem<any>;

@@ -191,6 +191,8 @@ function statelyBridgePage(): string {
   const ws = new WebSocket('ws://' + location.host + '/');
   ws.onmessage = (event) => {
     const data = JSON.parse(event.data);
+    // the offline page's own messages (the verdict) are not the Stately protocol
+    if (String(data.type).startsWith('@tps.')) return;
     if (connected) iframe.contentWindow.postMessage(data, '*');
     else buffer.push(data);
   };

@@ -12,6 +12,7 @@ import { createWorkerPool, type WorkerPool } from './pool';
 import { shardRange, type Shard } from './shard';
 import { coverageCollector, coverageSummary, emptyCoverage, mergeCoverage, type CoverageCounts, type CoverageSummary } from './coverage';
 import { checkLatencyFor, checkMachinesFor } from '../input-checks';
+import { inspectOptionSchema } from '../inspect-option';
 import { layoutOf } from '../layout';
 import { readScenarioFile, runScenario, type RunReport } from '../run-scenario';
 import { builtInScenarios, compileScenario, isPlanned, parseScenarioFile, scenarioFileSchema, scenarioNameSchema, scenarios, type ScenarioFile } from '../scenarios';
@@ -64,6 +65,8 @@ export const checkOptionsSchema = z
     /** each run's budget against a livelock (defaults: system/budget.ts) */
     maxMessages: z.number().int().min(1).optional(),
     maxVirtualMs: z.number().int().min(1).optional(),
+    /** an XState inspection observer or function, told every seed's run (it cannot cross threads: the check then runs in-process) */
+    inspect: inspectOptionSchema.optional(),
     /** collect state, transition and fault-hit coverage (coverage.ts) */
     coverage: z.boolean().default(false),
     /** run only the index-th (from 1) of `of` contiguous slices of from .. from+count-1 (shard.ts) */
@@ -293,8 +296,8 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
   // A scenario added to `scenarios` in this process is code the workers do not have.
   const inProcessScenario = o.scenario !== undefined && !Object.hasOwn(builtInScenarios, o.scenario);
 
-  // In-memory machines and code scenarios are functions: they cannot be posted to a worker.
-  const wanted = options.machines || inProcessScenario ? 0 : (o.workers ?? Math.min(availableParallelism(), maxWorkers()));
+  // In-memory machines, code scenarios and an inspect observer are functions: they cannot be posted to a worker.
+  const wanted = options.machines || inProcessScenario || o.inspect ? 0 : (o.workers ?? Math.min(availableParallelism(), maxWorkers()));
   const workers = Math.min(wanted, range.count, o.pool?.size ?? Infinity);
   const chunkSize = o.chunkSize ?? 32;
   const planDigest = createHash('sha256')
@@ -339,7 +342,7 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
   if (workers === 0) {
     // In-process runs cannot be stopped mid-seed: the time limit applies to workers only.
     for (let seed = range.from; seed < range.from + range.count && !o.signal?.aborted; seed++) {
-      onSummary(runSeed(plan, seed, machines));
+      onSummary(runSeed(plan, seed, machines, o.inspect));
       await yieldToEventLoop(); // let a progress bar draw, and a signal arrive
     }
   } else {

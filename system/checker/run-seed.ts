@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { latencySchema } from '../../actors/latency';
 import type { MachineOverrides } from '../machines-module';
 import type { FaultRecord } from '../faults/fault-plan';
+import type { InspectOption } from '../inspect-option';
 import { coverageCollector, type CoverageCounts } from './coverage';
 import { runScenario, type RunReport } from '../run-scenario';
 import { scenarioFileSchema } from '../scenarios';
@@ -93,7 +94,7 @@ export function failedBy(report: RunReport): string {
 }
 
 /** Runs one seed and boils its report down to a summary. */
-export function runSeed(plan: RunPlan, seed: number, machines?: MachineOverrides): SeedSummary {
+export function runSeed(plan: RunPlan, seed: number, machines?: MachineOverrides, inspect?: InspectOption): SeedSummary {
   const started = performance.now();
   try {
     const scenario = plan.scenarioData !== undefined ? { scenarioData: plan.scenarioData } : { scenario: plan.scenario };
@@ -108,6 +109,7 @@ export function runSeed(plan: RunPlan, seed: number, machines?: MachineOverrides
       maxVirtualMs: plan.maxVirtualMs,
       machines,
       onInspectionEvent: collector?.inspect,
+      inspect,
     });
     const { messages, virtualTimeMs, wallMs } = report.stats;
     const summary: SeedSummary = { seed, verdict: report.verdict, messages, virtualTimeMs, wallMs, traceDigest: report.traceDigest };

@@ -7,9 +7,10 @@ import type { AnyStateMachine } from 'xstate';
  * - a leaf state is a rounded box; a compound state a cluster with a dot
  *   pointing at its initial child; a parallel state a dashed cluster; a final
  *   state has a double border
- * - an edge is labelled `event [guard] / actions`; `always` transitions are
- *   bold; targetless ones (actions only) are dashed grey self-loops on a leaf
- *   state and grey `⟲ event / actions` lines under a compound state's name
+ * - an edge is labelled `event [guard] / actions`, wrapped at 28 characters so
+ *   a diagram stays narrow; `always` transitions are bold; targetless ones
+ *   (actions only) are grey `⟲ event / actions` lines under the state's name
+ *   (self-loops would overprint each other's labels)
  * - descriptions become tooltips
  * - every state's SVG element gets the id `<name>:<state path>` (the root is
  *   `<name>:`) and the class `state`, so a page can highlight current states
@@ -86,10 +87,27 @@ export function formatEvent(eventType: string): string {
   return eventType;
 }
 
-function edgeLabel(event: string, t: TransitionLike, withActions: boolean): string {
+/** Longest line of an edge label: longer ones wrap, so a diagram stays narrow enough to read at page width. */
+const WRAP = 28;
+
+/** Words joined by `sep` into lines of at most WRAP characters (a longer word keeps its own line). */
+function wrap(words: string[], sep: string): string[] {
+  const lines: string[] = [];
+  for (const w of words) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last].length + sep.length + w.length <= WRAP) lines[last] += sep + w;
+    else lines.push(w);
+  }
+  return lines;
+}
+
+/** `event [guard] / actions` on one line (`oneLine`), or wrapped: the event, the guard, the actions. */
+function edgeLabel(event: string, t: TransitionLike, withActions: boolean, oneLine = false): string {
   const guard = formatGuard(t.guard);
   const actions = withActions ? t.actions.map(formatAction).filter((a) => a !== 'inline' || t.actions.length === 1) : [];
-  return `${event}${guard ? ` [${guard}]` : ''}${actions.length ? ` / ${actions.join(', ')}` : ''}`;
+  if (oneLine) return `${event}${guard ? ` [${guard}]` : ''}${actions.length ? ` / ${actions.join(', ')}` : ''}`;
+  const head = guard && event.length + guard.length + 3 <= WRAP ? [`${event} [${guard}]`] : [event, ...(guard ? [`[${guard}]`] : [])];
+  return [...head, ...(actions.length ? wrap(actions, ', ').map((l, i) => (i === 0 ? `/ ${l}` : l)) : [])].join('\n');
 }
 
 export function machineToDot(machine: AnyStateMachine, options: DotOptions = {}): string {
@@ -133,9 +151,11 @@ export function machineToDot(machine: AnyStateMachine, options: DotOptions = {})
   };
 
   const targetless = (n: StateNodeLike) => [
-    ...[...n.transitions].flatMap(([event, ts]) => ts.filter((t) => !t.target).map((t) => edgeLabel(formatEvent(event), t, withActions))),
-    ...(n.always ?? []).filter((t) => !t.target).map((t) => edgeLabel('always', t, withActions)),
+    ...[...n.transitions].flatMap(([event, ts]) => ts.filter((t) => !t.target).map((t) => edgeLabel(formatEvent(event), t, withActions, true))),
+    ...(n.always ?? []).filter((t) => !t.target).map((t) => edgeLabel('always', t, withActions, true)),
   ];
+  /** targetless transitions as grey `⟲` lines under a state's name (HTML label) */
+  const internalLines = (n: StateNodeLike) => targetless(n).map((l) => `<br/><font point-size="9" color="#666666">⟲ ${html(l)}</font>`);
 
   const visit = (n: StateNodeLike, indent: string) => {
     const id = q(stateElementId(name, n.path));
@@ -143,7 +163,7 @@ export function machineToDot(machine: AnyStateMachine, options: DotOptions = {})
     if (isCluster(n)) {
       // A cluster's targetless transitions are listed under its name: self-loops
       // on its dot would pile up their labels.
-      const internal = targetless(n).map((l) => `<br/><font point-size="9" color="#666666">⟲ ${html(l)}</font>`);
+      const internal = internalLines(n);
       const title = [n === root ? name : n.key, ...extras(n)].map(html).join('<br/>');
       const label = `<<b>${title}</b>${internal.join('')}>`;
       lines.push(`${indent}subgraph ${clusterName(n)} {`);
@@ -161,19 +181,23 @@ export function machineToDot(machine: AnyStateMachine, options: DotOptions = {})
       for (const child of Object.values(n.states)) visit(child, indent + '  ');
       lines.push(`${indent}}`);
     } else {
-      const label = [n.key, ...extras(n)].join('\n');
+      // Its targetless transitions are listed in the box too: several self-loops overprint their labels.
+      const internal = internalLines(n);
+      const label = internal.length
+        ? `<${[n.key, ...extras(n)].map(html).join('<br/>')}${internal.join('')}>`
+        : q([n.key, ...extras(n)].join('\n'));
       const final = n.type === 'final' ? ', peripheries=2' : '';
-      lines.push(`${indent}${nodeName(n)} [id=${id}, class="state", label=${q(label)}${final}${tooltip}];`);
+      lines.push(`${indent}${nodeName(n)} [id=${id}, class="state", label=${label}${final}${tooltip}];`);
     }
     for (const [event, transitions] of n.transitions) {
       for (const t of transitions) {
         const target = t.target?.[0];
-        if (!target && isCluster(n)) continue;
+        if (!target) continue;
         addEdge(n, target, edgeLabel(formatEvent(event), t, withActions), target ? 'normal' : 'targetless', t.description);
       }
     }
     for (const t of n.always ?? []) {
-      if (!t.target && isCluster(n)) continue;
+      if (!t.target) continue;
       addEdge(n, t.target?.[0], edgeLabel('always', t, withActions), t.target ? 'always' : 'targetless', t.description);
     }
   };

@@ -11,6 +11,8 @@ export const faultWindowSchema = z.object({
   start: z.number(),
   end: z.number().nullable(),
   label: z.string(),
+  /** the region it hits when the target does not say (a DNS region, a slowed region) */
+  region: z.number().int().positive().nullable().optional(),
 });
 export type FaultWindow = z.infer<typeof faultWindowSchema>;
 
@@ -37,9 +39,9 @@ const regionOf = (args: Record<string, unknown> | undefined): number | undefined
 export function faultWindowsFromSteps(steps: readonly StepCommands[]): FaultWindow[] {
   const windows: FaultWindow[] = [];
   const open = new Map<string, FaultWindow>();
-  const openWindow = (key: string, at: number, kind: string, target: string, label: string) => {
+  const openWindow = (key: string, at: number, kind: string, target: string, label: string, region?: number) => {
     if (open.has(key)) return; // failing a failed component changes nothing
-    const w: FaultWindow = { id: `f${windows.length + 1}`, kind, target, start: at, end: null, label };
+    const w: FaultWindow = { id: `f${windows.length + 1}`, kind, target, start: at, end: null, label, ...(region !== undefined ? { region } : {}) };
     windows.push(w);
     open.set(key, w);
   };
@@ -81,7 +83,7 @@ export function faultWindowsFromSteps(steps: readonly StepCommands[]): FaultWind
           break;
         case 'setRegionOnline':
           if (region === undefined) break;
-          if (args?.online === false) openWindow(`offline|${target}|${region}`, at, 'regionOffline', target, `${target}: region ${region} offline`);
+          if (args?.online === false) openWindow(`offline|${target}|${region}`, at, 'regionOffline', target, `${target}: region ${region} offline`, region);
           else close(at, (k) => k === `offline|${target}|${region}`);
           break;
       }

@@ -1,10 +1,17 @@
 import { z } from 'zod';
 import { formatIssues, InputError } from '../../machines/support';
-import { queueNames } from '../layout';
 import type { RunReport } from '../run-scenario';
 import type { SimulationResult } from '../simulation';
 import { faultWindowSchema, faultWindowsFromSteps, type FaultWindow } from './fault-windows';
+import { failureLines, latestFaultBefore } from './failure-summary';
+import { faultAppliesTo } from './fault-scope';
 import { REPORT_CSS, REPORT_JS } from './html-assets';
+import { buildLanes, type Lane as LaneOf } from './lanes';
+import { reproduceSchema, type Reproduce } from './reproduce';
+import { counterexampleSequence, type SequenceView } from './sequence';
+import { sequenceHtml } from './sequence-svg';
+import { staticMapSvg } from './static-map';
+import { MAP_CSS } from './system-map';
 
 export { faultWindowsFromSteps, type FaultWindow } from './fault-windows';
 
@@ -49,16 +56,23 @@ export const htmlReportInputSchema = z.object({
   faults: z.array(faultWindowSchema),
   violations: z.array(z.object({ kind: z.string(), recordId: z.number(), component: z.string(), at: z.number(), message: z.string() })),
   spec: z.object({ coldAt: z.number().nullable(), finalState: z.string() }),
+  /** records the spec still waited for at the end, and where each was */
+  stuck: z.array(z.object({ recordId: z.number(), stuckAt: z.string() })).default([]),
+  /** ids the destination kept (a record not among them is lost); absent: unknown */
+  arrived: z.array(z.number()).optional(),
   stats: z.object({ messages: count, virtualTimeMs: z.number().min(0), wallMs: z.number().min(0) }),
   unhandledEvents: count.optional(),
+  /** how to reproduce the run from the report alone */
+  reproduce: reproduceSchema.optional(),
 });
 export type HtmlReportInput = z.input<typeof htmlReportInputSchema>;
 type Input = z.output<typeof htmlReportInputSchema>;
 
 /** The renderer's input from what `runScenario` returns; the run must have kept its trace. */
 export function buildHtmlReportInput(
-  report: Pick<RunReport, 'scenario' | 'seed' | 'verdict' | 'records' | 'steps' | 'violations' | 'specState' | 'stats' | 'unhandledEvents'>,
-  result: SimulationResult): HtmlReportInput {
+  report: Pick<RunReport, 'scenario' | 'seed' | 'verdict' | 'records' | 'steps' | 'violations' | 'specState' | 'stats' | 'unhandledEvents' | 'stuck'>,
+  result: SimulationResult,
+  reproduce?: Reproduce): HtmlReportInput {
   if (!result.trace) throw new InputError('html report', ['the run kept no trace: run it with keepTrace: true']);
   const source = result.layout.components.find((c) => c.kind === 'source');
   const batches = ((source?.input as { batches?: { recordId: number }[][] })?.batches ?? []).map((b) => b.map((r) => r.recordId));
@@ -83,13 +97,17 @@ export function buildHtmlReportInput(
           start: f.start!,
           end: f.end,
           label: `${f.id}: ${f.label.replace(/^[^:]+: /, '').replace(/ (at t=|when ).*$/, '')}`,
+          region: f.region ?? null,
         })),
       ...faultWindowsFromSteps(report.steps),
     ],
     violations: report.violations,
     spec: { coldAt: result.final.spec.coldAt, finalState: report.specState },
+    stuck: report.stuck.map((p) => ({ recordId: p.recordId, stuckAt: p.stuckAt })),
+    arrived: result.final.destinationArrivals,
     stats: report.stats,
     unhandledEvents: report.unhandledEvents,
+    ...(reproduce ? { reproduce } : {}),
   };
 }
 
@@ -110,94 +128,27 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 const n = (x: number) => String(Math.round(x * 100) / 100);
 const pct = (t: number, span: number) => n((t / span) * 100);
 
-interface Hop {
-  t: number;
-  /** stage index: -1 source side, stages.length destination side */
-  stage: number;
-  replication: boolean;
-  failed: boolean;
-  index: number;
-}
-
-interface Lane {
-  id: number;
-  region: number | null;
-  hops: Hop[];
-  first: number | null;
-  last: number | null;
-  failed: number;
-  violations: Input['violations'];
-  /** longest pause between two main-path hops */
-  wait: { from: number; to: number; stage: number } | null;
-}
-
-/** Which stage a systemId belongs to (-1 source side, stages.length destination side, null other). */
-function stageIndexer(stages: string[]) {
-  const queues = queueNames(stages);
-  const cache = new Map<string, number | null>();
-  return (id: string): number | null => {
-    const hit = cache.get(id);
-    if (hit !== undefined) return hit;
-    const [kind, name] = id.split(':');
-    let stage: number | null = null;
-    if (id === 'source' || id === 'dns:in') stage = -1;
-    else if (id === 'destination' || id === 'dns:out') stage = stages.length;
-    else if (kind === 'queue') stage = queues.indexOf(name) >= 0 ? queues.indexOf(name) : null;
-    else if (kind === 'container' || kind === 'table') stage = stages.indexOf(name) >= 0 ? stages.indexOf(name) : null;
-    cache.set(id, stage);
-    return stage;
-  };
-}
-
-const regionFromId = (id: string): number | null => {
-  const m = /:r(\d+)$/.exec(id);
-  return m ? Number(m[1]) : null;
-};
-
-function buildLanes(input: Input): { lanes: Map<number, Lane>; extraRecords: number } {
-  const stageOf = stageIndexer(input.stages);
-  const lanes = new Map<number, Lane>();
-  for (const id of input.batches.flat())
-    lanes.set(id, { id, region: null, hops: [], first: null, last: null, failed: 0, violations: [], wait: null });
-  const extra = new Set<number>();
-  const firstQueue = queueNames(input.stages)[0];
-  input.trace.forEach((e, index) => {
-    if (e.recordId === undefined) return;
-    const lane = lanes.get(e.recordId);
-    if (!lane) {
-      extra.add(e.recordId);
-      return;
-    }
-    const a = stageOf(e.from);
-    const b = stageOf(e.to);
-    const stage = Math.max(a ?? -1, b ?? -1);
-    const replication = e.from.endsWith(':replicator') || e.to.endsWith(':replicator');
-    const failed = e.success === false;
-    lane.hops.push({ t: e.t, stage, replication, failed, index });
-    if (failed) lane.failed++;
-    lane.first ??= e.t;
-    lane.last = e.t;
-    if (lane.region === null && e.from === 'dns:in' && e.to.startsWith(`queue:${firstQueue}:`)) lane.region = regionFromId(e.to);
-  });
-  for (const v of input.violations) lanes.get(v.recordId)?.violations.push(v);
-  for (const lane of lanes.values()) {
-    let prev: Hop | null = null;
-    let progress = -1;
-    for (const h of lane.hops) {
-      if (h.replication) continue;
-      if (prev && (!lane.wait || h.t - prev.t > lane.wait.to - lane.wait.from)) lane.wait = { from: prev.t, to: h.t, stage: Math.max(progress, h.stage) };
-      progress = Math.max(progress, h.stage);
-      prev = h;
-    }
-  }
-  return { lanes, extraRecords: extra.size };
-}
+type Lane = LaneOf<Input['violations'][number]>;
 
 const median = (xs: number[]) => {
   if (!xs.length) return 0;
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
 };
+
+/**
+ * The end of the activity the timeline is about: the last message about a
+ * record, fault start or heal, violation, or the spec going cold. A run can
+ * go on long after it (a step waiting for its deadline); that tail is shown
+ * as one "later" mark, not as an empty axis.
+ */
+export function activityEnd(input: Pick<Input, 'trace' | 'violations' | 'faults' | 'spec'>): number {
+  let end = 1;
+  for (const e of input.trace) if (e.recordId !== undefined && e.t > end) end = e.t;
+  for (const v of input.violations) end = Math.max(end, v.at);
+  for (const f of input.faults) end = Math.max(end, f.start, f.end ?? 0);
+  return Math.max(end, input.spec.coldAt ?? 0);
+}
 
 /** "nice" tick step for about `target` ticks over `span` */
 export function tickStep(span: number, target: number): number {
@@ -207,21 +158,38 @@ export function tickStep(span: number, target: number): number {
   return 10 * p;
 }
 
-/** Renders the report; throws an InputError naming the field when the input is malformed. */
-export function renderHtmlReport(raw: HtmlReportInput): string {
-  const parsed = htmlReportInputSchema.safeParse(raw);
-  if (!parsed.success) throw new InputError('html report input', formatIssues(parsed.error));
-  const input = parsed.data;
+/** What every part of the page reads: the input, the time span drawn, the lanes. */
+interface View {
+  input: Input;
+  /** virtual ms the axis spans (the activity, a little room on the right) */
+  T: number;
+  /** when the run ended (may be after T) */
+  runEnd: number;
+  lanes: Map<number, Lane>;
+  all: Lane[];
+  unknownIds: number[];
+  stageName: (i: number) => string;
+  stageColor: (i: number) => string;
+  waited: (l: Lane) => boolean;
+  pause: (l: Lane) => number;
+  waitThreshold: number;
+  usualPause: number;
+  /** the counterexample as a sequence (null for a run without a violation or a lost record) */
+  sequence: SequenceView | null;
+}
+
+function makeView(input: Input): View {
   const { stages } = input;
   const stageName = (i: number) => (i < 0 ? 'source' : i >= stages.length ? 'destination' : stages[i]);
   const stageColor = (i: number) => (i < 0 ? SOURCE_COLOR : i >= stages.length ? DEST_COLOR : PALETTE[i % PALETTE.length]);
-  const stageKeys = [-1, ...stages.map((_, i) => i), stages.length];
-
   const lastT = input.trace.length ? input.trace[input.trace.length - 1].t : 0;
-  const end = Math.max(1, input.stats.virtualTimeMs, lastT, ...input.steps.map((s) => s.at), ...input.faults.map((f) => f.end ?? f.start));
+  const runEnd = Math.max(1, input.stats.virtualTimeMs, lastT, ...input.steps.map((s) => s.at));
   // a little room on the right so marks at the very end stay visible
-  const T = Math.ceil(end * 1.01 + 1);
-  const { lanes, extraRecords } = buildLanes(input);
+  // steps just after the activity (half of it at most) stay on the axis
+  const active = activityEnd(input);
+  const end = Math.max(active, ...input.steps.map((s) => s.at).filter((at) => at <= active * 1.5));
+  const T = Math.ceil(Math.min(runEnd, end) * 1.03 + 2);
+  const { lanes, unknownIds } = buildLanes(input);
   const all = [...lanes.values()];
   // A record "waited" when its longest pause between two hops of its own path
   // is far above the usual one (a latency or two): it sat in a queue or
@@ -229,97 +197,112 @@ export function renderHtmlReport(raw: HtmlReportInput): string {
   const pause = (l: Lane) => (l.wait ? l.wait.to - l.wait.from : 0);
   const usualPause = median(all.filter((l) => l.wait).map(pause));
   const waitThreshold = Math.max(50, 5 * usualPause);
-  const waited = (l: Lane) => pause(l) > waitThreshold;
-  const waitedLanes = all.filter(waited).sort((a, b) => pause(b) - pause(a));
-  const failedReplies = input.trace.filter((e) => e.success === false).length;
+  const sequence = counterexampleSequence({ ...input, lanes: all });
+  return { input, T, runEnd, lanes, all, unknownIds, stageName, stageColor, pause, usualPause, waitThreshold, waited: (l) => pause(l) > waitThreshold, sequence };
+}
 
-  // --- string table and per-record hop data for the hover tooltips
-  const strings: string[] = [];
-  const stringIndex = new Map<string, number>();
-  const str = (s: string) => {
-    let i = stringIndex.get(s);
-    if (i === undefined) {
-      i = strings.length;
-      strings.push(s);
-      stringIndex.set(s, i);
-    }
-    return i;
-  };
-  const hopData: Record<number, number[]> = {};
-  for (const lane of all) {
-    const flat: number[] = [];
-    for (const h of lane.hops) {
-      const e = input.trace[h.index];
-      flat.push(e.t, str(e.from), str(e.to), str(e.type), e.success === undefined ? 2 : e.success ? 1 : 0);
-    }
-    hopData[lane.id] = flat;
+/** The record's own lane: progress bar, hops, failed replies, violations, and where it stopped. */
+function laneSvg(v: View, lane: Lane, row: number): string {
+  const y = row * LANE_H;
+  const parts: string[] = [];
+  // progress bar: from each main-path hop to the next, in the colour of the furthest stage reached
+  const bars = new Map<number, string[]>();
+  const ticks = new Map<number, string[]>();
+  const reps = new Map<number, string[]>();
+  const push = (m: Map<number, string[]>, k: number, d: string) => (m.get(k) ?? m.set(k, []).get(k)!).push(d);
+  let progress = -1;
+  let prev: number | null = null;
+  for (const h of lane.hops.filter((h) => !h.replication)) {
+    if (prev !== null && h.t > prev) push(bars, progress, `M${n(prev)} ${y + 8}H${n(h.t)}`);
+    progress = Math.max(progress, h.stage);
+    prev = h.t;
   }
+  for (const h of lane.hops) push(h.replication ? reps : ticks, h.stage, h.replication ? `M${n(h.t)} ${y + 11}v4` : `M${n(h.t)} ${y + 3}v10`);
+  for (const [s, d] of bars) parts.push(`<path class="bar" stroke="${v.stageColor(s)}" d="${d.join('')}"/>`);
+  for (const [s, d] of ticks) parts.push(`<path class="hop" stroke="${v.stageColor(s)}" d="${d.join('')}"/>`);
+  for (const [s, d] of reps) parts.push(`<path class="hop rep" stroke="${v.stageColor(s)}" d="${d.join('')}"/>`);
+  const fails = lane.hops.filter((h) => h.failed).map((h) => `M${n(h.t)} ${y + 1}v${LANE_H - 2}`);
+  if (fails.length) parts.push(`<path class="failmark" d="${fails.join('')}"/>`);
+  if (lane.violations.length) parts.push(`<path class="violmark" d="${lane.violations.map((x) => `M${n(x.at)} ${y}v${LANE_H}`).join('')}"/>`);
+  if (lane.stop) {
+    // where it stopped, and nothing after: a dashed line to the end
+    parts.push(`<path class="stopmark ${lane.stop.status}" data-record="${lane.id}" d="M${n(lane.stop.at)} ${y + 1}v${LANE_H - 2}"/>`);
+    parts.push(`<path class="afterstop" d="M${n(lane.stop.at)} ${y + 8}H${v.T}"/>`);
+  }
+  return parts.join('');
+}
 
-  // --- one lane's SVG content, in (virtual ms, px) coordinates
-  const laneSvg = (lane: Lane, row: number): string => {
-    const y = row * LANE_H;
-    const parts: string[] = [];
-    parts.push(`<rect class="lane${row % 2 ? ' odd' : ''}" data-record="${lane.id}" x="0" y="${y}" width="${T}" height="${LANE_H}"/>`);
-    // progress bar: from each main-path hop to the next, in the colour of the furthest stage reached
-    const bars = new Map<number, string[]>();
-    const ticks = new Map<number, string[]>();
-    const reps = new Map<number, string[]>();
-    let progress = -1;
-    let prev: number | null = null;
-    const main = lane.hops.filter((h) => !h.replication);
-    for (const h of main) {
-      if (prev !== null && h.t > prev) (bars.get(progress) ?? bars.set(progress, []).get(progress)!).push(`M${n(prev)} ${y + 8}H${n(h.t)}`);
-      progress = Math.max(progress, h.stage);
-      prev = h.t;
-    }
-    for (const h of lane.hops) {
-      const into = h.replication ? reps : ticks;
-      const d = h.replication ? `M${n(h.t)} ${y + 11}v4` : `M${n(h.t)} ${y + 3}v10`;
-      (into.get(h.stage) ?? into.set(h.stage, []).get(h.stage)!).push(d);
-    }
-    for (const [s, d] of bars) parts.push(`<path class="bar" stroke="${stageColor(s)}" d="${d.join('')}"/>`);
-    for (const [s, d] of ticks) parts.push(`<path class="hop" stroke="${stageColor(s)}" d="${d.join('')}"/>`);
-    for (const [s, d] of reps) parts.push(`<path class="hop rep" stroke="${stageColor(s)}" d="${d.join('')}"/>`);
-    const fails = lane.hops.filter((h) => h.failed).map((h) => `M${n(h.t)} ${y + 1}v${LANE_H - 2}`);
-    if (fails.length) parts.push(`<path class="failmark" d="${fails.join('')}"/>`);
-    if (lane.violations.length)
-      parts.push(`<path class="violmark" d="${lane.violations.map((v) => `M${n(v.at)} ${y}v${LANE_H}`).join('')}"/>`);
-    return parts.join('');
-  };
+/** Fault shading, lane by lane: solid where the fault is in the record's path, faint where it only holds up its copies. */
+function faultShading(v: View, gl: Lane[]): string {
+  const parts: string[] = [];
+  for (const f of v.input.faults) {
+    const x1 = Math.min(f.end ?? v.T, v.T);
+    const w = n(Math.max(x1 - f.start, 0.5));
+    const hit: string[] = [];
+    const copies: string[] = [];
+    const edges: string[] = [];
+    gl.forEach((lane, row) => {
+      const applies = faultAppliesTo(f, lane.region);
+      if (!applies) return;
+      const y = row * LANE_H;
+      (applies === 'hit' ? hit : copies).push(`M${n(f.start)} ${y}h${w}v${LANE_H}h-${w}z`);
+      if (applies === 'hit') edges.push(`M${n(f.start)} ${y}v${LANE_H}${f.end !== null ? `M${n(f.end)} ${y}v${LANE_H}` : ''}`);
+    });
+    if (hit.length) parts.push(`<path class="fault" data-fault="${esc(f.id)}" d="${hit.join('')}"/>`);
+    if (copies.length) parts.push(`<path class="fault copies" data-fault="${esc(f.id)}" d="${copies.join('')}"/>`);
+    if (edges.length) parts.push(`<path class="faultedge" d="${edges.join('')}"/>`);
+  }
+  return parts.join('');
+}
 
-  const laneLabel = (lane: Lane): string => {
-    const life = lane.first === null ? null : lane.last! - lane.first!;
-    const classes = ['lbl', lane.violations.length ? 'viol' : '', waited(lane) ? 'slow' : '', lane.first === null ? 'none' : ''].filter(Boolean).join(' ');
-    const tip = [
-      `record ${lane.id}${lane.region !== null ? `, region ${lane.region}` : ''}`,
-      lane.first === null ? 'never seen in the trace' : `first seen t=${lane.first} ms, last t=${lane.last} ms (${life} ms); ${lane.hops.length} messages`,
-      lane.wait && lane.wait.to - lane.wait.from > 0
-        ? `longest pause: ${lane.wait.to - lane.wait.from} ms at ${stageName(lane.wait.stage)} (t=${lane.wait.from}-${lane.wait.to} ms)`
-        : '',
-      lane.failed ? `${lane.failed} failed repl${lane.failed === 1 ? 'y' : 'ies'}` : '',
-      ...lane.violations.map((v) => `VIOLATION ${v.kind} at t=${v.at} ms in ${v.component}`),
-    ].filter(Boolean);
-    const badge = lane.violations.length ? '<b class="vb">!</b>' : lane.failed ? '<b class="fb">×</b>' : '';
-    return (
-      `<div class="${classes}" data-tip="${esc(tip.join('\n'))}"><span class="rid">#${lane.id}</span>` +
-      `<span class="reg">${lane.region !== null ? `r${lane.region}` : ''}</span>${badge}` +
-      `<span class="life">${life === null ? '—' : `${life} ms`}</span></div>`
-    );
-  };
+function laneLabel(v: View, lane: Lane): string {
+  const life = lane.first === null ? null : lane.last! - lane.first!;
+  const classes = ['lbl', lane.violations.length ? 'viol' : '', v.waited(lane) ? 'slow' : '', lane.first === null ? 'none' : '', lane.stop ? 'stopped' : '']
+    .filter(Boolean)
+    .join(' ');
+  const until = lane.stop ? v.runEnd : (lane.last ?? 0);
+  const faults = v.input.faults.filter((f) => lane.first !== null && faultAppliesTo(f, lane.region) === 'hit' && f.start <= until && (f.end ?? Infinity) >= lane.first);
+  const tip = [
+    `record ${lane.id}${lane.region !== null ? `, region ${lane.region}` : ''}`,
+    lane.first === null ? 'never seen in the trace' : `first seen t=${lane.first} ms, last t=${lane.last} ms (${life} ms); ${lane.hops.length} messages`,
+    lane.stop ? `${lane.stop.status.toUpperCase()}: ${lane.stop.where} (since t=${lane.stop.at} ms)` : '',
+    lane.wait && lane.wait.to - lane.wait.from > 0
+      ? `longest pause: ${lane.wait.to - lane.wait.from} ms at ${v.stageName(lane.wait.stage)} (t=${lane.wait.from}-${lane.wait.to} ms)`
+      : '',
+    lane.failed ? `${lane.failed} failed repl${lane.failed === 1 ? 'y' : 'ies'}` : '',
+    ...faults.map((f) => `during ${f.label} (t=${f.start}-${f.end ?? 'end'} ms)`),
+    ...lane.violations.map((x) => `VIOLATION ${x.kind} at t=${x.at} ms in ${x.component}`),
+  ].filter(Boolean);
+  const badge = lane.violations.length
+    ? '<b class="vb">!</b>'
+    : lane.stop
+      ? `<b class="${lane.stop.status === 'lost' ? 'lb' : 'sb'}">${lane.stop.status}</b>`
+      : lane.failed
+        ? '<b class="fb">×</b>'
+        : '';
+  return (
+    `<div class="${classes}" id="rec-${lane.id}" data-tip="${esc(tip.join('\n'))}"><span class="rid">#${lane.id}</span>` +
+    `<span class="reg">${lane.region !== null ? `r${lane.region}` : ''}</span>${badge}` +
+    `<span class="life">${life === null ? '—' : `${life} ms`}</span></div>`
+  );
+}
 
-  // vertical marks that cross every lane of a group: fault windows and steps
-  const groupBackground = (h: number): string => {
-    const parts: string[] = [];
-    for (const f of input.faults) {
-      const x1 = f.end ?? T;
-      parts.push(`<rect class="fault" x="${n(f.start)}" y="0" width="${n(Math.max(x1 - f.start, 0.5))}" height="${h}"/>`);
-      parts.push(`<path class="faultedge" d="M${n(f.start)} 0V${h}${f.end !== null ? `M${n(f.end)} 0V${h}` : ''}"/>`);
-    }
-    if (input.steps.length) parts.push(`<path class="stepline" d="${input.steps.map((s) => `M${n(s.at)} 0V${h}`).join('')}"/>`);
-    return parts.join('');
-  };
+/** HTML over a group's plot: the stop labels, positioned in % of the view like the axis marks. */
+function stopLabels(v: View, gl: Lane[]): string {
+  return gl
+    .map((lane, row) => {
+      if (!lane.stop) return '';
+      const s = lane.stop;
+      const tip = `record ${lane.id} ${s.status}: ${s.where}\nlast message there at t=${s.at} ms; nothing after it`;
+      // the label starts after the record's last message, so it hides none of them
+      const at = Math.max(s.at, lane.last ?? 0);
+      return `<div class="stoplabel ${s.status}" data-t0="${at}" data-record="${lane.id}" style="top:${row * LANE_H}px;left:${pct(at, v.T)}%" data-tip="${esc(tip)}">■ ${s.status} in ${esc(s.component)}</div>`;
+    })
+    .join('');
+}
 
-  // --- groups: one per batch, long batches split
+function groupsHtml(v: View): string {
+  const { input, lanes, T } = v;
   const groups: { title: string; ids: number[] }[] = [];
   input.batches.forEach((batch, b) => {
     for (let i = 0; i < batch.length; i += MAX_GROUP) {
@@ -328,80 +311,116 @@ export function renderHtmlReport(raw: HtmlReportInput): string {
       groups.push({ title: `Batch ${b + 1}${part}`, ids });
     }
   });
-  const totalLanes = all.length;
-  const groupHtml = groups
+  return groups
     .map((g, gi) => {
       const gl = g.ids.map((id) => lanes.get(id)!);
       const viol = gl.reduce((a, l) => a + l.violations.length, 0);
       const failed = gl.filter((l) => l.failed).length;
-      const slowHere = gl.filter(waited).length;
-      const open = totalLanes <= EXPAND_ALL_UP_TO || gi === 0 || viol > 0;
+      const stopped = gl.filter((l) => l.stop).length;
+      const slowHere = gl.filter(v.waited).length;
+      const open = v.all.length <= EXPAND_ALL_UP_TO || gi === 0 || viol > 0 || stopped > 0;
       const h = gl.length * LANE_H;
       const summary = [
         `${gl.length} record${gl.length === 1 ? '' : 's'} (#${g.ids[0]}–#${g.ids[g.ids.length - 1]})`,
         slowHere ? `<span class="s-slow">${slowHere} waited</span>` : '',
         failed ? `<span class="s-fail">${failed} with failed replies</span>` : '',
+        stopped ? `<span class="s-viol">${stopped} lost or stuck</span>` : '',
         viol ? `<span class="s-viol">${viol} violation${viol === 1 ? '' : 's'}</span>` : '',
       ]
         .filter(Boolean)
         .join(' · ');
+      const steps = input.steps.filter((s) => s.at <= T);
       return (
         `<section class="group${open ? '' : ' collapsed'}" data-group="${gi}">` +
         `<button class="ghead" type="button" aria-expanded="${open}"><span class="caret"></span><b>${esc(g.title)}</b> <span class="gsum">${summary}</span></button>` +
-        `<div class="gbody"><div class="labels">${gl.map(laneLabel).join('')}</div>` +
+        `<div class="gbody"><div class="labels">${gl.map((l) => laneLabel(v, l)).join('')}</div><div class="plotwrap">` +
         `<svg class="plot" data-ids="${g.ids.join(',')}" viewBox="0 0 ${T} ${h}" preserveAspectRatio="none" height="${h}">` +
-        groupBackground(h) +
-        gl.map((l, row) => laneSvg(l, row)).join('') +
-        `</svg></div></section>`
+        gl.map((l, row) => `<rect class="lane${row % 2 ? ' odd' : ''}" data-record="${l.id}" x="0" y="${row * LANE_H}" width="${T}" height="${LANE_H}"/>`).join('') +
+        faultShading(v, gl) +
+        (steps.length ? `<path class="stepline" d="${steps.map((s) => `M${n(s.at)} 0V${h}`).join('')}"/>` : '') +
+        gl.map((l, row) => laneSvg(v, l, row)).join('') +
+        `</svg><div class="overlay">${stopLabels(v, gl)}</div></div></div></section>`
       );
     })
     .join('');
+}
 
-  // --- the sticky axis: ticks, steps, fault windows, spec state
-  const item = (cls: string, t0: number, t1: number | null, html: string, tip?: string) =>
-    `<div class="${cls}" data-t0="${t0}"${t1 !== null ? ` data-t1="${t1}"` : ''} style="left:${pct(t0, T)}%${t1 !== null ? `;width:${pct(t1 - t0, T)}%` : ''}"${tip ? ` data-tip="${esc(tip)}"` : ''}>${html}</div>`;
-  const step = tickStep(T, 12);
-  const ticks: string[] = [];
-  for (let t = 0; t <= T; t += step) ticks.push(item('tick', t, null, `<span>${t}</span>`));
-  // steps that end at the same time share one mark
-  const stepsAt = new Map<number, { s: Input['steps'][number]; started: number }[]>();
+const item = (T: number, cls: string, t0: number, t1: number | null, html: string, tip?: string) =>
+  `<div class="${cls}" data-t0="${t0}"${t1 !== null ? ` data-t1="${t1}"` : ''} style="left:${pct(t0, T)}%${t1 !== null ? `;width:${pct(t1 - t0, T)}%` : ''}"${tip ? ` data-tip="${esc(tip)}"` : ''}>${html}</div>`;
+
+type Step = Input['steps'][number];
+const stepTip = (s: Step, started: number) =>
+  `Step ${s.step} ${s.ok ? 'ok' : 'FAILED'} at t=${s.at} ms (started t=${started} ms)\n${s.name}` +
+  s.commands.map((c) => `\ndid: ${c.verb} ${c.target}${c.args && Object.keys(c.args).length ? ' ' + JSON.stringify(c.args) : ''}`).join('') +
+  (s.detail ? `\n${s.detail}` : '');
+
+/** Step marks (steps ending at the same time share one); steps after the drawn span share one "later" mark at its end. */
+function stepMarks(v: View): string[] {
+  const { input, T } = v;
+  const stepsAt = new Map<number, { s: Step; started: number }[]>();
+  const later: { s: Step; started: number }[] = [];
   input.steps.forEach((s, i) => {
-    const list = stepsAt.get(s.at) ?? stepsAt.set(s.at, []).get(s.at)!;
-    list.push({ s, started: i === 0 ? 0 : input.steps[i - 1].at });
+    const entry = { s, started: i === 0 ? 0 : input.steps[i - 1].at };
+    if (s.at > T) later.push(entry);
+    else (stepsAt.get(s.at) ?? stepsAt.set(s.at, []).get(s.at)!).push(entry);
   });
-  const stepMarks = [...stepsAt].map(([at, list]) => {
-    const tip = list
-      .map(
-        ({ s, started }) =>
-          `Step ${s.step} ${s.ok ? 'ok' : 'FAILED'} at t=${s.at} ms (started t=${started} ms)\n${s.name}` +
-          s.commands.map((c) => `\ndid: ${c.verb} ${c.target}${c.args && Object.keys(c.args).length ? ' ' + JSON.stringify(c.args) : ''}`).join('') +
-          (s.detail ? `\n${s.detail}` : ''),
-      )
-      .join('\n\n');
+  const mark = (cls: string, at: number, list: typeof later, text: string) => {
     const bad = list.some(({ s }) => !s.ok);
-    return item(`stepmark${bad ? ' bad' : ''}`, at, null, `<span>${esc(list.map(({ s }) => s.step).join(' · '))}</span>`, tip);
-  });
+    return item(T, `${cls}${bad ? ' bad' : ''}`, at, null, `<span>${esc(text)}</span>`, list.map(({ s, started }) => stepTip(s, started)).join('\n\n'));
+  };
+  const marks = [...stepsAt].map(([at, list]) => mark('stepmark', at, list, list.map(({ s }) => s.step).join(' · ')));
+  if (later.length) {
+    const [a, b] = [later[0].s.at, later[later.length - 1].s.at];
+    marks.push(mark('stepmark later', T, later, `${later.map(({ s }) => s.step).join(' · ')} → t=${a === b ? a : `${a}–${b}`}`));
+  }
+  return marks;
+}
+
+function axisHtml(v: View): string {
+  const { input, T } = v;
+  const ticks: string[] = [];
+  const step = tickStep(T, 12);
+  for (let t = 0; t <= T; t += step) ticks.push(item(T, 'tick', t, null, `<span>${t}</span>`));
   const faultMarks = input.faults.map((f) => {
-    const until = f.end ?? T;
-    const tip = `${f.label}\n${f.kind} on ${f.target}\nfrom t=${f.start} ms ${f.end === null ? 'to the end of the run (never recovered)' : `to t=${f.end} ms (${f.end - f.start} ms)`}`;
-    return item('faultband', f.start, until, `<span>⚡ ${esc(f.label)}</span>`, tip);
+    const until = Math.min(f.end ?? T, T);
+    const tip = `${f.label}\n${f.kind} on ${f.target}${f.region ? ` region ${f.region}` : ''}\nfrom t=${f.start} ms ${f.end === null ? 'to the end of the run (never recovered)' : `to t=${f.end} ms (${f.end - f.start} ms)`}`;
+    return item(T, 'faultband', f.start, until, `<span>⚡ ${esc(f.label)}</span>`, tip);
   });
   const coldAt = input.spec.coldAt;
-  const stuck = input.spec.finalState === 'stuck';
   const specParts: string[] = [];
-  const hotEnd = coldAt ?? T;
-  specParts.push(item('spec hot', 0, hotEnd, `<span>hot</span>`, `spec hot from t=0 ms${coldAt !== null ? ` until t=${coldAt} ms` : ''}: some record not yet everywhere`));
-  if (coldAt !== null) specParts.push(item('spec cold', coldAt, T, `<span>cold</span>`, `spec cold from t=${coldAt} ms: every record everywhere`));
-  if (stuck) specParts.push(item('spec stuck', Math.max(0, T - T * 0.04), T, `<span>stuck</span>`, 'spec stuck: the system went quiescent with records pending'));
-  const violMarks = input.violations.map((v) =>
-    item('violmark-axis', v.at, null, '<span>!</span>', `VIOLATION ${v.kind}\nrecord ${v.recordId} in ${v.component} at t=${v.at} ms\n${v.message}`),
-  );
+  const hotEnd = Math.min(coldAt ?? T, T);
+  specParts.push(item(T, 'spec hot', 0, hotEnd, `<span>hot</span>`, `spec hot from t=0 ms${coldAt !== null ? ` until t=${coldAt} ms` : ''}: some record not yet everywhere`));
+  if (coldAt !== null && coldAt < T) specParts.push(item(T, 'spec cold', coldAt, T, `<span>cold</span>`, `spec cold from t=${coldAt} ms: every record everywhere`));
+  if (input.spec.finalState === 'stuck')
+    specParts.push(item(T, 'spec stuck', Math.max(0, T - T * 0.04), T, `<span>stuck</span>`, `spec stuck at the end of the run (t=${v.runEnd} ms): the system went quiescent with records pending`));
+  // each violation says what it contradicts (the first one: the sequence view's link) and the latest fault before it
+  const { sequence } = v;
+  const violMarks = input.violations.map((x, i) => {
+    const fault = latestFaultBefore(input.faults, x.at, x.component);
+    const tip = [
+      `VIOLATION ${x.kind}`,
+      `record ${x.recordId} in ${x.component} at t=${x.at} ms`,
+      x.message,
+      i === 0 && sequence?.link ? `violating message: ${sequence.link.text}` : '',
+      fault ? `latest fault before it: ${fault.label} at t=${fault.start} ms (${x.at - fault.start} ms earlier)` : 'no fault before it',
+    ];
+    return item(T, 'violmark-axis', x.at, null, '<span>!</span>', tip.filter(Boolean).join('\n'));
+  });
+  return `<div class="axis" id="axis">
+  <div class="arow"><div class="alabel">virtual ms</div><div class="atrack ticks" id="ticks">${ticks.join('')}</div></div>
+  <div class="arow packed"><div class="alabel">steps</div><div class="atrack steps-track" data-pack="19">${stepMarks(v).join('')}</div></div>
+  <div class="arow packed faultrow"><div class="alabel">faults</div><div class="atrack" data-pack="24">${faultMarks.join('') || '<span class="none">none</span>'}</div></div>
+  <div class="arow"><div class="alabel">spec</div><div class="atrack spec-track">${specParts.join('')}</div></div>
+  ${violMarks.length ? `<div class="arow"><div class="alabel">violations</div><div class="atrack">${violMarks.join('')}</div></div>` : ''}
+</div>`;
+}
 
-  // --- header
+function headerStats(v: View): string {
+  const { input } = v;
   const r = input.records;
-  const pass = input.verdict === 'pass';
+  const failedReplies = input.trace.filter((e) => e.success === false).length;
   const stat = (label: string, value: string | number, cls = '') => `<div class="stat ${cls}"><div class="v">${esc(String(value))}</div><div class="k">${esc(label)}</div></div>`;
-  const stats = [
+  return [
     stat('published', r.published),
     stat('delivered', r.delivered, r.delivered < r.published ? 'bad' : ''),
     stat('lost', r.lost, r.lost ? 'bad' : ''),
@@ -412,84 +431,161 @@ export function renderHtmlReport(raw: HtmlReportInput): string {
     stat('virtual ms', input.stats.virtualTimeMs),
     stat('spec', input.spec.finalState, input.spec.finalState === 'cold' ? '' : 'bad'),
   ].join('');
+}
+
+/** "What failed": the property and record first, then where lost records stopped, then failed steps. */
+function whyFailedHtml(v: View): string {
+  const lines = failureLines(v.input, v.all, v.unknownIds);
+  if (!lines.length) return '';
+  return (
+    `<section class="why" id="why"><h2>What failed</h2><ol>` +
+    lines.map((l) => `<li>${esc(l.text)}${l.recordId !== undefined && v.lanes.has(l.recordId) ? ` <a class="goto" href="#rec-${l.recordId}">record #${l.recordId} ↓</a>` : ''}</li>`).join('') +
+    `</ol></section>`
+  );
+}
+
+/** Everything needed to run it again: scenario, seed, plan, machines (path and hash), trace digest, replay command. */
+function reproduceHtml(input: Input): string {
+  const r = input.reproduce;
+  if (!r) return '';
+  const row = (k: string, html: string) => `<tr><th>${esc(k)}</th><td>${html}</td></tr>`;
+  const s = r.shrunkFrom;
+  const sized = (z: { faults: number; records: number; messages: number }) => `${z.faults} fault${z.faults === 1 ? '' : 's'}, ${z.records} records, ${z.messages} messages`;
+  return (
+    `<details class="reproduce" id="reproduce"${input.verdict === 'fail' ? ' open' : ''}><summary>Reproduce this run</summary><table>` +
+    (s
+      ? row(
+          'shrunk from',
+          `${esc(s.scenario)} <b>seed ${s.seed}</b> (${sized(s.before)}) to this plan (${sized(s.after)}), failing the same way: ${esc(s.signature)}` +
+            `<br>original: <code class="cmd">${esc(s.replay)}</code>`,
+        )
+      : '') +
+    row('scenario', `${esc(input.scenario)}${r.scenarioFile !== undefined ? ` (file <code>${esc(r.scenarioFile)}</code>)` : ''}`) +
+    row('seed', String(input.seed)) +
+    row('latency', esc(r.latency)) +
+    row('fault plan', r.plan.length ? `<ol class="plan">${r.plan.map((f) => `<li>${esc(f)}</li>`).join('')}</ol>` : 'none') +
+    row('machines', r.machines ? `<code>${esc(r.machines.path)}</code> sha256 <code class="hash">${esc(r.machines.sha256)}</code>` : "the package's own (no --machines)") +
+    row('trace digest', `<code class="hash" id="digest">${esc(r.traceDigest)}</code> (a replay gives the same)`) +
+    row('replay', `<code class="cmd" id="replay">${esc(r.replay)}</code>`) +
+    (r.planFile !== undefined
+      ? row(
+          'the plan as a file',
+          `<details><summary>scenario file (seed, latency and topology in it): save it, run <code>tps run --scenario-file FILE${r.machines ? ` --machines ${esc(r.machines.path)}` : ''}</code></summary>` +
+            `<pre id="planfile">${esc(JSON.stringify(r.planFile, null, 2))}</pre></details>`,
+        )
+      : '') +
+    `</table></details>`
+  );
+}
+
+/** The system as a picture: what each fault hit, where lost records stopped, where violations were seen. */
+function mapHtml(v: View): string {
+  const { input } = v;
+  const failing = input.verdict === 'fail';
+  return (
+    `<details class="map" id="map"${failing || input.faults.length ? ' open' : ''}><summary>The system: what the faults hit${failing ? ', where records stopped, where violations were seen' : ''}</summary>` +
+    `<div class="mapscroll">${staticMapSvg({ ...input, lanes: v.all })}</div>` +
+    `<div class="maplegend"><span class="ml faulted">⚡ a fault hit it</span><span class="ml stopped">■ a lost or stuck record stopped in it</span><span class="ml violated">! violations seen there</span>; hover a component for the details</div></details>`
+  );
+}
+
+function findingsHtml(v: View): string {
+  const { input } = v;
   const fmtIds = (ids: number[]) => (ids.length > 12 ? `${ids.slice(0, 12).join(', ')} … (${ids.length})` : ids.join(', '));
   const findings: string[] = [];
   for (const f of input.faults)
     findings.push(`<li class="f-fault">⚡ <b>${esc(f.label)}</b> from t=${f.start} ms ${f.end === null ? '<b>never recovered</b>' : `to t=${f.end} ms`}</li>`);
+  const waitedLanes = v.all.filter(v.waited).sort((a, b) => v.pause(b) - v.pause(a));
   if (waitedLanes.length) {
     const w = waitedLanes[0];
     findings.push(
-      `<li class="f-slow"><i class="dot"></i><b>${waitedLanes.length} record${waitedLanes.length === 1 ? '' : 's'} waited over ${waitThreshold} ms</b> ` +
-        `(usual longest pause ${usualPause} ms): ${esc(fmtIds(waitedLanes.map((l) => l.id).sort((a, b) => a - b)))}` +
-        ` — longest: #${w.id} paused ${pause(w)} ms at ${esc(stageName(w.wait!.stage))} (t=${w.wait!.from}–${w.wait!.to} ms)</li>`,
+      `<li class="f-slow"><i class="dot"></i><b>${waitedLanes.length} record${waitedLanes.length === 1 ? '' : 's'} waited over ${v.waitThreshold} ms</b> ` +
+        `(usual longest pause ${v.usualPause} ms): ${esc(fmtIds(waitedLanes.map((l) => l.id).sort((a, b) => a - b)))}` +
+        ` — longest: #${w.id} paused ${v.pause(w)} ms at ${esc(v.stageName(w.wait!.stage))} (t=${w.wait!.from}–${w.wait!.to} ms)</li>`,
     );
   }
   if (input.violations.length) {
-    const kinds = new Map<string, number>();
-    for (const v of input.violations) kinds.set(v.kind, (kinds.get(v.kind) ?? 0) + 1);
-    const v0 = input.violations[0];
     const LIST = 200;
     findings.push(
-      `<li class="f-viol"><b>! ${input.violations.length} spec violation${input.violations.length === 1 ? '' : 's'}</b> ` +
-        `(${[...kinds].map(([k, c]) => `${c} ${esc(k)}`).join(', ')}); first: record ${v0.recordId} in ${esc(v0.component)} at t=${v0.at} ms — ${esc(v0.message)}` +
-        `<details><summary>every violation</summary><ol>${input.violations
-          .slice(0, LIST)
-          .map((v) => `<li>t=${v.at} ms · record ${v.recordId} · ${esc(v.component)} · ${esc(v.kind)}: ${esc(v.message)}</li>`)
-          .join('')}${input.violations.length > LIST ? `<li>… and ${input.violations.length - LIST} more</li>` : ''}</ol></details></li>`,
+      `<li class="f-viol"><details><summary>every violation (${input.violations.length})</summary><ol>${input.violations
+        .slice(0, LIST)
+        .map((x) => `<li>t=${x.at} ms · record ${x.recordId} · ${esc(x.component)} · ${esc(x.kind)}: ${esc(x.message)}</li>`)
+        .join('')}${input.violations.length > LIST ? `<li>… and ${input.violations.length - LIST} more</li>` : ''}</ol></details></li>`,
     );
   }
-  for (const s of input.steps.filter((s) => !s.ok)) findings.push(`<li class="f-viol">Step ${esc(s.step)} failed at t=${s.at} ms: ${esc(s.detail ?? s.name)}</li>`);
-  if (stuck) findings.push(`<li class="f-viol">The spec is <b>stuck</b>: the system went quiescent with records pending</li>`);
-  if (input.unhandledEvents) findings.push(`<li class="f-viol">${input.unhandledEvents} unhandled events</li>`);
-  if (extraRecords) findings.push(`<li class="f-viol">${extraRecords} record ids in the trace are not in the record set</li>`);
+  if (v.runEnd > v.T) findings.push(`<li>The axis ends at t=${v.T} ms, where the activity ends; the run went on, idle, to t=${v.runEnd} ms.</li>`);
+  return findings.length ? `<ul class="findings">${findings.join('')}</ul>` : `<ul class="findings"><li>No fault windows, slow records or violations.</li></ul>`;
+}
 
-  const legend = [
-    ...stageKeys.map((s) => `<span class="lg"><i class="sw" style="background:${stageColor(s)}"></i>${esc(stageName(s))}</span>`),
+function legendHtml(v: View): string {
+  const stageKeys = [-1, ...v.input.stages.map((_, i) => i), v.input.stages.length];
+  return [
+    ...stageKeys.map((s) => `<span class="lg"><i class="sw" style="background:${v.stageColor(s)}"></i>${esc(v.stageName(s))}</span>`),
     `<span class="lg"><i class="sw hopsw"></i>tall tick: a message · short tick: replication</span>`,
-    `<span class="lg"><i class="sw faultsw"></i>fault window</span>`,
+    `<span class="lg"><i class="sw faultsw"></i>fault on the record's region</span>`,
+    `<span class="lg"><i class="sw faultsw copies"></i>fault on a table its copies go to</span>`,
     `<span class="lg"><i class="sw failsw"></i>failed reply</span>`,
     `<span class="lg"><i class="sw violsw"></i>spec violation</span>`,
+    `<span class="lg"><i class="sw stopsw"></i>lost / stuck: where it stopped</span>`,
     `<span class="lg"><i class="sw stepsw"></i>scenario step</span>`,
   ].join('');
+}
 
+/** Renders the report; throws an InputError naming the field when the input is malformed. */
+export function renderHtmlReport(raw: HtmlReportInput): string {
+  const parsed = htmlReportInputSchema.safeParse(raw);
+  if (!parsed.success) throw new InputError('html report input', formatIssues(parsed.error));
+  const input = parsed.data;
+  const v = makeView(input);
+  const { T } = v;
+
+  // per-record hop data for the hover tooltips, names in a string table
+  const strings: string[] = [];
+  const stringIndex = new Map<string, number>();
+  const str = (s: string) => stringIndex.get(s) ?? (stringIndex.set(s, strings.length), strings.push(s) - 1);
+  const hopData: Record<number, number[]> = {};
+  for (const lane of v.all)
+    hopData[lane.id] = lane.hops.flatMap((h) => {
+      const e = input.trace[h.index];
+      return [e.t, str(e.from), str(e.to), str(e.type), e.success === undefined ? 2 : e.success ? 1 : 0];
+    });
+
+  const pass = input.verdict === 'pass';
   const stepList = input.steps
     .map((s) => `<tr class="${s.ok ? '' : 'bad'}"><td>${esc(s.step)}</td><td>${s.ok ? 'ok' : 'FAIL'}</td><td>${s.at}</td><td>${esc(s.name)}${s.detail ? ` — ${esc(s.detail)}` : ''}</td></tr>`)
     .join('');
-
-  const data = { T, laneH: LANE_H, s: strings, r: hopData };
-  const json = JSON.stringify(data).replace(/</g, '\\u003c');
+  const json = JSON.stringify({ T, laneH: LANE_H, s: strings, r: hopData }).replace(/</g, '\\u003c');
   const title = `${input.scenario} seed ${input.seed}: ${pass ? 'PASS' : 'FAIL'}`;
+  const coldAt = input.spec.coldAt;
 
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
 <title>${esc(title)}</title>
-<style>${REPORT_CSS}</style></head>
+<style>${REPORT_CSS}${MAP_CSS}</style></head>
 <body style="--label-w:150px">
 <header>
   <div class="verdict ${pass ? 'pass' : 'fail'}" id="verdict">${pass ? 'PASS' : 'FAIL'}</div>
   <div class="what"><h1>${esc(input.scenario)} <span class="seed">seed ${input.seed}</span></h1>
-  <div class="sub">${all.length} records in ${input.batches.length} batch${input.batches.length === 1 ? '' : 'es'}; regions ${input.regions.map((x) => `r${x}`).join(', ')}; stages ${esc(stages.join(' → '))}${coldAt !== null ? `; spec cold at t=${coldAt} ms` : ''}</div></div>
-  <div class="stats">${stats}</div>
+  <div class="sub">${v.all.length} records in ${input.batches.length} batch${input.batches.length === 1 ? '' : 'es'}; regions ${input.regions.map((x) => `r${x}`).join(', ')}; stages ${esc(input.stages.join(' → '))}${coldAt !== null ? `; spec cold at t=${coldAt} ms` : ''}</div></div>
+  <div class="stats">${headerStats(v)}</div>
 </header>
-${findings.length ? `<ul class="findings">${findings.join('')}</ul>` : `<ul class="findings"><li>No fault windows, slow records or violations.</li></ul>`}
+${whyFailedHtml(v)}
+${reproduceHtml(input)}
+${sequenceHtml(v.sequence)}
+${mapHtml(v)}
+${findingsHtml(v)}
 <details class="steps"><summary>Scenario steps (${input.steps.length})</summary><table><thead><tr><th>step</th><th></th><th>t (ms)</th><th>what</th></tr></thead><tbody>${stepList}</tbody></table></details>
-<div class="toolbar"><div class="legend">${legend}</div>
+<div class="toolbar"><div class="legend">${legendHtml(v)}</div>
 <div class="zoom"><button type="button" data-zoom="in" title="zoom in (+, or ctrl+wheel)">+</button><button type="button" data-zoom="out" title="zoom out (-)">−</button><button type="button" data-zoom="fit" title="whole run (0)">fit</button><span id="range"></span>
 <button type="button" data-groups="open">expand all</button><button type="button" data-groups="close">collapse all</button></div></div>
 <main id="timeline">
-<div class="axis" id="axis">
-  <div class="arow"><div class="alabel">virtual ms</div><div class="atrack ticks" id="ticks">${ticks.join('')}</div></div>
-  <div class="arow"><div class="alabel">steps</div><div class="atrack steps-track">${stepMarks.join('')}</div></div>
-  <div class="arow faultrow"><div class="alabel">faults</div><div class="atrack">${faultMarks.join('') || '<span class="none">none</span>'}</div></div>
-  <div class="arow"><div class="alabel">spec</div><div class="atrack spec-track">${specParts.join('')}</div></div>
-  ${violMarks.length ? `<div class="arow"><div class="alabel">violations</div><div class="atrack">${violMarks.join('')}</div></div>` : ''}
-</div>
-<div id="groups">${groupHtml}</div>
+${axisHtml(v)}
+<div id="groups">${groupsHtml(v)}</div>
 </main>
 <div id="tip" role="tooltip" hidden></div>
-<footer>${input.stats.messages} messages · ${input.stats.virtualTimeMs} virtual ms · ${input.stats.wallMs} wall ms · generated by tps run --html</footer>
+<footer>${input.stats.messages} messages · ${input.stats.virtualTimeMs} virtual ms · ${input.stats.wallMs} wall ms · generated by tps</footer>
 <script id="data" type="application/json">${json}</script>
 <script>${REPORT_JS}</script>
 </body></html>

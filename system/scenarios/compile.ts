@@ -357,15 +357,20 @@ export function compileScenario(
     const checks = compileExpectations(expectSpecs, where);
     const check = (view: SystemView): CheckOutcome => {
       const observed: Record<string, unknown> = {};
-      let ok = true;
-      for (const c of checks) ok = c(view, observed) && ok;
+      // what did not hold, by what it observed: a report names the failed condition, not just the step
+      const failed: string[] = [];
+      for (const c of checks) {
+        const before = new Set(Object.keys(observed));
+        if (!c(view, observed)) failed.push(...Object.keys(observed).filter((k) => !before.has(k)).map((k) => `${k} = ${JSON.stringify(observed[k])}`));
+      }
       if (s.final) {
         const spec = view.spec();
         observed.spec = view.state(ids.spec);
         observed.violations = spec.violations.length;
-        ok &&= view.state(ids.spec) === 'cold' && spec.violations.length === 0;
+        if (observed.spec !== 'cold') failed.push(`spec is ${String(observed.spec)}, expected cold`);
+        if (spec.violations.length) failed.push(`violations = ${spec.violations.length}, expected 0`);
       }
-      return { ok, observed };
+      return failed.length ? { ok: false, observed, detail: `did not hold: ${failed.join('; ')}` } : { ok: true, observed };
     };
     return {
       step: label,

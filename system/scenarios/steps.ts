@@ -75,9 +75,17 @@ export function finalStep(layout: Layout, batches: TpsRecord[][], stepNo: string
       const delivered = view.context(ids.destination).count;
       const tables = tablesConverged(view, layout, total);
       const spec = view.spec();
+      const state = view.state(ids.spec);
+      const failed = [
+        delivered === total ? '' : `delivered = ${delivered}, expected ${total}`,
+        tables.ok ? '' : `tables not converged to ${total} rows: ${Object.entries(tables.counts).filter(([, c]) => c !== total).map(([t, c]) => `${t} ${c}`).join(', ')}`,
+        state === 'cold' ? '' : `spec is ${state}, expected cold`,
+        spec.violations.length ? `violations = ${spec.violations.length}, expected 0` : '',
+      ].filter(Boolean);
       return {
-        ok: delivered === total && tables.ok && view.state(ids.spec) === 'cold' && spec.violations.length === 0,
-        observed: { delivered, tableRows: tables.counts, spec: view.state(ids.spec), violations: spec.violations.length },
+        ok: failed.length === 0,
+        observed: { delivered, tableRows: tables.counts, spec: state, violations: spec.violations.length },
+        ...(failed.length ? { detail: `did not hold: ${failed.join('; ')}` } : {}),
       };
     },
   };

@@ -1,37 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { buildHtmlReportInput, renderHtmlReport } from '../../system/report/html-report';
-import { runScenario, type RunOptions } from '../../system/run-scenario';
+import type { Browser } from 'playwright-core';
 import { removesBeforePersisting } from '../fixtures/faulty-container';
 import { describeWithChromium, launchChromium } from './chromium';
+import { lanePoint, openReport } from './open-report';
 
 const OUTPUT = join(__dirname, '..', '..', 'test-output');
-
-/** Renders a real run to a temp file and opens it, recording console errors and every request. */
-async function openReport(browser: Browser, dir: string, name: string, options: RunOptions) {
-  const { report, result } = runScenario({ ...options, keepTrace: true });
-  const file = join(dir, `${name}.html`);
-  writeFileSync(file, renderHtmlReport(buildHtmlReportInput(report, result)));
-  const url = pathToFileURL(file).href;
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  const errors: string[] = [];
-  const requests: string[] = [];
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('request', (r) => requests.push(r.url()));
-  await page.goto(url);
-  return { page, url, errors, requests, report };
-}
-
-/** The page position of virtual time `t` on the lane of record `id`. */
-async function lanePoint(page: Page, id: number, t: number) {
-  const box = (await page.locator(`rect.lane[data-record="${id}"]`).boundingBox())!;
-  const T = JSON.parse((await page.locator('#data').textContent())!).T as number;
-  return { x: box.x + (box.width * t) / T, y: box.y + box.height / 2 };
-}
 
 describeWithChromium('the HTML run report in a browser', () => {
   jest.setTimeout(120_000);
@@ -63,7 +38,7 @@ describeWithChromium('the HTML run report in a browser', () => {
     const bandBox = (await band.first().boundingBox())!;
     expect(bandBox.width).toBeGreaterThan(100);
     // the shading runs through the lanes, over the same span of time
-    const shade = (await page.locator('svg.plot rect.fault').first().boundingBox())!;
+    const shade = (await page.locator('svg.plot path.fault').first().boundingBox())!;
     expect(Math.abs(shade.x - bandBox.x)).toBeLessThan(4);
 
     const steps = page.locator('.stepmark');
@@ -73,6 +48,7 @@ describeWithChromium('the HTML run report in a browser', () => {
     await expect(page.locator('#tip').textContent()).resolves.toContain('Fail the preprocess table in region 1');
 
     // record 11 got a failed answer from the failed table at t=451
+    await page.locator('rect.lane[data-record="11"]').scrollIntoViewIfNeeded();
     const hop = await lanePoint(page, 11, 451);
     await page.mouse.move(hop.x, hop.y);
     const tip = page.locator('#tip');
@@ -113,7 +89,7 @@ describeWithChromium('the HTML run report in a browser', () => {
     expect(await page.locator('svg.plot path.violmark').count()).toBeGreaterThan(0);
     const first = report.violations[0];
     expect(await page.locator('.lbl.viol').first().isVisible()).toBe(true);
-    await expect(page.locator('.findings').textContent()).resolves.toContain(`record ${first.recordId} in ${first.component}`);
+    await expect(page.locator('#why').textContent()).resolves.toContain(`violated by record ${first.recordId} in ${first.component}`);
     await page.screenshot({ path: join(OUTPUT, 'html-report-faulty.png'), fullPage: true });
     expect(errors).toEqual([]);
     expect(requests).toEqual([url]);

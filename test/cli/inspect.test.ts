@@ -65,7 +65,10 @@ describe('tps inspect', () => {
     expect(viewers).toBe(1);
     expect(raw.length).toBe(sent);
     const messages = raw.map((r) => JSON.parse(r));
-    expect(new Set(messages.map((m) => m.type))).toEqual(new Set(['@xstate.actor', '@xstate.event', '@xstate.snapshot']));
+    expect(new Set(messages.map((m) => m.type))).toEqual(new Set(['@xstate.actor', '@xstate.event', '@xstate.snapshot', '@tps.verdict']));
+    // the verdict comes last, once, for the offline page (the Stately bridge skips it)
+    expect(messages.filter((m) => m.type === '@tps.verdict')).toEqual([messages[messages.length - 1]]);
+    expect(messages[messages.length - 1]).toMatchObject({ verdict: 'pass', summary: '30 of 30 delivered, 0 lost, 0 duplicates, 0 violations; spec cold' });
     const names = new Map(messages.filter((m) => m.type === '@xstate.actor').map((m) => [m.sessionId, m.name]));
     for (const id of ['container:preprocess:r1', 'table:preprocess:r1', 'queue:inbound-preprocess:r1', 'spec', 'driver'])
       expect([...names.values()]).toContain(id);

@@ -21,6 +21,10 @@ import {
   queueMachine,
   regionalTableMachine,
   runScenario,
+  updater,
+  withInPlaceUpdates,
+  type QueueContext,
+  type QueueEvent,
   type RunOptions,
   type TpsRecord,
 } from '../../index';
@@ -96,6 +100,31 @@ describe('snapshot contract in a whole run with a viewer attached', () => {
     const { seen } = runKeepingSnapshots('f2-fail-database', 1, { queue: inPlaceQueue });
     expect(changedSince(seen).length).toBeGreaterThan(0);
     expect(changedSince(seen).every((s) => s.machine === 'queue')).toBe(true);
+  });
+});
+
+describe("a behaviour swapped in with an update (docs/reusing-machines.md's example)", () => {
+  it('changes the behaviour and keeps the contract', () => {
+    const change = updater<QueueContext, QueueEvent>();
+    const lifo = queueMachine.provide({
+      actions: {
+        storeRecord: change((context, event) => {
+          if (event.type !== 'queue.send') return;
+          context.records.unshift(event.record);
+          context.sentCount++;
+        }),
+      },
+    });
+    const sink = createActor(setup({}).createMachine({})).start() as AnyActorRef;
+    const q = createActor(lifo, { input: { id: 'q', region: 1 } }).start();
+    const first = q.getSnapshot();
+    for (const recordId of [1, 2]) q.send({ type: 'queue.send', record: { recordId, recordValue: 1 }, replyTo: sink });
+    expect(q.getSnapshot().context.records.map((r) => r.recordId)).toEqual([2, 1]);
+    expect(first.context.records).toEqual([]);
+    // and its in-place form, for runs nobody observes, does the same
+    const fast = createActor(withInPlaceUpdates(lifo), { input: { id: 'q', region: 1 } }).start();
+    for (const recordId of [1, 2]) fast.send({ type: 'queue.send', record: { recordId, recordValue: 1 }, replyTo: sink });
+    expect(fast.getSnapshot().context.records.map((r: TpsRecord) => r.recordId)).toEqual([2, 1]);
   });
 });
 

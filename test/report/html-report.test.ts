@@ -62,8 +62,12 @@ describe('renderHtmlReport', () => {
   it('shades the fault window and labels it with the failed table', () => {
     expect(input.faults).toEqual([expect.objectContaining({ target: 'table:preprocess:r1', start: 392, end: 761 })]);
     expect(html).toMatch(/class="faultband" data-t0="392" data-t1="761"[^>]*>[^<]*<span>⚡ table:preprocess:r1 failed<\/span>/);
-    // and through the lanes of every group
-    expect(count(html, /<rect class="fault" x="392"/g)).toBe(3);
+    // through the lanes of region 1's records in every group; faintly through region 2's (their copies go to it)
+    expect(count(html, /<path class="fault" data-fault="f1"/g)).toBe(3);
+    expect(count(html, /<path class="fault copies" data-fault="f1"/g)).toBe(3);
+    const hit = [...html.matchAll(/<path class="fault" data-fault="f1" d="([^"]*)"/g)].reduce((a, m) => a + count(m[1], /M/g), 0);
+    const r1 = f2.result.trace!.filter((l) => l.includes('"from":"dns:in","to":"queue:inbound:r1"')).length;
+    expect(hit).toBe(r1);
   });
 
   it('marks the steps, the failed replies and the verdict', () => {
@@ -102,7 +106,7 @@ describe('renderHtmlReport', () => {
 
   it('collapses groups of a large run but the first, and splits batches longer than 100', () => {
     const ids = Array.from({ length: 450 }, (_, i) => i + 1);
-    const page = renderHtmlReport({ ...input, batches: [ids.slice(0, 250), ids.slice(250)], trace: [], faults: [], violations: [] });
+    const page = renderHtmlReport({ ...input, batches: [ids.slice(0, 250), ids.slice(250)], trace: [], faults: [], violations: [], arrived: ids });
     expect(count(page, /<rect class="lane/g)).toBe(450);
     expect(count(page, /<section class="group"/g)).toBe(1);
     expect(count(page, /<section class="group collapsed"/g)).toBe(4);

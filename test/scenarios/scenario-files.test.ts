@@ -167,6 +167,21 @@ exports.machines = { container: containerMachine.provide({ guards: { isCurrentAn
     expect(result.steps).toHaveLength(1);
   });
 
+  it('a failed expectation names what it observed, not just "the check did not hold"', () => {
+    const { report } = runScenario({
+      scenarioData: {
+        name: 'expects-a-crash',
+        records: { batches: 1, size: 4 },
+        steps: [
+          { step: '1', name: 'Publish and expect core r1 crashed', publish: [1], expect: [{ state: { target: 'container:core:r1', is: 'failedProcessing' } }] },
+          { step: '2', name: 'All delivered', final: true },
+        ],
+      },
+    });
+    expect(report.steps[0]).toMatchObject({ ok: false, detail: expect.stringMatching(/^did not hold: container:core:r1 = "processRecords\./) });
+    expect(report.steps).toHaveLength(1);
+  });
+
   it('a failed step names only the waits still open', () => {
     const result = simulate(
       (layout, batches) => [

@@ -3,6 +3,7 @@ import { VirtualClock } from '../../actors/virtual-clock';
 import { makeRecordSet } from '../../actors/record-set';
 import { orchestratorMachine, resolveControl } from '../../system/orchestrator.machine';
 import { defaultTopology } from '../../system/topology';
+import * as entry from '../../index';
 
 function startSystem() {
   const clock = new VirtualClock();
@@ -51,6 +52,17 @@ describe('orchestrator', () => {
       expect.objectContaining({ type: 'tps.controlRejected', reason: reasons[0] }),
       expect.objectContaining({ type: 'tps.controlRejected', reason: reasons[1] }),
     ]);
+  });
+
+  it('the package exports its input schema and type; the machine refuses what the schema refuses', () => {
+    const input: entry.OrchestratorInput = { topology: defaultTopology, batches: makeRecordSet(1) };
+    expect(entry.orchestratorMachine).toBe(orchestratorMachine);
+    expect(entry.orchestratorInputSchema.parse(input).batches.flat()).toHaveLength(30);
+    const bad = { topology: defaultTopology, batches: [[{ recordId: 'one', recordValue: 1 }]] };
+    expect(entry.orchestratorInputSchema.safeParse(bad).success).toBe(false);
+    const actor = createActor(entry.orchestratorMachine, { input: bad as never });
+    expect(actor.getSnapshot().status).toBe('error');
+    expect(String((actor.getSnapshot() as { error?: Error }).error?.message)).toMatch(/Invalid orchestrator input: batches\.0\.0\.recordId: /);
   });
 
   it('resolveControl maps verbs by kind', () => {

@@ -25,11 +25,16 @@ const sender = setup({ actors: { receiver } }).createMachine({
 });
 
 describe('XState internals used by the simulation', () => {
-  it('xstate is pinned to an exact version, the one installed', () => {
-    const pinned = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).dependencies.xstate;
+  it('the project develops on an exact xstate, the one installed, inside the peer range the package states', () => {
+    const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
+    const pinned: string = pkg.devDependencies.xstate;
     const installed = JSON.parse(readFileSync(require.resolve('xstate/package.json'), 'utf8')).version;
     expect(pinned).toMatch(/^\d+\.\d+\.\d+$/);
     expect(installed).toBe(pinned);
+    // a caret range: same major, not below its lowest (the consumer test runs that lowest too)
+    const [, lowest] = /^\^(\d+\.\d+\.\d+)$/.exec(pkg.peerDependencies.xstate) ?? [];
+    expect(lowest?.split('.')[0]).toBe(pinned.split('.')[0]);
+    expect(pinned.localeCompare(lowest, 'en', { numeric: true })).toBeGreaterThanOrEqual(0);
   });
 
   it('system._sendInspectionEvent carries every microstep (interceptInspection, for coverage)', () => {
