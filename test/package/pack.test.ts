@@ -13,8 +13,9 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 /** Budgets with some room; the unshaped package was 324 files, 296 kB packed. */
 const MAX_FILES = 220;
-const MAX_PACKED_BYTES = 300_000;
-const MAX_UNPACKED_BYTES = 1_200_000;
+// the README's four screenshots (about 560 kB of PNG) ship with it, so its pictures show where it is read
+const MAX_PACKED_BYTES = 850_000;
+const MAX_UNPACKED_BYTES = 1_800_000;
 
 interface PackResult {
   size: number;
