@@ -38,7 +38,10 @@ export function summarize(report: Omit<CheckReport, 'results'>): string {
     `Failing seeds: ${report.failed} of ${report.completed} (${percent(report.failed, Math.max(1, report.completed))})`,
   ];
   if (report.crashed > 0) lines.push(`Crashed seeds: ${report.crashed} (the run threw: an internal error, not a verdict on the model)`);
-  if (report.interrupted) lines.push(`Interrupted: ${report.completed} of ${report.count} seeds completed; the figures cover those`);
+  if (report.firstFailureMs !== undefined) lines.push(`First failure: seed ${report.firstFailureSeed} after ${seconds(report.firstFailureMs)}`);
+  if (report.stoppedAtMaxFailures)
+    lines.push(`Stopped at --max-failures ${report.maxFailures}: ${report.completed} of ${report.count} seeds completed; the figures cover those`);
+  else if (report.interrupted) lines.push(`Interrupted: ${report.completed} of ${report.count} seeds completed; the figures cover those`);
   for (const f of report.failures.slice(0, SHOWN_FAILURES)) {
     lines.push(`  seed ${f.seed}${f.verdict === 'error' ? ' (crashed)' : ''}: ${f.reason}`);
     for (const fault of f.faults) {
@@ -97,6 +100,7 @@ export async function commandCheck(args: string[], io: Io): Promise<number> {
       from: { type: 'string' },
       workers: { type: 'string' },
       'seed-timeout': { type: 'string' },
+      'max-failures': { type: 'string' },
       json: { type: 'boolean', default: false },
       'no-shrink': { type: 'boolean', default: false },
       coverage: { type: 'string' },
@@ -119,6 +123,7 @@ export async function commandCheck(args: string[], io: Io): Promise<number> {
   if (workersGiven !== undefined && workersGiven > cap) throw new InputError('--workers', [`'${values.workers}' is too many: at most ${cap} here (${workerLimitReason()})`]);
   const workers = workersGiven ?? Math.min(availableParallelism(), cap);
   const seedTimeoutS = parseIntFlag('--seed-timeout', values['seed-timeout'], { min: 1, max: 86_400, fallback: DEFAULT_SEED_TIMEOUT_S });
+  const maxFailures = values['max-failures'] === undefined ? undefined : parseIntFlag('--max-failures', values['max-failures'], { min: 1, max: 10_000_000 });
   const latency = latencyFlagsGiven(values);
   // Read here, not only in the API, so that errors name the flags.
   readTopology(values.topology);
@@ -158,6 +163,7 @@ export async function commandCheck(args: string[], io: Io): Promise<number> {
       onProgress: bar?.update,
       coverage: true,
       seedTimeoutMs: seedTimeoutS * 1000,
+      ...(maxFailures !== undefined ? { maxFailures } : {}),
       signal: abort.signal,
       shard,
     });

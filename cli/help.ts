@@ -77,6 +77,8 @@ Options:
                         memory holds at about 64 MB a worker
   --seed-timeout S      seconds a seed may run before its worker is stopped and the seed is reported
                         as a hang with its replay command; the other seeds go on (default 60)
+  --max-failures N      stop every worker once N seeds have failed (default: run every seed); the
+                        summary gives the time from the start to the first failure either way
   --json                print one JSON summary instead of text (default: off); it carries what
                         tps merge needs (seeds covered, sums, failures, routing, coverage counts)
   --shard K/N           run only the K-th (1..N) of N contiguous slices of seeds S..S+N-1; the slices
@@ -94,6 +96,7 @@ A seed that crashed (the run threw) is listed as "Crashed seeds": an internal er
 
 Examples:
   tps check chaos --seeds 1000
+  tps check chaos --seeds 100000 --machines my-machines.js --max-failures 1
   tps check f5-fail-random --seeds 200 --from 1000 --workers 2 --json
   tps check chaos --seeds 1000000 --shard 3/8 --json > shard-3.json
 

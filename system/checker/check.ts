@@ -59,6 +59,8 @@ export const checkOptionsSchema = z
     /** in-memory machines and a progress callback (checked below) */
     machines: z.unknown().optional(),
     onProgress: z.unknown().optional(),
+    /** stop the check once this many seeds have failed (fail or hang): the report then covers the seeds completed */
+    maxFailures: z.number().int().min(1).max(10_000_000).optional(),
     /** aborting it stops the check: the report then covers the seeds completed */
     signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, 'signal must be an AbortSignal').optional(),
     /** each run's budget against a livelock (defaults: system/budget.ts) */
@@ -147,8 +149,14 @@ export interface CheckReport {
   verdict: 'pass' | 'fail' | 'error';
   /** seeds with a result; less than count when the check was interrupted */
   completed: number;
-  /** stopped early (signal aborted): the figures cover the completed seeds */
+  /** stopped early (signal aborted, or maxFailures reached): the figures cover the completed seeds */
   interrupted: boolean;
+  /** with maxFailures: the limit, and whether the check stopped because it was reached */
+  maxFailures?: number;
+  stoppedAtMaxFailures: boolean;
+  /** ms from the start of the check (worker start-up included) to the first failing seed's result, and that seed */
+  firstFailureMs?: number;
+  firstFailureSeed?: number;
   passed: number;
   /** seeds whose run failed or hung */
   failed: number;
@@ -306,6 +314,12 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
   const finishedAt: number[] = [];
   let done = 0;
   let failedSoFar = 0;
+  let firstFailure: { ms: number; seed: number } | undefined;
+  // The check stops on the caller's signal, or once maxFailures seeds have failed.
+  const stop = new AbortController();
+  const stopOnSignal = () => stop.abort();
+  o.signal?.addEventListener('abort', stopOnSignal, { once: true });
+  if (o.signal?.aborted) stop.abort();
   const coverage = emptyCoverage();
   const started = performance.now();
   const progress = (last?: SeedSummary) => {
@@ -329,8 +343,12 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
     results[summary.seed - range.from] = summary;
     done++;
     finishedAt.push(performance.now() - started);
-    if (summary.verdict === 'fail' || summary.verdict === 'hang') failedSoFar++;
+    if (summary.verdict === 'fail' || summary.verdict === 'hang') {
+      failedSoFar++;
+      firstFailure ??= { ms: round2(performance.now() - started), seed: summary.seed };
+    }
     progress(summary);
+    if (o.maxFailures !== undefined && failedSoFar >= o.maxFailures) stop.abort();
   };
 
   progress(); // input is valid: a progress bar may start now
@@ -338,22 +356,24 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
   let ended: number | undefined;
   if (workers === 0) {
     // In-process runs cannot be stopped mid-seed: the time limit applies to workers only.
-    for (let seed = range.from; seed < range.from + range.count && !o.signal?.aborted; seed++) {
+    for (let seed = range.from; seed < range.from + range.count && !stop.signal.aborted; seed++) {
       onSummary(runSeed(plan, seed, machines));
       await yieldToEventLoop(); // let a progress bar draw, and a signal arrive
     }
   } else {
     const pool = o.pool ?? createWorkerPool({ size: workers });
     try {
-      await pool.run({ plan, from: range.from, count: range.count, workers, chunkSize, seedTimeoutMs: o.seedTimeoutMs, signal: o.signal, onSummary });
+      await pool.run({ plan, from: range.from, count: range.count, workers, chunkSize, seedTimeoutMs: o.seedTimeoutMs, signal: stop.signal, onSummary });
     } finally {
       ended = performance.now();
       if (!o.pool) await pool.close();
     }
   }
+  o.signal?.removeEventListener('abort', stopOnSignal);
   const wallMs = Math.round(((ended ?? performance.now()) - started) * 100) / 100;
   const interrupted = done !== range.count;
-  if (interrupted && !o.signal?.aborted) throw new Error(`tps check: ${range.count - done} seeds got no result`);
+  const stoppedAtMaxFailures = o.maxFailures !== undefined && failedSoFar >= o.maxFailures && interrupted;
+  if (interrupted && !stop.signal.aborted) throw new Error(`tps check: ${range.count - done} seeds got no result`);
 
   const completed = results.filter((r) => r !== undefined);
   const ran = completed.filter((r) => r.verdict !== 'error' && r.verdict !== 'hang');
@@ -379,6 +399,9 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
     verdict: crashed.length > 0 ? 'error' : failing.length === 0 ? 'pass' : 'fail',
     completed: completed.length,
     interrupted,
+    ...(o.maxFailures !== undefined ? { maxFailures: o.maxFailures } : {}),
+    stoppedAtMaxFailures,
+    ...(firstFailure ? { firstFailureMs: firstFailure.ms, firstFailureSeed: firstFailure.seed } : {}),
     passed: completed.length - failing.length - crashed.length,
     failed: failing.length,
     failingSeeds: failing.map((r) => r.seed),
