@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { InputError } from '../machines/support';
 import { parseShard } from '../system/checker/shard';
+import type { StrategyName } from '../system/scenarios';
 import { checkScenario, maxWorkers, workerLimitReason, type CheckProgress, type CheckReport } from '../system/checker/check';
 import { help } from './help';
 import { runScenario } from '../system/run-scenario';
@@ -11,7 +12,7 @@ import { buildHtmlReportInput, renderHtmlReport } from '../system/report/html-re
 import { coverageTable, formatCoverage } from '../system/checker/coverage';
 import { checkOutputFile, writeFileAtomic } from './output-file';
 import { formatShrunk, shrinkFirstFailure, shrinkFlags, shrinkSettings } from './shrink';
-import { budgetFlags, EXIT, latencyFlagsGiven, parseIntFlag, parseSeed, readMachines, readTopology, runFlags, scenarioArgument, type Io } from './common';
+import { budgetFlags, EXIT, latencyFlagsGiven, parseIntFlag, parseSeed, readMachines, readTopology, runFlags, scenarioArgument, strategyFlag, type Io } from './common';
 
 /** Seconds a seed may run in a worker before it is reported as a hang. */
 export const DEFAULT_SEED_TIMEOUT_S = 60;
@@ -29,7 +30,7 @@ export function summarize(report: Omit<CheckReport, 'results'>): string {
   const shard = report.shard ? `, shard ${report.shard.index}/${report.shard.of} of seeds ${report.shard.from}..${report.shard.from + report.shard.count - 1}` : '';
   const lines = [
     `Checked ${report.scenario}${report.scenarioFile ? ` (${report.scenarioFile})` : ''}: seeds ${report.from}..${last}, latency ${lat.model} ${lat.min}-${lat.max} ms` +
-      `${lat.model === 'skewed' ? ` (${lat.slow} x${lat.factor})` : ''}${report.strict ? '' : ', not strict'}${shard}`,
+      `${lat.model === 'skewed' ? ` (${lat.slow} x${lat.factor})` : ''}${report.strategy ? `, strategy ${report.strategy}` : ''}${report.strict ? '' : ', not strict'}${shard}`,
     `Explored ${report.count} schedules ${report.workers === 0 ? 'in-process' : `on ${report.workers} worker${report.workers === 1 ? '' : 's'}`} ` +
       `in ${seconds(report.wallMs)}: ${report.schedulesPerSecond} schedules/s`,
     `Start-up: first schedule after ${seconds(report.firstScheduleMs)}, full speed after ${seconds(report.fullSpeedMs)}; steady ${report.steadySchedulesPerSecond} schedules/s (second half of the seeds)`,
@@ -44,6 +45,7 @@ export function summarize(report: Omit<CheckReport, 'results'>): string {
   else if (report.interrupted) lines.push(`Interrupted: ${report.completed} of ${report.count} seeds completed; the figures cover those`);
   for (const f of report.failures.slice(0, SHOWN_FAILURES)) {
     lines.push(`  seed ${f.seed}${f.verdict === 'error' ? ' (crashed)' : ''}: ${f.reason}`);
+    if (f.strategy) lines.push(`    strategy ${f.strategy}: ${f.drew ?? ''}`);
     for (const fault of f.faults) {
       const when = fault.start === null ? 'never started' : `t=${fault.start}-${fault.end ?? '...'}ms${fault.hitState ? `, hit ${fault.hitState}` : ''}`;
       lines.push(`    fault ${fault.label} [${when}]`);
@@ -101,6 +103,7 @@ export async function commandCheck(args: string[], io: Io): Promise<number> {
       workers: { type: 'string' },
       'seed-timeout': { type: 'string' },
       'max-failures': { type: 'string' },
+      strategy: { type: 'string' },
       json: { type: 'boolean', default: false },
       'no-shrink': { type: 'boolean', default: false },
       coverage: { type: 'string' },
@@ -124,6 +127,7 @@ export async function commandCheck(args: string[], io: Io): Promise<number> {
   const workers = workersGiven ?? Math.min(availableParallelism(), cap);
   const seedTimeoutS = parseIntFlag('--seed-timeout', values['seed-timeout'], { min: 1, max: 86_400, fallback: DEFAULT_SEED_TIMEOUT_S });
   const maxFailures = values['max-failures'] === undefined ? undefined : parseIntFlag('--max-failures', values['max-failures'], { min: 1, max: 10_000_000 });
+  const strategy = strategyFlag(values.strategy, scenario);
   const latency = latencyFlagsGiven(values);
   // Read here, not only in the API, so that errors name the flags.
   readTopology(values.topology);
@@ -156,6 +160,7 @@ export async function commandCheck(args: string[], io: Io): Promise<number> {
       count,
       workers,
       latency,
+      ...(strategy !== undefined ? { strategy } : {}),
       topologyFile: values.topology,
       strict: !values['no-strict'],
       machinesModule: values.machines,
@@ -195,13 +200,16 @@ export async function commandCheck(args: string[], io: Io): Promise<number> {
 
 /** `--html FILE`: the first failing seed replayed with its trace kept, drawn as the HTML run report. */
 function writeFailureHtml(report: CheckReport, values: Record<string, unknown>, file: string): { seed: number; file: string } | undefined {
-  const seed = report.results.find((r) => r.verdict === 'fail')?.seed;
-  if (seed === undefined) return undefined;
+  const first = report.results.find((r) => r.verdict === 'fail');
+  if (first === undefined) return undefined;
+  const seed = first.seed;
   const scenario = report.scenarioFile !== undefined ? { scenarioFile: report.scenarioFile } : { scenario: report.scenario };
   const { report: run, result } = runScenario({
     ...scenario,
     seed,
-    latency: report.latency,
+    // a strategy may draw the latency: pass it only when it was given
+    latency: report.strategy === undefined ? report.latency : latencyFlagsGiven(values),
+    ...(first.strategy ? { strategy: first.strategy as StrategyName } : {}),
     topology: readTopology(values.topology as string | undefined),
     strict: report.strict,
     keepTrace: true,

@@ -8,7 +8,7 @@ import { narrate } from '../system/narrative';
 import { planToSave, runScenario } from '../system/run-scenario';
 import { scenarios } from '../system/scenarios';
 import { commandCheck } from './check';
-import { budgetFlags, EXIT, latencyFlagsGiven, parseSeed, readMachines, readTopology, runFlags, scenarioArgument, type Io } from './common';
+import { budgetFlags, EXIT, latencyFlagsGiven, parseSeed, readMachines, readTopology, runFlags, scenarioArgument, strategyFlag, type Io } from './common';
 import { commandInspect } from './inspect';
 import { commandMerge } from './merge';
 import { formatShrunk, shrinkAndSave, shrinkFlags, shrinkSettings } from './shrink';
@@ -23,6 +23,7 @@ const USAGE = `Usage:
   tps run <scenario> [options]               run one scenario and print its narrative
   tps run --scenario-file FILE [options]     run a scenario file (JSON, docs/scenarios.md)
       --seed N              run seed (default: the file's seed, else 1)
+      --strategy NAME       chaos: the exploration strategy that draws the plan (docs/checking.md)
       --save-plan FILE      write the scenario as run (a generated one's drawn fault plan) as a
                             scenario file that replays it: tps run --scenario-file FILE
       --json                print one JSON report instead of the narrative
@@ -51,6 +52,7 @@ const USAGE = `Usage:
       --workers K           worker threads (default: one per core; at most 2 per core)
       --seed-timeout S      stop a seed after S seconds and report it as a hang (default 60)
       --max-failures N      stop once N seeds have failed; the summary gives the time to the first
+      --strategy NAME       chaos: random | swarm | portfolio (one per seed, rotating)
       --json                print one JSON summary
       --no-shrink           do not shrink the first failing seed (default: shrink it, as run --shrink)
       --shrink-out FILE, --shrink-time S   as for run --shrink
@@ -78,6 +80,7 @@ function commandRun(args: string[], io: Io): number {
       json: { type: 'boolean', default: false },
       trace: { type: 'string' },
       'save-plan': { type: 'string' },
+      strategy: { type: 'string' },
       html: { type: 'string' },
       shrink: { type: 'boolean', default: false },
       ...shrinkFlags,
@@ -89,6 +92,7 @@ function commandRun(args: string[], io: Io): number {
   if (values.help) return help('run', io);
   const scenario = scenarioArgument('run', positionals, values['scenario-file']);
   const seed = values.seed === undefined ? undefined : parseSeed(values.seed);
+  const strategy = strategyFlag(values.strategy, scenario);
   const inputs = { '--topology': values.topology, '--machines': values.machines, '--scenario-file': values['scenario-file'] };
   checkOutputFiles({ '--trace': values.trace, '--save-plan': values['save-plan'], '--html': values.html }, inputs, values.force);
   const shrink = values.shrink ? shrinkSettings(values, { ...inputs, '--trace': values.trace, '--save-plan': values['save-plan'], '--html': values.html }) : undefined;
@@ -96,6 +100,7 @@ function commandRun(args: string[], io: Io): number {
     ...scenario,
     seed,
     latency: latencyFlagsGiven(values),
+    ...(strategy !== undefined ? { strategy } : {}),
     topology: readTopology(values.topology),
     strict: !values['no-strict'],
     keepTrace: values.trace !== undefined || values.html !== undefined,

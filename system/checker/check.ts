@@ -14,7 +14,7 @@ import { coverageCollector, coverageSummary, emptyCoverage, mergeCoverage, type 
 import { checkLatencyFor, checkMachinesFor } from '../input-checks';
 import { layoutOf } from '../layout';
 import { readScenarioFile, runScenario, type RunReport } from '../run-scenario';
-import { builtInScenarios, compileScenario, isPlanned, parseScenarioFile, scenarioFileSchema, scenarioNameSchema, scenarios, type ScenarioFile } from '../scenarios';
+import { builtInScenarios, compileScenario, isPlanned, parseScenarioFile, scenarioFileSchema, scenarioNameSchema, scenarios, strategyChoiceSchema, strategyForSeed, type ScenarioFile, type StrategyChoice } from '../scenarios';
 import { makeRecordSet } from '../../actors/record-set';
 import { defaultTopology, parseTopology, readTopologyFile, topologySchema } from '../topology';
 
@@ -45,6 +45,8 @@ export const checkOptionsSchema = z
     /** worker threads; 0 runs in-process (default: one per core) */
     workers: z.number().int().min(0).max(1024).optional(),
     latency: latencySchema.optional(),
+    /** chaos: the exploration strategy (strategies.ts), or `portfolio`: one per seed, rotating */
+    strategy: strategyChoiceSchema.optional(),
     /** a topology object, or ... */
     topology: z.unknown().optional(),
     /** ... a JSON file holding one (it is then named in replay commands) */
@@ -131,6 +133,9 @@ export interface CheckFailure {
   traceDigest: string;
   /** the `tps run` command that reproduces this seed's trace byte for byte */
   replay: string;
+  /** a strategy-drawn seed: the strategy it ran under and what its plan drew */
+  strategy?: string;
+  drew?: string;
   /** the faults of the seed's plan as they were carried out */
   faults: FaultRecord[];
 }
@@ -144,6 +149,8 @@ export interface CheckReport {
   /** worker threads used; 0 = in-process */
   workers: number;
   latency: z.infer<typeof latencySchema>;
+  /** chaos: the strategy or portfolio that drew the plans */
+  strategy?: StrategyChoice;
   strict: boolean;
   /** error: some seed crashed (an internal error, whatever the others did) */
   verdict: 'pass' | 'fail' | 'error';
@@ -217,9 +224,10 @@ export function replayCommand(
   },
   seed: number,
   name = o.scenario ?? 'scenario',
+  strategy?: string,
 ): string {
   const which = o.scenarioFile !== undefined ? ['--scenario-file', o.scenarioFile] : o.scenario !== undefined ? [o.scenario] : [];
-  const args = ['run', ...which, '--seed', String(seed), '--trace', `${name}-${seed}.jsonl`];
+  const args = ['run', ...which, '--seed', String(seed), ...(strategy !== undefined ? ['--strategy', strategy] : []), '--trace', `${name}-${seed}.jsonl`];
   const defaults = latencySchema.parse({});
   if (o.latency.model !== defaults.model) args.push('--latency', o.latency.model);
   // slow and factor only shape the skewed model's schedule.
@@ -286,11 +294,15 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
   const runTopology = parseTopology(topology ?? (scenarioData?.topology !== undefined ? scenarioData.topology : defaultTopology));
   checkLatencyFor(latency, options.latency ?? scenarioData?.latency, runTopology);
   checkMachinesFor(machines, runTopology);
-  validateScenarioFor(o.scenario, scenarioData, topology, range.from, latency, machines);
+  const named = o.scenario !== undefined ? scenarios[o.scenario] : undefined;
+  if (o.strategy !== undefined && !(named && isPlanned(named) && named.strategies))
+    throw new InputError('check options', [`strategy: only a strategy-drawn scenario (chaos) takes one; ${o.scenario === undefined ? 'a scenario file is its own plan' : `'${o.scenario}' is not drawn by strategy`}`]);
+  validateScenarioFor(o.scenario, scenarioData, topology, range.from, latency, machines, o.strategy, o.latency !== undefined);
   const plan: RunPlan = {
     scenario: o.scenario,
     scenarioData,
     latency,
+    ...(o.strategy !== undefined ? { strategy: o.strategy, latencyGiven: o.latency !== undefined } : {}),
     topology,
     strict: o.strict,
     machinesModule: machinesPath,
@@ -395,6 +407,7 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
     count: range.count,
     workers,
     latency,
+    ...(o.strategy !== undefined ? { strategy: o.strategy } : {}),
     strict: o.strict,
     verdict: crashed.length > 0 ? 'error' : failing.length === 0 ? 'pass' : 'fail',
     completed: completed.length,
@@ -416,7 +429,8 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
       verdict: r.verdict,
       reason: r.reason ?? r.verdict,
       traceDigest: r.traceDigest,
-      replay: replayCommand(replayOptions, r.seed, name),
+      replay: replayCommand(replayOptions, r.seed, name, r.strategy),
+      ...(r.strategy ? { strategy: r.strategy, drew: r.drew } : {}),
       faults: r.faults ?? [],
     })),
     routing: sharesFromTotals(totals, regions.map((r) => r.region)),
@@ -465,10 +479,13 @@ function validateScenarioFor(
   firstSeed: number,
   latency: z.infer<typeof latencySchema>,
   machines: MachineOverrides | undefined,
+  strategy?: StrategyChoice,
+  latencyGiven = false,
 ): void {
   const topology = parseTopology(topologyInput ?? (file?.topology !== undefined ? file.topology : defaultTopology));
   const scenario = name !== undefined ? scenarios[name] : undefined;
-  const planned = file ?? (scenario && isPlanned(scenario) ? scenario.plan(firstSeed, topology, latency) : undefined);
+  const draw = strategy === undefined ? undefined : { strategy: strategyForSeed(strategy, firstSeed), latencyGiven };
+  const planned = file ?? (scenario && isPlanned(scenario) ? scenario.plan(firstSeed, topology, latency, draw) : undefined);
   if (!planned) return;
   const batches = makeRecordSet(firstSeed, planned.records.batches, planned.records.size);
   compileScenario(planned, layoutOf(topology, batches), batches, machines);
