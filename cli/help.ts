@@ -81,7 +81,9 @@ Options:
                         as a hang with its replay command; the other seeds go on (default 60)
   --strategy NAME       chaos only: how each seed's plan is drawn (default random): random (one fixed
                         mix), swarm (per seed a latency model, fault kinds, count, clustering),
-                        portfolio (rotates them seed by seed); a failing seed's replay names its own
+                        pct (random's faults, messages in a PCT-style priority order), fair-pct
+                        (pct for a prefix, then the usual order), portfolio (rotates them seed by
+                        seed); a failing seed's replay names its own
   --max-failures N      stop every worker once N seeds have failed (default: run every seed); the
                         summary gives the time from the start to the first failure either way
   --json                print one JSON summary instead of text (default: off); it carries what

@@ -23,6 +23,9 @@ const planOf = (strategy: StrategyName, seed: number) => chaos.plan(seed, topolo
 const kills: Record<StrategyName, { mutant: string; seed: number }> = {
   random: { mutant: 'container-no-in-doubt-guard', seed: 5 },
   swarm: { mutant: 'container-no-in-doubt-guard', seed: 5 },
+  // random's plan for seed 25 passes this bug: the PCT order alone kills it
+  pct: { mutant: 'container-no-in-doubt-guard', seed: 25 },
+  'fair-pct': { mutant: 'container-no-in-doubt-guard', seed: 25 },
 };
 
 describe('exploration strategies', () => {
@@ -88,6 +91,27 @@ describe('exploration strategies', () => {
     expect(shrunk.replayed).toBe(true);
     expect(shrunk.after.faults).toBeLessThanOrEqual(shrunk.before.faults);
     expect(shrunk.after.records).toBeLessThan(shrunk.before.records);
+  });
+
+  it('pct and fair-pct keep random\'s faults and change only the order: the plan carries the schedule, a saved plan replays it', async () => {
+    for (const strategy of ['pct', 'fair-pct'] as const) {
+      const plan = planOf(strategy, 25);
+      expect(plan.faults).toEqual(planOf('random', 25).faults);
+      expect(plan.schedule).toEqual(expect.objectContaining({ strategy, depth: expect.any(Number), window: expect.any(Number) }));
+      expect(plan.schedule!.changePoints).toHaveLength(plan.schedule!.depth - 1);
+      expect(plan.schedule!.prefix !== undefined).toBe(strategy === 'fair-pct');
+      const run = runScenario({ scenario: 'chaos', seed: 25, strategy, machines: require(mutant('container-no-in-doubt-guard')).machines });
+      expect(run.report.verdict).toBe('fail');
+      // the plan as run, as a file: the same trace
+      const again = runScenario({ scenarioData: run.plan, seed: 25, machines: require(mutant('container-no-in-doubt-guard')).machines });
+      expect(again.report.traceDigest).toBe(run.report.traceDigest);
+    }
+    expect(runScenario({ scenario: 'chaos', seed: 25, machines: require(mutant('container-no-in-doubt-guard')).machines }).report.verdict).toBe('pass');
+  });
+
+  it('a scenario file with a bad schedule is refused, naming the field', () => {
+    const plan = { ...planOf('pct', 3), schedule: { ...planOf('pct', 3).schedule!, depth: 5, changePoints: [4] } };
+    expect(() => runScenario({ scenarioData: plan })).toThrow(/schedule\.changePoints: depth 5 takes 4 change points/);
   });
 
   it('refuses a strategy for a scenario that is not drawn by one, or an unknown strategy, before running (exit 2 naming --strategy)', async () => {
