@@ -12,7 +12,7 @@ import { buildHtmlReportInput, renderHtmlReport } from '../system/report/html-re
 import { coverageTable, formatCoverage } from '../system/checker/coverage';
 import { checkOutputFile, writeFileAtomic } from './output-file';
 import { formatShrunk, shrinkFirstFailure, shrinkFlags, shrinkSettings } from './shrink';
-import { budgetFlags, EXIT, latencyFlagsGiven, parseIntFlag, parseSeed, readMachines, readTopology, runFlags, scenarioArgument, strategyFlag, type Io } from './common';
+import { budgetFlags, EXIT, latencyFlagsGiven, parseIntFlag, parseSeed, readMachines, readTopology, runFlags, scenarioArgument, strategyFlag, takesStrategy, type Io } from './common';
 
 /** Seconds a seed may run in a worker before it is reported as a hang. */
 export const DEFAULT_SEED_TIMEOUT_S = 60;
@@ -127,7 +127,8 @@ export async function commandCheck(args: string[], io: Io): Promise<number> {
   const workers = workersGiven ?? Math.min(availableParallelism(), cap);
   const seedTimeoutS = parseIntFlag('--seed-timeout', values['seed-timeout'], { min: 1, max: 86_400, fallback: DEFAULT_SEED_TIMEOUT_S });
   const maxFailures = values['max-failures'] === undefined ? undefined : parseIntFlag('--max-failures', values['max-failures'], { min: 1, max: 10_000_000 });
-  const strategy = strategyFlag(values.strategy, scenario);
+  // chaos: the portfolio unless a strategy is named (each failing seed's replay names its own)
+  const strategy = strategyFlag(values.strategy, scenario) ?? (takesStrategy(scenario) ? 'portfolio' : undefined);
   const latency = latencyFlagsGiven(values);
   // Read here, not only in the API, so that errors name the flags.
   readTopology(values.topology);

@@ -100,13 +100,18 @@ export function readMachines(file: string | undefined): MachineOverrides | undef
   return file === undefined ? undefined : loadMachinesModule(file, '--machines');
 }
 
+/** Whether the scenario's plans are drawn by an exploration strategy (chaos). */
+export function takesStrategy(scenario: { scenario: string } | { scenarioFile: string }): boolean {
+  const named = 'scenario' in scenario ? scenarios[scenario.scenario] : undefined;
+  return Boolean(named && isPlanned(named) && named.strategies);
+}
+
 /** `--strategy NAME`: chaos only (a scenario file or a fixed scenario is its own plan). */
 export function strategyFlag(value: string | undefined, scenario: { scenario: string } | { scenarioFile: string }): StrategyChoice | undefined {
   if (value === undefined) return undefined;
   const parsed = strategyChoiceSchema.safeParse(value);
   if (!parsed.success) throw new InputError('--strategy', [`'${value}' ${parsed.error.issues[0].message}`]);
-  const named = 'scenario' in scenario ? scenarios[scenario.scenario] : undefined;
-  if (!(named && isPlanned(named) && named.strategies))
+  if (!takesStrategy(scenario))
     throw new InputError('--strategy', [`only chaos draws its plan by strategy; ${'scenarioFile' in scenario ? 'a scenario file is its own plan' : `'${scenario.scenario}' is not drawn by strategy`}`]);
   return parsed.data;
 }

@@ -5,7 +5,7 @@ import { main } from '../../cli/tps';
 import { InputError } from '../../machines/support';
 import { checkScenario } from '../../system/checker/check';
 import { runScenario } from '../../system/run-scenario';
-import { scenarios, isPlanned, strategyNames, type StrategyName } from '../../system/scenarios';
+import { scenarios, isPlanned, portfolio, strategyForSeed, strategyNames, type StrategyName } from '../../system/scenarios';
 import { defaultTopology, parseTopology } from '../../system/topology';
 import { fakeIo } from '../support/fake-io';
 
@@ -112,6 +112,27 @@ describe('exploration strategies', () => {
   it('a scenario file with a bad schedule is refused, naming the field', () => {
     const plan = { ...planOf('pct', 3), schedule: { ...planOf('pct', 3).schedule!, depth: 5, changePoints: [4] } };
     expect(() => runScenario({ scenarioData: plan })).toThrow(/schedule\.changePoints: depth 5 takes 4 change points/);
+  });
+
+  it('tps check chaos rotates the portfolio by default: each failing seed names the strategy it ran under, and its replay reproduces it', async () => {
+    const { io, out } = fakeIo();
+    expect(await main(['check', 'chaos', '--seeds', String(portfolio.length), '--workers', '1', '--machines', mutant('dns-all-to-region-1'), '--no-shrink', '--json'], io)).toBe(1);
+    const report = JSON.parse(out[0]);
+    expect(report.strategy).toBe('portfolio');
+    expect(report.failures.map((f: { seed: number; strategy: string }) => [f.seed, f.strategy])).toEqual(
+      Array.from({ length: portfolio.length }, (_, i) => [i + 1, strategyForSeed('portfolio', i + 1)]),
+    );
+    expect(new Set(report.failures.map((f: { strategy: string }) => f.strategy))).toEqual(new Set(portfolio));
+    for (const f of report.failures.slice(0, 2)) {
+      expect(f.replay).toContain(`--strategy ${f.strategy}`);
+      const args = f.replay.split(' ').slice(1);
+      args.splice(args.indexOf('--trace'), 2);
+      const replay = fakeIo();
+      expect(await main([...args, '--json'], replay.io)).toBe(1);
+      expect(JSON.parse(replay.out[0]).traceDigest).toBe(f.traceDigest);
+    }
+    // The API keeps random unless asked, and a named strategy is kept.
+    expect((await checkScenario({ scenario: 'chaos', count: 1, workers: 0 })).strategy).toBeUndefined();
   });
 
   it('refuses a strategy for a scenario that is not drawn by one, or an unknown strategy, before running (exit 2 naming --strategy)', async () => {
