@@ -44,6 +44,12 @@ describe('exploration strategies', () => {
     expect(a.drew).toMatch(/seed 11/);
   });
 
+  it('tps run names the strategy and what it drew', async () => {
+    const { io, out } = fakeIo();
+    expect(await main(['run', 'chaos', '--seed', '3', '--strategy', 'swarm'], io)).toBe(0);
+    expect(out[0]).toMatch(/^Strategy swarm: Swarm seed 3: latency \S+ /m);
+  });
+
   it('random is today\'s chaos: the same trace as no strategy at all', () => {
     for (const seed of [1, 2]) {
       const plain = runScenario({ scenario: 'chaos', seed }).report;
