@@ -1,9 +1,13 @@
 import type { ActorOptions, AnyActorLogic } from 'xstate';
+import type { TimerOrder } from './schedule-order';
 
 type Clock = NonNullable<ActorOptions<AnyActorLogic>['clock']>;
 
 interface Timer {
   due: number;
+  /** heap order: by due time, unless a TimerOrder (schedule-order.ts) keys it otherwise */
+  primary: number;
+  secondary: number;
   /** insertion order: equal due times fire first-scheduled first */
   seq: number;
   fn: () => void;
@@ -19,6 +23,9 @@ interface Timer {
  * a run goes as fast as the CPU allows.
  */
 export class VirtualClock implements Clock {
+  /** without an order, timers fire by (due, seq) */
+  constructor(private readonly order?: TimerOrder) {}
+
   private heap: Timer[] = [];
   private seq = 0;
   private live = 0;
@@ -36,7 +43,9 @@ export class VirtualClock implements Clock {
   }
 
   setTimeout(fn: (...args: any[]) => void, timeout: number, owner?: unknown): Timer {
-    const timer: Timer = { due: this._now + Math.max(0, timeout || 0), seq: this.seq++, fn, cancelled: false, owner };
+    const due = this._now + Math.max(0, timeout || 0);
+    const key = this.order?.key(owner, due);
+    const timer: Timer = { due, primary: key?.primary ?? due, secondary: key?.secondary ?? 0, seq: this.seq++, fn, cancelled: false, owner };
     this.push(timer);
     this.live++;
     return timer;
@@ -68,7 +77,9 @@ export class VirtualClock implements Clock {
       if (timer.cancelled) continue;
       timer.cancelled = true;
       this.live--;
-      this._now = timer.due;
+      // An order may fire a timer after one due later (within its window): time never goes back.
+      if (timer.due > this._now) this._now = timer.due;
+      this.order?.fired(timer.owner);
       this.fired++;
       timer.fn();
       return true;
@@ -84,7 +95,7 @@ export class VirtualClock implements Clock {
   }
 
   private less(a: Timer, b: Timer): boolean {
-    return a.due < b.due || (a.due === b.due && a.seq < b.seq);
+    return a.primary < b.primary || (a.primary === b.primary && (a.secondary < b.secondary || (a.secondary === b.secondary && a.seq < b.seq)));
   }
 
   private push(t: Timer): void {

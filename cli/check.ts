@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { InputError } from '../machines/support';
 import { parseShard } from '../system/checker/shard';
+import type { StrategyName } from '../system/scenarios';
 import { checkScenario, maxWorkers, workerLimitReason, type CheckProgress, type CheckReport } from '../system/checker/check';
 import { help } from './help';
 import { runScenario } from '../system/run-scenario';
@@ -12,7 +13,7 @@ import { coverageTable, formatCoverage } from '../system/checker/coverage';
 import { checkOutputFile, writeFileAtomic } from './output-file';
 import { formatShrunk, shrinkFirstFailure, shrinkFlags, shrinkSettings, type ShrunkReport } from './shrink';
 import { reproduction } from '../system/report/reproduce';
-import { budgetFlags, EXIT, latencyFlagsGiven, parseIntFlag, parseSeed, readMachines, readTopology, runFlags, scenarioArgument, type Io } from './common';
+import { budgetFlags, EXIT, latencyFlagsGiven, parseIntFlag, parseSeed, readMachines, readTopology, runFlags, scenarioArgument, strategyFlag, takesStrategy, type Io } from './common';
 
 /** Seconds a seed may run in a worker before it is reported as a hang. */
 export const DEFAULT_SEED_TIMEOUT_S = 60;
@@ -30,7 +31,7 @@ export function summarize(report: Omit<CheckReport, 'results'>): string {
   const shard = report.shard ? `, shard ${report.shard.index}/${report.shard.of} of seeds ${report.shard.from}..${report.shard.from + report.shard.count - 1}` : '';
   const lines = [
     `Checked ${report.scenario}${report.scenarioFile ? ` (${report.scenarioFile})` : ''}: seeds ${report.from}..${last}, latency ${lat.model} ${lat.min}-${lat.max} ms` +
-      `${lat.model === 'skewed' ? ` (${lat.slow} x${lat.factor})` : ''}${report.strict ? '' : ', not strict'}${shard}`,
+      `${lat.model === 'skewed' ? ` (${lat.slow} x${lat.factor})` : ''}${report.strategy ? `, strategy ${report.strategy}` : ''}${report.strict ? '' : ', not strict'}${shard}`,
     `Explored ${report.count} schedules ${report.workers === 0 ? 'in-process' : `on ${report.workers} worker${report.workers === 1 ? '' : 's'}`} ` +
       `in ${seconds(report.wallMs)}: ${report.schedulesPerSecond} schedules/s`,
     `Start-up: first schedule after ${seconds(report.firstScheduleMs)}, full speed after ${seconds(report.fullSpeedMs)}; steady ${report.steadySchedulesPerSecond} schedules/s (second half of the seeds)`,
@@ -39,9 +40,13 @@ export function summarize(report: Omit<CheckReport, 'results'>): string {
     `Failing seeds: ${report.failed} of ${report.completed} (${percent(report.failed, Math.max(1, report.completed))})`,
   ];
   if (report.crashed > 0) lines.push(`Crashed seeds: ${report.crashed} (the run threw: an internal error, not a verdict on the model)`);
-  if (report.interrupted) lines.push(`Interrupted: ${report.completed} of ${report.count} seeds completed; the figures cover those`);
+  if (report.firstFailureMs !== undefined) lines.push(`First failure: seed ${report.firstFailureSeed} after ${seconds(report.firstFailureMs)}`);
+  if (report.stoppedAtMaxFailures)
+    lines.push(`Stopped at --max-failures ${report.maxFailures}: ${report.completed} of ${report.count} seeds completed; the figures cover those`);
+  else if (report.interrupted) lines.push(`Interrupted: ${report.completed} of ${report.count} seeds completed; the figures cover those`);
   for (const f of report.failures.slice(0, SHOWN_FAILURES)) {
     lines.push(`  seed ${f.seed}${f.verdict === 'error' ? ' (crashed)' : ''}: ${f.reason}`);
+    if (f.strategy) lines.push(`    strategy ${f.strategy}: ${f.drew ?? ''}`);
     for (const fault of f.faults) {
       const when = fault.start === null ? 'never started' : `t=${fault.start}-${fault.end ?? '...'}ms${fault.hitState ? `, hit ${fault.hitState}` : ''}`;
       lines.push(`    fault ${fault.label} [${when}]`);
@@ -98,6 +103,8 @@ export async function commandCheck(args: string[], io: Io): Promise<number> {
       from: { type: 'string' },
       workers: { type: 'string' },
       'seed-timeout': { type: 'string' },
+      'max-failures': { type: 'string' },
+      strategy: { type: 'string' },
       json: { type: 'boolean', default: false },
       'no-shrink': { type: 'boolean', default: false },
       coverage: { type: 'string' },
@@ -120,6 +127,9 @@ export async function commandCheck(args: string[], io: Io): Promise<number> {
   if (workersGiven !== undefined && workersGiven > cap) throw new InputError('--workers', [`'${values.workers}' is too many: at most ${cap} here (${workerLimitReason()})`]);
   const workers = workersGiven ?? Math.min(availableParallelism(), cap);
   const seedTimeoutS = parseIntFlag('--seed-timeout', values['seed-timeout'], { min: 1, max: 86_400, fallback: DEFAULT_SEED_TIMEOUT_S });
+  const maxFailures = values['max-failures'] === undefined ? undefined : parseIntFlag('--max-failures', values['max-failures'], { min: 1, max: 10_000_000 });
+  // chaos: the portfolio unless a strategy is named (each failing seed's replay names its own)
+  const strategy = strategyFlag(values.strategy, scenario) ?? (takesStrategy(scenario) ? 'portfolio' : undefined);
   const latency = latencyFlagsGiven(values);
   // Read here, not only in the API, so that errors name the flags.
   readTopology(values.topology);
@@ -152,6 +162,7 @@ export async function commandCheck(args: string[], io: Io): Promise<number> {
       count,
       workers,
       latency,
+      ...(strategy !== undefined ? { strategy } : {}),
       topologyFile: values.topology,
       strict: !values['no-strict'],
       machinesModule: values.machines,
@@ -159,6 +170,7 @@ export async function commandCheck(args: string[], io: Io): Promise<number> {
       onProgress: bar?.update,
       coverage: true,
       seedTimeoutMs: seedTimeoutS * 1000,
+      ...(maxFailures !== undefined ? { maxFailures } : {}),
       signal: abort.signal,
       shard,
     });
@@ -195,7 +207,7 @@ export async function commandCheck(args: string[], io: Io): Promise<number> {
 /**
  * `--html FILE`: the first failing seed's counterexample drawn as the HTML run
  * report: its shrunk plan when it was shrunk (the report names the original
- * seed and how to replay it), else the seed replayed.
+ * seed and how to replay it), else the seed replayed under its own strategy.
  */
 function writeFailureHtml(
   report: CheckReport,
@@ -203,8 +215,9 @@ function writeFailureHtml(
   file: string,
   shrunk: ShrunkReport | undefined,
 ): { seed: number; file: string; shrunk?: string } | undefined {
-  const seed = report.results.find((r) => r.verdict === 'fail')?.seed;
-  if (seed === undefined) return undefined;
+  const first = report.results.find((r) => r.verdict === 'fail');
+  if (first === undefined) return undefined;
+  const seed = first.seed;
   const failure = report.failures.find((f) => f.seed === seed);
   const drawShrunk = shrunk !== undefined && shrunk.seed === seed && shrunk.replayed;
   const scenarioFile = drawShrunk ? shrunk.file : report.scenarioFile;
@@ -215,11 +228,17 @@ function writeFailureHtml(
     topologyFile: drawShrunk ? undefined : (values.topology as string | undefined),
     ...budgetFlags(values),
   };
+  const replayed = {
+    // a strategy may draw the latency: pass it only when it was given
+    latency: report.strategy === undefined ? report.latency : latencyFlagsGiven(values),
+    ...(first.strategy ? { strategy: first.strategy as StrategyName } : {}),
+    topology: readTopology(values.topology as string | undefined),
+  };
   const { report: run, result, plan } = runScenario({
     ...scenario,
     seed,
-    // a shrunk plan carries its latency and topology
-    ...(drawShrunk ? {} : { latency: report.latency, topology: readTopology(values.topology as string | undefined) }),
+    // a shrunk plan carries its latency, topology and schedule
+    ...(drawShrunk ? {} : replayed),
     strict: report.strict,
     keepTrace: true,
     ...budgetFlags(values),

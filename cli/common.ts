@@ -4,6 +4,7 @@ import { MAX_FACTOR } from '../actors/latency';
 import { InputError, formatIssues } from '../machines/support';
 import { loadMachinesModule, type MachineOverrides } from '../system/machines-module';
 import { readTopologyFile } from '../system/topology';
+import { isPlanned, scenarios, strategyChoiceSchema, type StrategyChoice } from '../system/scenarios';
 
 /** Flag parsing shared by the tps commands; every error names its flag. */
 
@@ -97,6 +98,22 @@ export function readTopology(file: string | undefined): unknown {
 /** `--machines MODULE`: replacement machines from a CommonJS module. */
 export function readMachines(file: string | undefined): MachineOverrides | undefined {
   return file === undefined ? undefined : loadMachinesModule(file, '--machines');
+}
+
+/** Whether the scenario's plans are drawn by an exploration strategy (chaos). */
+export function takesStrategy(scenario: { scenario: string } | { scenarioFile: string }): boolean {
+  const named = 'scenario' in scenario ? scenarios[scenario.scenario] : undefined;
+  return Boolean(named && isPlanned(named) && named.strategies);
+}
+
+/** `--strategy NAME`: chaos only (a scenario file or a fixed scenario is its own plan). */
+export function strategyFlag(value: string | undefined, scenario: { scenario: string } | { scenarioFile: string }): StrategyChoice | undefined {
+  if (value === undefined) return undefined;
+  const parsed = strategyChoiceSchema.safeParse(value);
+  if (!parsed.success) throw new InputError('--strategy', [`'${value}' ${parsed.error.issues[0].message}`]);
+  if (!takesStrategy(scenario))
+    throw new InputError('--strategy', [`only chaos draws its plan by strategy; ${'scenarioFile' in scenario ? 'a scenario file is its own plan' : `'${scenario.scenario}' is not drawn by strategy`}`]);
+  return parsed.data;
 }
 
 /** `<scenario>` or `--scenario-file FILE`, exactly one. */

@@ -45,6 +45,8 @@ Runs one scenario on the virtual clock and prints its narrative.
 
 Options:
   --seed N              run seed, a whole number 0..2^32-1 in decimal (default: the file's seed, else 1)
+  --strategy NAME       chaos only: the exploration strategy that draws the seed's plan (default
+                        random; tps check prints it in each failing seed's replay command)
   --json                print one JSON report instead of the narrative (default: off)
   --trace FILE          write the full event trace, one JSON object a line (default: none)
   --html FILE           write a self-contained HTML picture of the run (default: none)
@@ -80,6 +82,13 @@ Options:
                         memory holds at about 64 MB a worker
   --seed-timeout S      seconds a seed may run before its worker is stopped and the seed is reported
                         as a hang with its replay command; the other seeds go on (default 60)
+  --strategy NAME       chaos only: how each seed's plan is drawn (default portfolio): random (one fixed
+                        mix), swarm (per seed a latency model, fault kinds, count, clustering),
+                        pct (random's faults, messages in a PCT-style priority order), fair-pct
+                        (pct for a prefix, then the usual order), portfolio (rotates them seed by
+                        seed); a failing seed's replay names its own
+  --max-failures N      stop every worker once N seeds have failed (default: run every seed); the
+                        summary gives the time from the start to the first failure either way
   --json                print one JSON summary instead of text (default: off); it carries what
                         tps merge needs (seeds covered, sums, failures, routing, coverage counts)
   --shard K/N           run only the K-th (1..N) of N contiguous slices of seeds S..S+N-1; the slices
@@ -98,6 +107,7 @@ A seed that crashed (the run threw) is listed as "Crashed seeds": an internal er
 
 Examples:
   tps check chaos --seeds 1000
+  tps check chaos --seeds 100000 --machines my-machines.js --max-failures 1
   tps check f5-fail-random --seeds 200 --from 1000 --workers 2 --json
   tps check chaos --seeds 1000000 --shard 3/8 --json > shard-3.json
 

@@ -5,7 +5,7 @@ import { describeFault } from '../system/faults/fault-plan';
 import type { MachineOverrides } from '../system/machines-module';
 import type { CheckReport } from '../system/checker/check';
 import { readScenarioFile, runScenario } from '../system/run-scenario';
-import { isPlanned, scenarios, type ScenarioFile } from '../system/scenarios';
+import { isPlanned, scenarios, type ScenarioFile, type StrategyName } from '../system/scenarios';
 import { defaultTopology, parseTopology } from '../system/topology';
 import { parseIntFlag, readMachines, readTopology, type Io } from './common';
 import { checkOutputFile, writeFileAtomic } from './output-file';
@@ -156,14 +156,17 @@ export function formatShrunk(s: ShrunkReport): string[] {
 
 /** `tps check`: shrinks the first failing seed (not one that threw), if its scenario is data. */
 export function shrinkFirstFailure(io: Io, report: CheckReport, values: Record<string, unknown>, settings: ShrinkSettings): ShrunkReport | undefined {
-  const seed = report.results.find((r) => r.verdict === 'fail')?.seed;
-  if (seed === undefined) return undefined;
+  const first = report.results.find((r) => r.verdict === 'fail');
+  if (first === undefined) return undefined;
+  const seed = first.seed;
   const topology = readTopology(values.topology as string | undefined);
   let plan: ScenarioFile | undefined;
   if (report.scenarioFile !== undefined) plan = readScenarioFile(report.scenarioFile);
   else {
     const scenario = scenarios[report.scenario];
-    if (scenario && isPlanned(scenario)) plan = scenario.plan(seed, parseTopology(topology ?? defaultTopology), report.latency);
+    // The seed's own strategy (a portfolio's pick) draws the plan again; a drawn latency is in the plan.
+    const draw = first.strategy ? { strategy: first.strategy as StrategyName, latencyGiven: values.latency !== undefined } : undefined;
+    if (scenario && isPlanned(scenario)) plan = scenario.plan(seed, parseTopology(topology ?? defaultTopology), report.latency, draw);
   }
   if (!plan) return undefined; // code, not data
   const machinesModule = values.machines as string | undefined;
@@ -171,7 +174,7 @@ export function shrinkFirstFailure(io: Io, report: CheckReport, values: Record<s
     plan,
     seed,
     scenario: report.scenario,
-    latency: report.latency,
+    latency: plan.latency ?? report.latency,
     topology,
     machines: readMachines(machinesModule),
     machinesModule,

@@ -8,7 +8,7 @@ import { narrate } from '../system/narrative';
 import { planToSave, runScenario } from '../system/run-scenario';
 import { scenarios } from '../system/scenarios';
 import { commandCheck } from './check';
-import { budgetFlags, EXIT, latencyFlagsGiven, parseSeed, readMachines, readTopology, runFlags, scenarioArgument, type Io } from './common';
+import { budgetFlags, EXIT, latencyFlagsGiven, parseSeed, readMachines, readTopology, runFlags, scenarioArgument, strategyFlag, type Io } from './common';
 import { commandInspect } from './inspect';
 import { commandMerge } from './merge';
 import { formatShrunk, shrinkAndSave, shrinkFlags, shrinkSettings } from './shrink';
@@ -25,6 +25,7 @@ const USAGE = `Usage:
   tps run <scenario> [options]               run one scenario and print its narrative
   tps run --scenario-file FILE [options]     run a scenario file (JSON, docs/scenarios.md)
       --seed N              run seed (default: the file's seed, else 1)
+      --strategy NAME       chaos: the exploration strategy that draws the plan (docs/checking.md)
       --save-plan FILE      write the scenario as run (a generated one's drawn fault plan) as a
                             scenario file that replays it: tps run --scenario-file FILE
       --json                print one JSON report instead of the narrative
@@ -55,6 +56,9 @@ const USAGE = `Usage:
       --from S              first seed (default 1)
       --workers K           worker threads (default: one per core; at most 2 per core)
       --seed-timeout S      stop a seed after S seconds and report it as a hang (default 60)
+      --max-failures N      stop once N seeds have failed; the summary gives the time to the first
+      --strategy NAME       chaos: portfolio (default: one strategy per seed, rotating) | random |
+                            swarm | pct | fair-pct (docs/checking.md)
       --json                print one JSON summary
       --no-shrink           do not shrink the first failing seed (default: shrink it, as run --shrink)
       --shrink-out FILE, --shrink-time S   as for run --shrink
@@ -87,6 +91,7 @@ function commandRun(args: string[], io: Io): number {
       json: { type: 'boolean', default: false },
       trace: { type: 'string' },
       'save-plan': { type: 'string' },
+      strategy: { type: 'string' },
       html: { type: 'string' },
       explain: { type: 'boolean', default: false },
       shrink: { type: 'boolean', default: false },
@@ -101,6 +106,7 @@ function commandRun(args: string[], io: Io): number {
   const seed = values.seed === undefined ? undefined : parseSeed(values.seed);
   const explainFlags = explainSchema.safeParse({ explain: values.explain, json: values.json });
   if (!explainFlags.success) throw new InputError('--explain', explainFlags.error.issues.map((i) => i.message));
+  const strategy = strategyFlag(values.strategy, scenario);
   const inputs = { '--topology': values.topology, '--machines': values.machines, '--scenario-file': values['scenario-file'] };
   checkOutputFiles({ '--trace': values.trace, '--save-plan': values['save-plan'], '--html': values.html }, inputs, values.force);
   const shrink = values.shrink ? shrinkSettings(values, { ...inputs, '--trace': values.trace, '--save-plan': values['save-plan'], '--html': values.html }) : undefined;
@@ -108,6 +114,7 @@ function commandRun(args: string[], io: Io): number {
     ...scenario,
     seed,
     latency: latencyFlagsGiven(values),
+    ...(strategy !== undefined ? { strategy } : {}),
     topology: readTopology(values.topology),
     strict: !values['no-strict'],
     keepTrace: values.trace !== undefined || values.html !== undefined || values.explain,

@@ -12,6 +12,7 @@ export function narrate(report: RunReport, result: SimulationResult): string {
   const lines: string[] = [];
   const lat = report.latency;
   lines.push(`Scenario ${report.scenario} (seed ${report.seed}, latency ${lat.model} ${lat.min}-${lat.max} ms${lat.model === 'skewed' ? `, ${lat.slow} x${lat.factor}` : ''})`);
+  if (report.strategy) lines.push(`Strategy ${report.strategy}: ${report.drew ?? ''}`);
   lines.push(
     `Topology: regions ${layout.topology.regions.map((r) => `r${r.region} (weight ${r.weight})`).join(', ')}; ` +
       `stages ${layout.stages.join(' -> ')}; ${layout.components.length} components + spec + driver`,

@@ -5,7 +5,7 @@ import { latencySchema, type LatencyOptions } from '../actors/latency';
 import { formatIssues, InputError } from '../machines/support';
 import type { FaultRecord } from './faults/fault-plan';
 import { validateMachines, type MachineOverrides } from './machines-module';
-import { isPlanned, parseScenarioFile, scenarioNameSchema, scenarios, type ScenarioFile } from './scenarios';
+import { isPlanned, parseScenarioFile, scenarioNameSchema, scenarios, strategyChoiceSchema, strategyForSeed, type ScenarioFile, type StrategyName } from './scenarios';
 import { simulate, simulateAsync, type Pace, type ScenarioSource, type SimulationOptions, type SimulationResult } from './simulation';
 import { checkLatencyFor, checkMachinesFor } from './input-checks';
 import { inspectOptionSchema } from './inspect-option';
@@ -40,6 +40,8 @@ export const runOptionsSchema = z
     /** default: the scenario file's seed, else 1 */
     seed: z.number().int().min(0).max(MAX_SEED).optional(),
     latency: latencySchema.optional(),
+    /** chaos: the exploration strategy that draws the plan (a portfolio picks one per seed); default random */
+    strategy: strategyChoiceSchema.optional(),
     topology: z.unknown().optional(),
     strict: z.boolean().default(true),
     keepTrace: z.boolean().default(false),
@@ -68,6 +70,10 @@ export interface RunReport {
   seed: number;
   verdict: 'pass' | 'fail';
   latency: z.infer<typeof latencySchema>;
+  /** the exploration strategy that drew the plan, when one was asked for */
+  strategy?: StrategyName;
+  /** what the plan drew, in one line (a generated plan's description) */
+  drew?: string;
   topology: Topology;
   steps: SimulationResult['steps'];
   /** the fault plan as carried out (empty without one) */
@@ -93,6 +99,7 @@ export interface ResolvedScenario {
   source: ScenarioSource;
   seed: number;
   latency: LatencyOptions;
+  strategy?: StrategyName;
 }
 
 /**
@@ -114,12 +121,18 @@ export function resolveRun(options: RunOptions): { o: z.infer<typeof runOptionsS
   checkLatencyFor(latency, options.latency ?? fromFile?.latency, topology);
   checkMachinesFor(machines, topology);
   let resolved: ResolvedScenario;
+  const named = fromFile ? undefined : scenarios[o.scenario!];
+  if (o.strategy !== undefined && !(named && isPlanned(named) && named.strategies))
+    throw new InputError('strategy', [`only a strategy-drawn scenario (chaos) takes one; ${fromFile ? 'a scenario file is its own plan' : `'${o.scenario}' is not drawn by strategy`}`]);
   if (fromFile) resolved = { name: fromFile.name, plan: fromFile, source: fromFile, seed, latency };
   else {
-    const scenario = scenarios[o.scenario!];
+    const scenario = named!;
     if (isPlanned(scenario)) {
-      const plan = scenario.plan(seed, topology, latency);
-      resolved = { name: scenario.name, plan, source: plan, seed, latency };
+      const strategy = o.strategy === undefined ? undefined : strategyForSeed(o.strategy, seed);
+      const plan = scenario.plan(seed, topology, latency, { strategy, latencyGiven: o.latency !== undefined });
+      // A strategy may draw the latency too; a given one wins (the plan then carries it).
+      const planned = o.latency === undefined && plan.latency !== undefined ? latencySchema.parse(plan.latency) : latency;
+      resolved = { name: scenario.name, plan, source: plan, seed, latency: planned, ...(strategy ? { strategy } : {}) };
     } else resolved = { name: scenario.name, source: scenario.steps, seed, latency };
   }
   return { o: { ...o, topology: topologyInput }, resolved, machines };
@@ -162,6 +175,7 @@ function shape({ o, resolved }: Resolved, result: SimulationResult): { report: R
     seed: resolved.seed,
     verdict: result.verdict,
     latency: latencySchema.parse(resolved.latency),
+    ...(resolved.strategy ? { strategy: resolved.strategy, drew: resolved.plan?.description } : {}),
     topology: result.layout.topology,
     steps: result.steps,
     faults: result.faults,

@@ -11,6 +11,7 @@ import {
 import { createLatency, type LatencyOptions } from '../actors/latency';
 import { makeRecordSet } from '../actors/record-set';
 import { VirtualClock } from '../actors/virtual-clock';
+import { createPctOrder } from '../actors/schedule-order';
 import { useVirtualScheduler } from '../actors/virtual-scheduler';
 import { checkInspectOption, toXStateInspect, type InspectOption } from './inspect-option';
 import { handles, interceptInspection, interceptRelay, microstepFor } from './xstate-internals';
@@ -162,7 +163,8 @@ function* simulation(scenario: ScenarioSource, options: SimulationOptions): Gene
     const factor = network.factorFor(from);
     return factor === 1 ? delay : Math.round(delay * factor);
   };
-  const clock = new VirtualClock();
+  // A strategy's message order (PCT-style), when the plan carries one; else by due time.
+  const clock = new VirtualClock(file?.schedule ? createPctOrder(file.schedule) : undefined);
   const strict = options.strict ?? true;
   const { maxMessages, maxVirtualMs } = resolveBudget(options, {
     records: batches.flat().length,

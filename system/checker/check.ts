@@ -15,7 +15,7 @@ import { checkLatencyFor, checkMachinesFor } from '../input-checks';
 import { inspectOptionSchema } from '../inspect-option';
 import { layoutOf } from '../layout';
 import { readScenarioFile, runScenario, type RunReport } from '../run-scenario';
-import { builtInScenarios, compileScenario, isPlanned, parseScenarioFile, scenarioFileSchema, scenarioNameSchema, scenarios, type ScenarioFile } from '../scenarios';
+import { builtInScenarios, compileScenario, isPlanned, parseScenarioFile, scenarioFileSchema, scenarioNameSchema, scenarios, strategyChoiceSchema, strategyForSeed, type ScenarioFile, type StrategyChoice } from '../scenarios';
 import { makeRecordSet } from '../../actors/record-set';
 import { defaultTopology, parseTopology, readTopologyFile, topologySchema } from '../topology';
 
@@ -46,6 +46,8 @@ export const checkOptionsSchema = z
     /** worker threads; 0 runs in-process (default: one per core) */
     workers: z.number().int().min(0).max(1024).optional(),
     latency: latencySchema.optional(),
+    /** chaos: the exploration strategy (strategies.ts), or `portfolio`: one per seed, rotating */
+    strategy: strategyChoiceSchema.optional(),
     /** a topology object, or ... */
     topology: z.unknown().optional(),
     /** ... a JSON file holding one (it is then named in replay commands) */
@@ -60,6 +62,8 @@ export const checkOptionsSchema = z
     /** in-memory machines and a progress callback (checked below) */
     machines: z.unknown().optional(),
     onProgress: z.unknown().optional(),
+    /** stop the check once this many seeds have failed (fail or hang): the report then covers the seeds completed */
+    maxFailures: z.number().int().min(1).max(10_000_000).optional(),
     /** aborting it stops the check: the report then covers the seeds completed */
     signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, 'signal must be an AbortSignal').optional(),
     /** each run's budget against a livelock (defaults: system/budget.ts) */
@@ -132,6 +136,9 @@ export interface CheckFailure {
   traceDigest: string;
   /** the `tps run` command that reproduces this seed's trace byte for byte */
   replay: string;
+  /** a strategy-drawn seed: the strategy it ran under and what its plan drew */
+  strategy?: string;
+  drew?: string;
   /** the faults of the seed's plan as they were carried out */
   faults: FaultRecord[];
 }
@@ -145,13 +152,21 @@ export interface CheckReport {
   /** worker threads used; 0 = in-process */
   workers: number;
   latency: z.infer<typeof latencySchema>;
+  /** chaos: the strategy or portfolio that drew the plans */
+  strategy?: StrategyChoice;
   strict: boolean;
   /** error: some seed crashed (an internal error, whatever the others did) */
   verdict: 'pass' | 'fail' | 'error';
   /** seeds with a result; less than count when the check was interrupted */
   completed: number;
-  /** stopped early (signal aborted): the figures cover the completed seeds */
+  /** stopped early (signal aborted, or maxFailures reached): the figures cover the completed seeds */
   interrupted: boolean;
+  /** with maxFailures: the limit, and whether the check stopped because it was reached */
+  maxFailures?: number;
+  stoppedAtMaxFailures: boolean;
+  /** ms from the start of the check (worker start-up included) to the first failing seed's result, and that seed */
+  firstFailureMs?: number;
+  firstFailureSeed?: number;
   passed: number;
   /** seeds whose run failed or hung */
   failed: number;
@@ -212,9 +227,10 @@ export function replayCommand(
   },
   seed: number,
   name = o.scenario ?? 'scenario',
+  strategy?: string,
 ): string {
   const which = o.scenarioFile !== undefined ? ['--scenario-file', o.scenarioFile] : o.scenario !== undefined ? [o.scenario] : [];
-  const args = ['run', ...which, '--seed', String(seed), '--trace', `${name}-${seed}.jsonl`];
+  const args = ['run', ...which, '--seed', String(seed), ...(strategy !== undefined ? ['--strategy', strategy] : []), '--trace', `${name}-${seed}.jsonl`];
   const defaults = latencySchema.parse({});
   if (o.latency.model !== defaults.model) args.push('--latency', o.latency.model);
   // slow and factor only shape the skewed model's schedule.
@@ -281,11 +297,15 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
   const runTopology = parseTopology(topology ?? (scenarioData?.topology !== undefined ? scenarioData.topology : defaultTopology));
   checkLatencyFor(latency, options.latency ?? scenarioData?.latency, runTopology);
   checkMachinesFor(machines, runTopology);
-  validateScenarioFor(o.scenario, scenarioData, topology, range.from, latency, machines);
+  const named = o.scenario !== undefined ? scenarios[o.scenario] : undefined;
+  if (o.strategy !== undefined && !(named && isPlanned(named) && named.strategies))
+    throw new InputError('check options', [`strategy: only a strategy-drawn scenario (chaos) takes one; ${o.scenario === undefined ? 'a scenario file is its own plan' : `'${o.scenario}' is not drawn by strategy`}`]);
+  validateScenarioFor(o.scenario, scenarioData, topology, range.from, latency, machines, o.strategy, o.latency !== undefined);
   const plan: RunPlan = {
     scenario: o.scenario,
     scenarioData,
     latency,
+    ...(o.strategy !== undefined ? { strategy: o.strategy, latencyGiven: o.latency !== undefined } : {}),
     topology,
     strict: o.strict,
     machinesModule: machinesPath,
@@ -309,6 +329,12 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
   const finishedAt: number[] = [];
   let done = 0;
   let failedSoFar = 0;
+  let firstFailure: { ms: number; seed: number } | undefined;
+  // The check stops on the caller's signal, or once maxFailures seeds have failed.
+  const stop = new AbortController();
+  const stopOnSignal = () => stop.abort();
+  o.signal?.addEventListener('abort', stopOnSignal, { once: true });
+  if (o.signal?.aborted) stop.abort();
   const coverage = emptyCoverage();
   const started = performance.now();
   const progress = (last?: SeedSummary) => {
@@ -332,8 +358,12 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
     results[summary.seed - range.from] = summary;
     done++;
     finishedAt.push(performance.now() - started);
-    if (summary.verdict === 'fail' || summary.verdict === 'hang') failedSoFar++;
+    if (summary.verdict === 'fail' || summary.verdict === 'hang') {
+      failedSoFar++;
+      firstFailure ??= { ms: round2(performance.now() - started), seed: summary.seed };
+    }
     progress(summary);
+    if (o.maxFailures !== undefined && failedSoFar >= o.maxFailures) stop.abort();
   };
 
   progress(); // input is valid: a progress bar may start now
@@ -341,22 +371,24 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
   let ended: number | undefined;
   if (workers === 0) {
     // In-process runs cannot be stopped mid-seed: the time limit applies to workers only.
-    for (let seed = range.from; seed < range.from + range.count && !o.signal?.aborted; seed++) {
+    for (let seed = range.from; seed < range.from + range.count && !stop.signal.aborted; seed++) {
       onSummary(runSeed(plan, seed, machines, o.inspect));
       await yieldToEventLoop(); // let a progress bar draw, and a signal arrive
     }
   } else {
     const pool = o.pool ?? createWorkerPool({ size: workers });
     try {
-      await pool.run({ plan, from: range.from, count: range.count, workers, chunkSize, seedTimeoutMs: o.seedTimeoutMs, signal: o.signal, onSummary });
+      await pool.run({ plan, from: range.from, count: range.count, workers, chunkSize, seedTimeoutMs: o.seedTimeoutMs, signal: stop.signal, onSummary });
     } finally {
       ended = performance.now();
       if (!o.pool) await pool.close();
     }
   }
+  o.signal?.removeEventListener('abort', stopOnSignal);
   const wallMs = Math.round(((ended ?? performance.now()) - started) * 100) / 100;
   const interrupted = done !== range.count;
-  if (interrupted && !o.signal?.aborted) throw new Error(`tps check: ${range.count - done} seeds got no result`);
+  const stoppedAtMaxFailures = o.maxFailures !== undefined && failedSoFar >= o.maxFailures && interrupted;
+  if (interrupted && !stop.signal.aborted) throw new Error(`tps check: ${range.count - done} seeds got no result`);
 
   const completed = results.filter((r) => r !== undefined);
   const ran = completed.filter((r) => r.verdict !== 'error' && r.verdict !== 'hang');
@@ -378,10 +410,14 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
     count: range.count,
     workers,
     latency,
+    ...(o.strategy !== undefined ? { strategy: o.strategy } : {}),
     strict: o.strict,
     verdict: crashed.length > 0 ? 'error' : failing.length === 0 ? 'pass' : 'fail',
     completed: completed.length,
     interrupted,
+    ...(o.maxFailures !== undefined ? { maxFailures: o.maxFailures } : {}),
+    stoppedAtMaxFailures,
+    ...(firstFailure ? { firstFailureMs: firstFailure.ms, firstFailureSeed: firstFailure.seed } : {}),
     passed: completed.length - failing.length - crashed.length,
     failed: failing.length,
     failingSeeds: failing.map((r) => r.seed),
@@ -396,7 +432,8 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
       verdict: r.verdict,
       reason: r.reason ?? r.verdict,
       traceDigest: r.traceDigest,
-      replay: replayCommand(replayOptions, r.seed, name),
+      replay: replayCommand(replayOptions, r.seed, name, r.strategy),
+      ...(r.strategy ? { strategy: r.strategy, drew: r.drew } : {}),
       faults: r.faults ?? [],
     })),
     routing: sharesFromTotals(totals, regions.map((r) => r.region)),
@@ -445,10 +482,13 @@ function validateScenarioFor(
   firstSeed: number,
   latency: z.infer<typeof latencySchema>,
   machines: MachineOverrides | undefined,
+  strategy?: StrategyChoice,
+  latencyGiven = false,
 ): void {
   const topology = parseTopology(topologyInput ?? (file?.topology !== undefined ? file.topology : defaultTopology));
   const scenario = name !== undefined ? scenarios[name] : undefined;
-  const planned = file ?? (scenario && isPlanned(scenario) ? scenario.plan(firstSeed, topology, latency) : undefined);
+  const draw = strategy === undefined ? undefined : { strategy: strategyForSeed(strategy, firstSeed), latencyGiven };
+  const planned = file ?? (scenario && isPlanned(scenario) ? scenario.plan(firstSeed, topology, latency, draw) : undefined);
   if (!planned) return;
   const batches = makeRecordSet(firstSeed, planned.records.batches, planned.records.size);
   compileScenario(planned, layoutOf(topology, batches), batches, machines);

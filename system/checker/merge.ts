@@ -41,6 +41,12 @@ const shardReportSchema = z
   })
   .passthrough();
 
+/** The earliest first failure over the shards (each timed from its own start). */
+function firstFailureOf(reports: CheckSummary[]): Pick<CheckSummary, 'firstFailureMs' | 'firstFailureSeed'> {
+  const firsts = reports.filter((r) => r.firstFailureMs !== undefined).sort((a, b) => a.firstFailureMs! - b.firstFailureMs!);
+  return firsts.length ? { firstFailureMs: firsts[0].firstFailureMs, firstFailureSeed: firsts[0].firstFailureSeed } : {};
+}
+
 const seedList = (a: number, b: number) => (a === b ? `seed ${a}` : `seeds ${a}..${b}`);
 
 /**
@@ -136,6 +142,8 @@ export function mergeReports(inputs: { name: string; report: unknown }[]): Check
     verdict: crashedSeeds.length > 0 ? 'error' : failingSeeds.length === 0 ? 'pass' : 'fail',
     completed,
     interrupted: false,
+    stoppedAtMaxFailures: false,
+    ...firstFailureOf(reports),
     passed: completed - failingSeeds.length - crashedSeeds.length,
     failed: failingSeeds.length,
     failingSeeds,

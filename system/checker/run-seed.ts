@@ -6,7 +6,7 @@ import type { FaultRecord } from '../faults/fault-plan';
 import type { InspectOption } from '../inspect-option';
 import { coverageCollector, type CoverageCounts } from './coverage';
 import { runScenario, type RunReport } from '../run-scenario';
-import { scenarioFileSchema } from '../scenarios';
+import { scenarioFileSchema, strategyChoiceSchema } from '../scenarios';
 import { topologySchema } from '../topology';
 
 /**
@@ -32,6 +32,9 @@ export interface SeedSummary {
   expected?: number[];
   /** records a region may be off by in this run */
   slack?: number;
+  /** for a failing seed of a strategy-drawn scenario: the strategy it ran under (a portfolio's pick), and what its plan drew */
+  strategy?: string;
+  drew?: string;
   /** for a failing seed with a fault plan: the faults as they were carried out */
   faults?: FaultRecord[];
   /** the run's coverage counts (with the coverage option); merged into the report as they arrive */
@@ -45,6 +48,10 @@ export const runPlanSchema = z.object({
   /** ... a scenario file's content, posted to every worker */
   scenarioData: scenarioFileSchema.optional(),
   latency: latencySchema,
+  /** the latency was given (else a strategy may draw its own per seed) */
+  latencyGiven: z.boolean().optional(),
+  /** chaos: the exploration strategy, or a portfolio of them */
+  strategy: strategyChoiceSchema.optional(),
   topology: topologySchema.optional(),
   strict: z.boolean(),
   machinesModule: z.string().optional(),
@@ -102,7 +109,9 @@ export function runSeed(plan: RunPlan, seed: number, machines?: MachineOverrides
     const { report } = runScenario({
       ...scenario,
       seed,
-      latency: plan.latency,
+      // Given latency always; otherwise a strategy may draw one per seed (random falls back to this default).
+      ...(plan.strategy === undefined || plan.latencyGiven !== false ? { latency: plan.latency } : {}),
+      ...(plan.strategy !== undefined ? { strategy: plan.strategy } : {}),
       topology: plan.topology,
       strict: plan.strict,
       maxMessages: plan.maxMessages,
@@ -120,6 +129,10 @@ export function runSeed(plan: RunPlan, seed: number, machines?: MachineOverrides
     if (report.verdict === 'fail') {
       summary.reason = failureReason(report);
       summary.failedBy = failedBy(report);
+      if (report.strategy) {
+        summary.strategy = report.strategy;
+        summary.drew = report.drew;
+      }
       if (report.faults.length) summary.faults = report.faults;
     }
     return summary;

@@ -1,3 +1,4 @@
+import { scheduleSchema } from '../../actors/schedule-order';
 import { MAX_SEED } from '../../actors/prng';
 import { z } from 'zod';
 import { latencySchema } from '../../actors/latency';
@@ -119,6 +120,8 @@ export const scenarioFileSchema = z
     latency: latencySchema.optional(),
     /** a fault plan carried out by the fault injector (systemId "faults") */
     faults: z.array(faultSchema).max(1000).optional(),
+    /** a message order other than by due time (PCT-style; actors/schedule-order.ts), as a strategy drew it */
+    schedule: scheduleSchema.optional(),
     /** after a fault heals, recover the containers it left in failed dependency */
     restartFailedContainers: z.boolean().optional(),
     steps: z.array(stepSchema).min(1),

@@ -207,20 +207,37 @@ export function chaosPlan(seed: number, topology: Topology, latency: LatencyOpti
     }
   }
 
-  const publishSteps: StepSpec[] = Array.from({ length: batches }, (_, b) => ({
+  const sleeps = Array.from({ length: batches }, () => rng.int(1, 300));
+  return chaosFile({
+    name: 'chaos',
+    seed,
+    description: `Seeded random faults, seed ${seed}: ${faults.length} fault${faults.length === 1 ? '' : 's'} of kinds ${[...new Set(faults.map((f) => f.kind))].join(', ')}; then healing`,
+    faults,
+    sleeps,
+    bound: healingBound(records, stages.length, latency),
+  });
+}
+
+/**
+ * A chaos scenario file from drawn faults: batches published while the faults
+ * land (`sleeps[b]` ms after batch b), then healing, restarts and liveness
+ * within `bound` virtual ms. Every exploration strategy's plan has this shape.
+ */
+export function chaosFile(d: { name: string; seed: number; description: string; faults: Fault[]; sleeps: number[]; bound: number; batches?: number; size?: number }): ScenarioFile {
+  const batches = d.sleeps.length;
+  const publishSteps: StepSpec[] = d.sleeps.map((sleep, b) => ({
     step: String(b + 1),
     name: `Publish batch ${b + 1} while faults land`,
     publish: [b + 1],
     allowInterrupted: true,
-    sleep: rng.int(1, 300),
+    sleep,
   }));
-  const bound = healingBound(records, stages.length, latency);
   return {
-    name: 'chaos',
-    description: `Seeded random faults, seed ${seed}: ${faults.length} fault${faults.length === 1 ? '' : 's'} of kinds ${[...new Set(faults.map((f) => f.kind))].join(', ')}; then healing`,
-    records: { batches, size },
-    seed,
-    faults,
+    name: d.name,
+    description: d.description,
+    records: { batches, size: d.size ?? 10 },
+    seed: d.seed,
+    faults: d.faults,
     restartFailedContainers: true,
     steps: [
       ...publishSteps,
@@ -236,9 +253,9 @@ export function chaosPlan(seed: number, topology: Topology, latency: LatencyOpti
       },
       {
         step: String(batches + 3),
-        name: `Liveness after healing: every record at the destination and the spec cold within ${bound} virtual ms`,
+        name: `Liveness after healing: every record at the destination and the spec cold within ${d.bound} virtual ms`,
         final: true,
-        within: bound,
+        within: d.bound,
       },
     ],
   };

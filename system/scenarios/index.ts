@@ -13,7 +13,8 @@ import f4 from './files/f4-fail-replication.json';
 import failover from './files/failover.json';
 import happyPath from './files/happy-path.json';
 import { scenarioFileSchema, type ScenarioFile } from './format';
-import { chaosPlan, f5FailRandomPlan } from './generated';
+import { f5FailRandomPlan } from './generated';
+import { chaosPlanFor, type StrategyName } from './strategies';
 
 /** A scenario as data: one file, or a plan drawn from the seed. */
 export interface PlannedScenario {
@@ -21,7 +22,15 @@ export interface PlannedScenario {
   description: string;
   /** true when the plan is drawn from the seed (every seed a different plan) */
   generated: boolean;
-  plan(seed: number, topology: Topology, latency?: LatencyOptions): ScenarioFile;
+  /** true when an exploration strategy (strategies.ts) draws the plan */
+  strategies?: boolean;
+  plan(seed: number, topology: Topology, latency?: LatencyOptions, draw?: PlanDraw): ScenarioFile;
+}
+
+/** How a strategy-drawn plan is drawn: the strategy, and whether the latency was given (else a strategy may draw its own). */
+export interface PlanDraw {
+  strategy?: StrategyName;
+  latencyGiven?: boolean;
 }
 
 /** A scenario as code: steps built from the layout and record set (runs in-process only). */
@@ -45,11 +54,17 @@ const fromFile = (data: unknown): PlannedScenario => {
   return { name: file.name, description: file.description, generated: false, plan: () => file };
 };
 
-const generated = (name: string, description: string, plan: (seed: number, topology: Topology, latency?: LatencyOptions) => unknown): PlannedScenario => ({
+const generated = (
+  name: string,
+  description: string,
+  plan: (seed: number, topology: Topology, latency?: LatencyOptions, draw?: PlanDraw) => unknown,
+  strategies = false,
+): PlannedScenario => ({
   name,
   description,
   generated: true,
-  plan: (seed, topology, latency) => parseScenarioFile(plan(seed, topology, latency), `scenario ${name}`),
+  ...(strategies ? { strategies } : {}),
+  plan: (seed, topology, latency, draw) => parseScenarioFile(plan(seed, topology, latency, draw), `scenario ${name}`),
 });
 
 /** The built-in scenarios: the P reference's active-active suite, a fault-free run and seeded chaos. */
@@ -71,7 +86,8 @@ export const builtInScenarios: Readonly<Record<string, PlannedScenario>> = Objec
       generated(
         'chaos',
         'Seeded random fault plan (kinds, targets, times, durations from the seed) during three batches, then healing; liveness within a bound',
-        chaosPlan,
+        (seed, topology, latency, draw) => chaosPlanFor(draw?.strategy ?? 'random', seed, topology, latency, draw?.latencyGiven),
+        true,
       ),
     ].map((s) => [s.name, s]),
   ),
@@ -92,3 +108,4 @@ export const scenarioNameSchema = z
 export { scenarioFileSchema, type ScenarioFile, type ScenarioFileInput } from './format';
 export { compileScenario, type CompiledScenario } from './compile';
 export { chaosPlan, f5FailRandomPlan, healingBound } from './generated';
+export { portfolio, strategyChoices, strategyChoiceSchema, strategyForSeed, strategyNames, type StrategyChoice, type StrategyName } from './strategies';

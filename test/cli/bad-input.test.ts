@@ -116,6 +116,8 @@ const cliCases: [string[], RegExp][] = [
   [['check', 'happy-path', '--seeds', '2', '--workers', '1024'], /--workers: '1024' is too many: at most \d+ here \(2 per core/],
   [['check', 'happy-path', '--seeds', '2', '--seed-timeout', '0'], /--seed-timeout: '0' must be 1 or more/],
   [['check', 'happy-path', '--seeds', '2', '--seed-timeout', 'soon'], /--seed-timeout: 'soon'/],
+  [['check', 'happy-path', '--seeds', '2', '--max-failures', '0'], /--max-failures: '0' must be 1 or more/],
+  [['check', 'happy-path', '--seeds', '2', '--max-failures', 'few'], /--max-failures: 'few'/],
   [['check', 'happy-path', '--seeds', '3', '--from', '4294967295'], /--seeds: the last seed/],
   [['check', 'happy-path', '--seeds', '2', '--slow', 'r2'], /--slow: only the skewed/],
   [['inspect', 'happy-path', '--port', '0x50'], /--port must be a number/],
@@ -216,6 +218,7 @@ const apiCases: [string, () => unknown, RegExp][] = [
   ['checkScenario with seeds instead of count', () => checkScenario({ scenario: 'happy-path', count: 1, seeds: 100 } as never), /unknown key 'seeds'; known: .*count/],
   ['checkScenario with too many workers', () => checkScenario({ scenario: 'happy-path', count: 1, workers: 1000 }), /workers: at most \d+/],
   ['checkScenario with a zero seed time limit', () => checkScenario({ scenario: 'happy-path', count: 1, seedTimeoutMs: 0 }), /seedTimeoutMs/],
+  ['checkScenario with maxFailures 0', () => checkScenario({ scenario: 'happy-path', count: 1, maxFailures: 0 }), /maxFailures/],
   ['checkScenario with a null topology', () => checkScenario({ scenario: 'happy-path', count: 1, topology: null }), /topology/],
   ['checkScenario f2 without a preprocess stage', () => checkScenario({ scenario: 'f2-fail-database', count: 1, topologyFile: f.topoNoPreprocess }), /needs a stage 'preprocess'/],
 ];
@@ -270,7 +273,7 @@ exports.machines = { queue: require(${JSON.stringify(join(repo, 'dist', 'index.j
   it('per-verb --help prints every flag with its default and exits 0', async () => {
     for (const [verb, flags] of [
       ['run', ['--seed', '--trace', '--html', '--save-plan', '--force', '--topology', '--machines', '--debug']],
-      ['check', ['--seeds', '--from', '--workers', '--seed-timeout', '--json', '--machines']],
+      ['check', ['--seeds', '--from', '--workers', '--seed-timeout', '--max-failures', '--json', '--machines']],
       ['inspect', ['--port', '--host', '--speed', '--delay']],
       ['list', []],
     ] as const) {

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { main, type Io } from '../../cli/tps';
+import { checkScenario } from '../../system/checker/check';
+import { machines } from '../../mutants/dns-all-to-region-1';
 
 const repo = resolve(__dirname, '..', '..');
 
@@ -43,7 +45,7 @@ describe('tps check', () => {
     expect(out).toHaveLength(1);
     const text = out[0];
     expect(text).toMatch(/^Checked f2-fail-database: seeds 1\.\.4, latency uniform 1-10 ms$/m);
-    expect(text).toMatch(/^Explored 4 schedules on 2 workers in \d+ m?s: [\d.]+ schedules\/s$/m);
+    expect(text).toMatch(/^Explored 4 schedules on 2 workers in [\d.]+ m?s: [\d.]+ schedules\/s$/m);
     expect(text).toMatch(/^Messages per run: min \d+, avg [\d.]+, max \d+$/m);
     expect(text).toMatch(/^Virtual time per run \(ms\): min \d+, avg [\d.]+, max \d+$/m);
     expect(text).toMatch(/^Failing seeds: 0 of 4 \(0\.00%\)$/m);
@@ -159,5 +161,44 @@ describe('the tps binary', () => {
     const report = JSON.parse(child.stdout);
     expect(report.failed).toBe(400);
     expect(report.failures).toHaveLength(400);
+  });
+});
+
+describe('tps check --max-failures', () => {
+  const dnsBug = join(repo, 'dist', 'mutants', 'dns-all-to-region-1.js');
+
+  it('stops the workers once N seeds have failed and reports the time to the first failure (exit 1)', async () => {
+    const { io, out } = fakeIo();
+    expect(await main(['check', 'happy-path', '--seeds', '400', '--workers', '2', '--machines', dnsBug, '--max-failures', '3', '--no-shrink', '--json'], io)).toBe(1);
+    const r = JSON.parse(out[0]);
+    expect(r.stoppedAtMaxFailures).toBe(true);
+    expect(r.maxFailures).toBe(3);
+    expect(r.failed).toBeGreaterThanOrEqual(3);
+    // every seed fails: the check stops long before 400
+    expect(r.completed).toBeLessThan(40);
+    expect(r.interrupted).toBe(true);
+    expect(r.firstFailureMs).toBeGreaterThan(0);
+    expect(r.firstFailureMs).toBeLessThanOrEqual(r.wallMs);
+    expect(r.failingSeeds).toContain(r.firstFailureSeed);
+  });
+
+  it('prints the first failure and the stop in the text summary', async () => {
+    const { io, out } = fakeIo();
+    expect(await main(['check', 'happy-path', '--seeds', '50', '--workers', '1', '--machines', dnsBug, '--max-failures', '1', '--no-shrink'], io)).toBe(1);
+    expect(out[0]).toMatch(/^First failure: seed 1 after \d+ m?s$/m);
+    expect(out[0]).toMatch(/^Stopped at --max-failures 1: \d+ of 50 seeds completed; the figures cover those$/m);
+    expect(out[0]).toMatch(/Verdict: FAIL$/);
+  });
+
+  it('in-process: stops after exactly N failures, in seed order', async () => {
+    const r = await checkScenario({ scenario: 'happy-path', count: 30, workers: 0, machines, maxFailures: 2 });
+    expect(r.completed).toBe(2);
+    expect(r.failingSeeds).toEqual([1, 2]);
+    expect(r.stoppedAtMaxFailures).toBe(true);
+    expect(r.firstFailureSeed).toBe(1);
+    const fine = await checkScenario({ scenario: 'happy-path', count: 3, workers: 0, maxFailures: 1 });
+    expect(fine.stoppedAtMaxFailures).toBe(false);
+    expect(fine.completed).toBe(3);
+    expect(fine.firstFailureMs).toBeUndefined();
   });
 });

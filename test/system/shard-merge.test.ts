@@ -20,7 +20,7 @@ const asJson = (r: CheckReport): unknown => {
 };
 /** Everything but timings, the worker count and the shard marker. */
 function timeless(r: CheckSummary | CheckReport) {
-  const { wallMs: _w, schedulesPerSecond: _s, workers: _k, firstScheduleMs: _f, steadySchedulesPerSecond: _t, fullSpeedMs: _u, startedAtProcessMs: _p, shard: _h, ...rest } = r as CheckReport;
+  const { wallMs: _w, schedulesPerSecond: _s, workers: _k, firstScheduleMs: _f, steadySchedulesPerSecond: _t, fullSpeedMs: _u, startedAtProcessMs: _p, shard: _h, firstFailureMs: _ff, firstFailureSeed: _fs, ...rest } = r as CheckReport;
   delete (rest as Partial<CheckReport>).results;
   return rest;
 }
