@@ -82,7 +82,7 @@ Options:
                         memory holds at about 64 MB a worker
   --seed-timeout S      seconds a seed may run before its worker is stopped and the seed is reported
                         as a hang with its replay command; the other seeds go on (default 60)
-  --strategy NAME       chaos only: how each seed's plan is drawn (default portfolio): random (one fixed
+  --strategy NAME       chaos only: how each seed's plan is drawn (default random): random (one fixed
                         mix), swarm (per seed a latency model, fault kinds, count, clustering),
                         pct (random's faults, messages in a PCT-style priority order), fair-pct
                         (pct for a prefix, then the usual order), portfolio (rotates them seed by

@@ -57,7 +57,7 @@ const USAGE = `Usage:
       --workers K           worker threads (default: one per core; at most 2 per core)
       --seed-timeout S      stop a seed after S seconds and report it as a hang (default 60)
       --max-failures N      stop once N seeds have failed; the summary gives the time to the first
-      --strategy NAME       chaos: portfolio (default: one strategy per seed, rotating) | random |
+      --strategy NAME       chaos: random (default) | portfolio (one strategy per seed, rotating) |
                             swarm | pct | fair-pct (docs/checking.md)
       --json                print one JSON summary
       --no-shrink           do not shrink the first failing seed (default: shrink it, as run --shrink)

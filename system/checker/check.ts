@@ -230,7 +230,7 @@ export function replayCommand(
   strategy?: string,
 ): string {
   const which = o.scenarioFile !== undefined ? ['--scenario-file', o.scenarioFile] : o.scenario !== undefined ? [o.scenario] : [];
-  const args = ['run', ...which, '--seed', String(seed), ...(strategy !== undefined ? ['--strategy', strategy] : []), '--trace', `${name}-${seed}.jsonl`];
+  const args = ['run', ...which, '--seed', String(seed), ...(strategy !== undefined && strategy !== 'random' ? ['--strategy', strategy] : []), '--trace', `${name}-${seed}.jsonl`];
   const defaults = latencySchema.parse({});
   if (o.latency.model !== defaults.model) args.push('--latency', o.latency.model);
   // slow and factor only shape the skewed model's schedule.
