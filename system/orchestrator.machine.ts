@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { recordSchema } from '../machines/protocol';
 import { parseInput } from '../machines/support';
 import { activeActiveSpecMachine } from '../specs/active-active-spec.machine';
+import { activePassiveSpecMachine } from '../specs/active-passive-spec.machine';
 import { NETWORK, resolveControl, type ControlApplied, type ControlCommand, type ControlEvent, type ControlKind, type ControlRejected } from './control';
 import { faultInjectorMachine } from './faults/fault-injector.machine';
 import { faultSchema } from './faults/fault-plan';
@@ -81,7 +82,7 @@ export const orchestratorMachine = setup({
     events: {} as ControlEvent,
     input: {} as OrchestratorInput,
   },
-  actors: { spec: activeActiveSpecMachine, scenarioDriver: scenarioDriverMachine, faultInjector: faultInjectorMachine },
+  actors: { spec: activeActiveSpecMachine, activePassiveSpec: activePassiveSpecMachine, scenarioDriver: scenarioDriverMachine, faultInjector: faultInjectorMachine },
   guards: {
     isValidCommand: ({ context, event }) => 'event' in resolveControl(context.components, event.command, context.regions),
   },
@@ -129,7 +130,14 @@ export const orchestratorMachine = setup({
       components[c.systemId] = c.kind;
       spawn(prepare(machines?.[c.kind] ?? c.logic), { id: c.systemId, systemId: c.systemId, input: c.input } as never);
     }
-    spawn('spec', {
+    // The spec of the topology's design.
+    if (topology.design === 'active-passive')
+      spawn('activePassiveSpec', {
+        id: ids.spec,
+        systemId: ids.spec,
+        input: { recordIds: batches.flat().map((r) => r.recordId), stages: topology.stages, regions: layout.regions, queueNames: queueNames(topology.stages) },
+      });
+    else spawn('spec', {
       id: ids.spec,
       systemId: ids.spec,
       input: {

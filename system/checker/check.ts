@@ -16,7 +16,8 @@ import { layoutOf } from '../layout';
 import { readScenarioFile, runScenario, type RunReport } from '../run-scenario';
 import { builtInScenarios, compileScenario, isPlanned, parseScenarioFile, scenarioFileSchema, scenarioNameSchema, scenarios, type ScenarioFile } from '../scenarios';
 import { makeRecordSet } from '../../actors/record-set';
-import { defaultTopology, parseTopology, readTopologyFile, topologySchema } from '../topology';
+import { defaultTopologyFor, parseTopology, readTopologyFile, topologySchema, type Design } from '../topology';
+import { checkDesignFor } from '../run-scenario';
 
 
 /** Memory a worker needs, about (measured 35 MB on the default scenario; headroom for larger ones). */
@@ -275,7 +276,8 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
   const scenarioData: ScenarioFile | undefined =
     o.scenarioFile !== undefined ? readScenarioFile(o.scenarioFile, 'scenarioFile') : o.scenarioData !== undefined ? parseScenarioFile(o.scenarioData, 'scenarioData') : undefined;
   const latency = latencySchema.parse(o.latency ?? scenarioData?.latency ?? {});
-  const runTopology = parseTopology(topology ?? (scenarioData?.topology !== undefined ? scenarioData.topology : defaultTopology));
+  const design = designOfScenario(o.scenario, scenarioData);
+  const runTopology = parseTopology(topology ?? (scenarioData?.topology !== undefined ? scenarioData.topology : defaultTopologyFor(design)));
   checkLatencyFor(latency, options.latency ?? scenarioData?.latency, runTopology);
   checkMachinesFor(machines, runTopology);
   validateScenarioFor(o.scenario, scenarioData, topology, range.from, latency, machines);
@@ -360,7 +362,7 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
   const failing = completed.filter((r) => r.verdict === 'fail' || r.verdict === 'hang');
   const crashed = completed.filter((r) => r.verdict === 'error');
   const replayOptions = { ...o, latency, machines: options.machines, inProcessScenario };
-  const regions = (topology ?? parseTopology(defaultTopology)).regions;
+  const regions = (topology ?? defaultTopologyFor(design)).regions;
   const totals: CheckTotals = {
     ran: ran.length,
     messages: ran.reduce((a, r) => a + r.messages, 0),
@@ -430,6 +432,10 @@ export function timings(finishedAt: number[], wallMs: number): Pick<CheckReport,
   return { firstScheduleMs: round2(finishedAt[0]), steadySchedulesPerSecond: round2(steady), fullSpeedMs: round2(fullSpeedMs) };
 }
 
+/** The design a scenario (by name or file) is written for. */
+const designOfScenario = (name: string | undefined, file: ScenarioFile | undefined): Design =>
+  (file ? file.design : name !== undefined ? scenarios[name]?.design : undefined) ?? 'active-active';
+
 /**
  * Checks a check's scenario against the topology before any seed runs: a
  * file is compiled as it is; a generated scenario is drawn for the first
@@ -443,7 +449,9 @@ function validateScenarioFor(
   latency: z.infer<typeof latencySchema>,
   machines: MachineOverrides | undefined,
 ): void {
-  const topology = parseTopology(topologyInput ?? (file?.topology !== undefined ? file.topology : defaultTopology));
+  const design = designOfScenario(name, file);
+  const topology = parseTopology(topologyInput ?? (file?.topology !== undefined ? file.topology : defaultTopologyFor(design)));
+  checkDesignFor(file?.name ?? name ?? '', design, topology);
   const scenario = name !== undefined ? scenarios[name] : undefined;
   const planned = file ?? (scenario && isPlanned(scenario) ? scenario.plan(firstSeed, topology, latency) : undefined);
   if (!planned) return;

@@ -4,6 +4,9 @@ import { replicatorMachine } from '../../machines/replicator.machine';
 import type { TpsRecord } from '../../machines/protocol';
 import { InputError } from '../../machines/support';
 import { activeActiveSpecMachine } from '../../specs/active-active-spec.machine';
+import { activePassiveSpecMachine } from '../../specs/active-passive-spec.machine';
+import { oneWayReplicatorMachine } from '../../machines/one-way-replicator.machine';
+import { regionalDatabaseMachine } from '../../machines/regional-database.machine';
 import { NETWORK, resolveControl, type ControlCommand, type ControlKind } from '../control';
 import { faultInjectorMachine } from '../faults/fault-injector.machine';
 import { faultTargetKind, type Fault } from '../faults/fault-plan';
@@ -39,11 +42,12 @@ function universeOf(layout: Layout, machines: MachineOverrides | undefined, hasF
     byId.set(c.systemId, machines?.[c.kind] ?? c.logic);
   }
   commandable[NETWORK] = 'network';
+  const activePassive = layout.topology.design === 'active-passive';
   for (const stage of layout.stages) {
-    for (const region of layout.regions) byId.set(ids.regionalTable(stage, region), regionalTableMachine);
-    byId.set(`${ids.table(stage)}:replicator`, replicatorMachine);
+    for (const region of layout.regions) byId.set(ids.regionalTable(stage, region), activePassive ? regionalDatabaseMachine : regionalTableMachine);
+    byId.set(`${ids.table(stage)}:replicator`, activePassive ? oneWayReplicatorMachine : replicatorMachine);
   }
-  byId.set(ids.spec, activeActiveSpecMachine);
+  byId.set(ids.spec, activePassive ? activePassiveSpecMachine : activeActiveSpecMachine);
   if (hasFaults) byId.set(ids.faults, faultInjectorMachine);
   return { commandable, machines: byId, layout };
 }
@@ -164,8 +168,10 @@ export function compileScenario(
   const allRecords = batches.flat();
   const total = allRecords.length;
   const select = (view: SystemView, sel: Selector, targetRegion?: number): number[] => {
-    const progress = view.spec().progress;
     const chosen = sel.batches ? sel.batches.flatMap((b) => batches[b - 1]) : allRecords;
+    // regions are read from the spec only when the selector names some (the active-passive spec does not route)
+    if (!sel.regions && !sel.exceptRegions) return chosen.map((r) => r.recordId);
+    const progress = view.spec().progress;
     const resolve = (rs: (number | 'same')[] | undefined) => rs?.map((r) => (r === 'same' ? targetRegion! : r));
     const only = resolve(sel.regions);
     const except = resolve(sel.exceptRegions);

@@ -106,6 +106,8 @@ export const scenarioFileSchema = z
     $schema: z.string().optional(),
     name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case words joined by dashes').max(80),
     description: z.string().max(2000).default(''),
+    /** the design the scenario is written for (default active-active); its topology must be of that design */
+    design: z.enum(['active-active', 'active-passive']).optional(),
     /** the record set: batches of `size` records, ids 1..batches*size */
     records: z
       .object({ batches: z.number().int().min(1).max(1000), size: z.number().int().min(1).max(100_000) })

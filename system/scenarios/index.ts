@@ -4,7 +4,7 @@ import type { TpsRecord } from '../../machines/protocol';
 import { parseInput } from '../../machines/support';
 import type { Layout } from '../layout';
 import type { ScenarioStep } from './scenario-driver.machine';
-import type { Topology } from '../topology';
+import type { Design, Topology } from '../topology';
 import f1 from './files/f1-fail-container.json';
 import f2 from './files/f2-fail-database.json';
 import f2Global from './files/f2-fail-database-global.json';
@@ -12,6 +12,7 @@ import f3 from './files/f3-fail-queue.json';
 import f4 from './files/f4-fail-replication.json';
 import failover from './files/failover.json';
 import happyPath from './files/happy-path.json';
+import activePassive from './files/active-passive.json';
 import { scenarioFileSchema, type ScenarioFile } from './format';
 import { chaosPlan, f5FailRandomPlan } from './generated';
 
@@ -19,6 +20,8 @@ import { chaosPlan, f5FailRandomPlan } from './generated';
 export interface PlannedScenario {
   name: string;
   description: string;
+  /** the design it is written for (default active-active) */
+  design?: Design;
   /** true when the plan is drawn from the seed (every seed a different plan) */
   generated: boolean;
   plan(seed: number, topology: Topology, latency?: LatencyOptions): ScenarioFile;
@@ -28,6 +31,7 @@ export interface PlannedScenario {
 export interface CodeScenario {
   name: string;
   description: string;
+  design?: Design;
   steps: (layout: Layout, batches: TpsRecord[][]) => ScenarioStep[];
 }
 
@@ -42,7 +46,7 @@ export function parseScenarioFile(data: unknown, what = 'scenario file'): Scenar
 
 const fromFile = (data: unknown): PlannedScenario => {
   const file = parseScenarioFile(data, 'built-in scenario');
-  return { name: file.name, description: file.description, generated: false, plan: () => file };
+  return { name: file.name, description: file.description, design: file.design, generated: false, plan: () => file };
 };
 
 const generated = (name: string, description: string, plan: (seed: number, topology: Topology, latency?: LatencyOptions) => unknown): PlannedScenario => ({
@@ -73,6 +77,8 @@ export const builtInScenarios: Readonly<Record<string, PlannedScenario>> = Objec
         'Seeded random fault plan (kinds, targets, times, durations from the seed) during three batches, then healing; liveness within a bound',
         chaosPlan,
       ),
+      // The reference's active-passive suite.
+      fromFile(activePassive),
     ].map((s) => [s.name, s]),
   ),
 );
