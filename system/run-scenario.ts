@@ -81,6 +81,8 @@ export interface RunReport {
   destinationArrivals: number[];
   traceDigest: string;
   stats: SimulationResult['stats'];
+  /** active-passive: records a switch dropped before they were replicated, by database */
+  lostOnFailover?: SimulationResult['lostOnFailover'];
 }
 
 /** A scenario runs only on a topology of the design it was written for. */
@@ -184,6 +186,7 @@ function shape({ o, resolved }: Resolved, result: SimulationResult): { report: R
     destinationArrivals: result.final.destinationArrivals,
     traceDigest: result.traceDigest,
     stats: result.stats,
+    ...(result.lostOnFailover ? { lostOnFailover: result.lostOnFailover } : {}),
   };
   return { report, result, plan: resolved.plan };
 }

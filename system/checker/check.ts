@@ -136,6 +136,8 @@ export interface CheckFailure {
 
 export interface CheckReport {
   scenario: string;
+  /** active-passive: runs that lost records on failover, and how many each (absent when none did) */
+  lossOnFailover?: LossOnFailover;
   /** the scenario file checked, when one was given */
   scenarioFile?: string;
   from: number;
@@ -390,6 +392,7 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
     virtualTimeMs: minAvgMax(ran.map((r) => r.virtualTimeMs)),
     wallMs,
     schedulesPerSecond: wallMs > 0 ? Math.round((completed.length * 1000 * 100) / wallMs) / 100 : 0,
+    ...lossOnFailoverOf(ran),
     failures: completed.filter((r) => r.verdict !== 'pass').map((r) => ({
       seed: r.seed,
       verdict: r.verdict,
@@ -430,6 +433,18 @@ export function timings(finishedAt: number[], wallMs: number): Pick<CheckReport,
     }
   }
   return { firstScheduleMs: round2(finishedAt[0]), steadySchedulesPerSecond: round2(steady), fullSpeedMs: round2(fullSpeedMs) };
+}
+
+/** Active-passive: how many runs lost records on failover and how many (the design's recovery point under the plan). */
+export interface LossOnFailover {
+  runs: number;
+  records: { min: number; avg: number; max: number };
+}
+function lossOnFailoverOf(ran: SeedSummary[]): { lossOnFailover?: LossOnFailover } {
+  const losing = ran.map((r) => r.lostOnFailover ?? 0).filter((n) => n > 0);
+  if (losing.length === 0) return {};
+  const sum = losing.reduce((a, b) => a + b, 0);
+  return { lossOnFailover: { runs: losing.length, records: { min: Math.min(...losing), avg: Math.round((sum / losing.length) * 100) / 100, max: Math.max(...losing) } } };
 }
 
 /** The design a scenario (by name or file) is written for. */

@@ -342,6 +342,41 @@ export function compileScenario(
           return held === expected;
         };
       }
+      if ('replicationPending' in e) {
+        if (layout.topology.design !== 'active-passive') issues.push(`${at}.replicationPending: only an active-passive system has one-way replication`);
+        const databases = expand(e.replicationPending.database, layout.stages.map(ids.table), `${at}.replicationPending.database`);
+        checkSelector(e.replicationPending.records, `${at}.replicationPending.records`, false);
+        return (view, observed) => {
+          let held = 0;
+          let expected = 0;
+          for (const d of databases) {
+            const replicator = view.context(`${d}:replicator`) as { from: number; databases: { region: number }[]; pending: TpsRecord[] };
+            const passive = replicator.databases.find((x) => x.region !== replicator.from)!.region;
+            const rows = view.context(`${d}:r${passive}`).rows as TpsRecord[];
+            for (const id of select(view, e.replicationPending.records)) {
+              expected++;
+              if (replicator.pending.some((r) => r.recordId === id) && !rows.some((r) => r.recordId === id)) held++;
+            }
+          }
+          observed[`copies of ${describeSel(e.replicationPending.records)} pending replication`] = `${held} of ${expected}`;
+          return held === expected;
+        };
+      }
+      if ('lostOnFailover' in e) {
+        if (layout.topology.design !== 'active-passive') issues.push(`${at}.lostOnFailover: only an active-passive system fails over`);
+        const databases = expand(e.lostOnFailover.database, layout.stages.map(ids.table), `${at}.lostOnFailover.database`);
+        checkSelector(e.lostOnFailover.records, `${at}.lostOnFailover.records`, false);
+        return (view, observed) => {
+          const result: Record<string, number> = {};
+          for (const d of databases) {
+            const lost = (view.context(`${d}:replicator`).lost as { record: TpsRecord }[]).map((l) => l.record.recordId);
+            result[d] = select(view, e.lostOnFailover.records).filter((id) => lost.includes(id)).length;
+          }
+          const wanted = select(view, e.lostOnFailover.records).length;
+          observed[`copies of ${describeSel(e.lostOnFailover.records)} lost on failover (of ${wanted})`] = result;
+          return Object.values(result).every((n) => n === wanted);
+        };
+      }
       return (view, observed) => {
         const t = tablesConverged(view, layout, total);
         observed.tableRows = t.counts;

@@ -13,6 +13,12 @@ import f4 from './files/f4-fail-replication.json';
 import failover from './files/failover.json';
 import happyPath from './files/happy-path.json';
 import activePassive from './files/active-passive.json';
+import activePassiveF1 from './files/active-passive-f1-fail-container.json';
+import activePassiveF2 from './files/active-passive-f2-fail-database.json';
+import activePassiveF3 from './files/active-passive-f3-fail-queue.json';
+import activePassiveF4 from './files/active-passive-f4-fail-replication.json';
+import activePassiveFailover from './files/active-passive-failover.json';
+import activePassiveFailoverReplicationDown from './files/active-passive-failover-replication-down.json';
 import { scenarioFileSchema, type ScenarioFile } from './format';
 import { chaosPlan, f5FailRandomPlan } from './generated';
 
@@ -79,6 +85,12 @@ export const builtInScenarios: Readonly<Record<string, PlannedScenario>> = Objec
       ),
       // The reference's active-passive suite.
       fromFile(activePassive),
+      fromFile(activePassiveF1),
+      fromFile(activePassiveF2),
+      fromFile(activePassiveF3),
+      fromFile(activePassiveF4),
+      fromFile(activePassiveFailover),
+      fromFile(activePassiveFailoverReplicationDown),
     ].map((s) => [s.name, s]),
   ),
 );
