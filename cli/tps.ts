@@ -129,7 +129,15 @@ function commandRun(args: string[], io: Io): number {
 function commandList(args: string[], io: Io): number {
   const { values } = parseArgs({ args, options: { help: { type: 'boolean', short: 'h', default: false } } });
   if (values.help) return help('list', io);
-  for (const s of Object.values(scenarios)) io.out(`${s.name.padEnd(26)} ${s.description}`);
+  // Grouped by the design each scenario is written for.
+  const designs = ['active-active', 'active-passive'] as const;
+  designs.forEach((design, i) => {
+    const of = Object.values(scenarios).filter((s) => (s.design ?? 'active-active') === design);
+    if (of.length === 0) return;
+    if (i > 0) io.out('');
+    io.out(`${design} (--topology with "design": "${design}"${design === 'active-active' ? ', or none' : ''}):`);
+    for (const s of of) io.out(`  ${s.name.padEnd(40)} ${s.description}`);
+  });
   return EXIT.pass;
 }
 
