@@ -6,7 +6,7 @@ import type { MachineOverrides } from '../system/machines-module';
 import type { CheckReport } from '../system/checker/check';
 import { readScenarioFile, runScenario } from '../system/run-scenario';
 import { isPlanned, scenarios, type ScenarioFile } from '../system/scenarios';
-import { defaultTopology, parseTopology } from '../system/topology';
+import { defaultTopologyFor, parseTopology } from '../system/topology';
 import { parseIntFlag, readMachines, readTopology, type Io } from './common';
 import { checkOutputFile, writeFileAtomic } from './output-file';
 
@@ -163,7 +163,7 @@ export function shrinkFirstFailure(io: Io, report: CheckReport, values: Record<s
   if (report.scenarioFile !== undefined) plan = readScenarioFile(report.scenarioFile);
   else {
     const scenario = scenarios[report.scenario];
-    if (scenario && isPlanned(scenario)) plan = scenario.plan(seed, parseTopology(topology ?? defaultTopology), report.latency);
+    if (scenario && isPlanned(scenario)) plan = scenario.plan(seed, parseTopology(topology ?? defaultTopologyFor(scenario.design ?? 'active-active')), report.latency);
   }
   if (!plan) return undefined; // code, not data
   const machinesModule = values.machines as string | undefined;

@@ -21,6 +21,7 @@ import activePassiveFailover from './files/active-passive-failover.json';
 import activePassiveFailoverReplicationDown from './files/active-passive-failover-replication-down.json';
 import { scenarioFileSchema, type ScenarioFile } from './format';
 import { chaosPlan, f5FailRandomPlan } from './generated';
+import { activePassiveF5Plan } from './active-passive-generated';
 
 /** A scenario as data: one file, or a plan drawn from the seed. */
 export interface PlannedScenario {
@@ -55,9 +56,15 @@ const fromFile = (data: unknown): PlannedScenario => {
   return { name: file.name, description: file.description, design: file.design, generated: false, plan: () => file };
 };
 
-const generated = (name: string, description: string, plan: (seed: number, topology: Topology, latency?: LatencyOptions) => unknown): PlannedScenario => ({
+const generated = (
+  name: string,
+  description: string,
+  plan: (seed: number, topology: Topology, latency?: LatencyOptions) => unknown,
+  design?: Design,
+): PlannedScenario => ({
   name,
   description,
+  design,
   generated: true,
   plan: (seed, topology, latency) => parseScenarioFile(plan(seed, topology, latency), `scenario ${name}`),
 });
@@ -89,6 +96,12 @@ export const builtInScenarios: Readonly<Record<string, PlannedScenario>> = Objec
       fromFile(activePassiveF2),
       fromFile(activePassiveF3),
       fromFile(activePassiveF4),
+      generated(
+        'active-passive-f5-fail-random',
+        'Reference F5 (active-passive): fail a seed-chosen set of region 1 components (queues, containers, databases), publish batch 2, recover them, batch 3',
+        (seed, topology) => activePassiveF5Plan(seed, topology),
+        'active-passive',
+      ),
       fromFile(activePassiveFailover),
       fromFile(activePassiveFailoverReplicationDown),
     ].map((s) => [s.name, s]),
