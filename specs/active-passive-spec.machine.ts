@@ -164,22 +164,30 @@ export function applyActivePassiveFact(c: ActivePassiveSpecContext, e: ActivePas
   }
 }
 
-/** Why an incomplete record is not everywhere: the violation it is reported under. */
-export function missingRecordViolation(c: ActivePassiveSpecContext, recordId: number, at: number): ActivePassiveViolation {
+/** Why an incomplete record is not everywhere: every database a switch left without it, else its first gap. */
+export function missingRecordViolations(c: ActivePassiveSpecContext, recordId: number, at: number): ActivePassiveViolation[] {
   const f = c.facts[recordId];
-  const base = { recordId, at };
+  const onFailover: ActivePassiveViolation[] = [];
   for (let s = 0; s < c.stages.length; s++)
     for (const region of c.regions) {
       if (f.stored & storedBit(c, s, region)) continue;
       const cause = (c.lostOnSwitch[recordId] ?? []).find((l) => l.stage === s && l.to === region);
       if (cause)
-        return {
-          ...base,
+        onFailover.push({
+          recordId,
+          at,
           kind: 'lost-on-failover',
           component: databaseKey(c, s, region),
           message: `record ${recordId} was written to ${databaseKey(c, s, cause.from)} but not replicated to ${databaseKey(c, s, region)} before the switch at t=${cause.at}ms`,
-        };
+        });
     }
+  return onFailover.length ? onFailover : [firstGap(c, recordId, at)];
+}
+
+/** The first place an incomplete record is missing, in pipeline order. */
+function firstGap(c: ActivePassiveSpecContext, recordId: number, at: number): ActivePassiveViolation {
+  const f = c.facts[recordId];
+  const base = { recordId, at };
   const P = c.queueNames.length;
   for (let k = 0; k < P; k++) {
     const q = `queue:${c.queueNames[k]}`;
@@ -224,7 +232,7 @@ export const activePassiveSpecMachine = setup({
     reportMissing: assign(({ context, event }) => {
       assertEvent(event, 'spec.quiescent');
       const missing = context.recordIds.filter((id) => !isRecordComplete(context, context.facts[id]));
-      const found = missing.map((id) => missingRecordViolation(context, id, event.at));
+      const found = missing.flatMap((id) => missingRecordViolations(context, id, event.at));
       return {
         violations: [...context.violations, ...found],
         stuck: found.filter((v) => v.kind === 'stuck').map((v) => ({ recordId: v.recordId, region: null, stuckAt: v.message })),
