@@ -32,7 +32,7 @@ const USAGE = `Usage:
       --latency MODEL       uniform (default) | skewed | heavy-tail
       --slow WHAT           skewed: slow region ("r2") or component ("container:core:r1")
       --factor X            skewed: how many times slower (default 10)
-      --topology FILE       JSON topology ({ regions: [{region, weight}], stages: [...] })
+      --topology FILE       JSON topology ({ design?, regions: [{region, weight}], stages: [...] })
       --no-strict           do not fail the run on unhandled events
       --machines MODULE     CommonJS module exporting \`machines\`: replacement machines per
                             component kind (queue, container, table, dns, source, destination);
