@@ -1,6 +1,10 @@
 import { Prng } from '../../actors/prng';
+import type { LatencyOptions } from '../../actors/latency';
 import { InputError } from '../../machines/support';
+import { NETWORK } from '../control';
+import type { Fault, FaultKind } from '../faults/fault-plan';
 import { ids, queueNames } from '../layout';
+import { healingBound } from './generated';
 import type { Topology } from '../topology';
 import type { ScenarioFileInput as ScenarioFile } from './format';
 
@@ -66,6 +70,95 @@ export function activePassiveF5Plan(seed: number, topology: Topology): ScenarioF
         expect: topology.stages.map((stage) => ({
           order: { table: ids.regionalTable(stage, 1), first: { batches: [2] }, then: { batches: [3] } },
         })),
+      },
+    ],
+  };
+}
+
+/** The fault kinds of active-passive chaos: component faults, whole-database and replication-only faults, region switches. */
+export const activePassiveChaosKinds = ['container-fail', 'queue-fail', 'database-fail', 'database-replication-fail', 'region-switch', 'slow-region'] as const;
+
+const busyStates = ['writingTable', 'publishing', 'removing'] as const;
+
+/**
+ * Seeded random faults over the active-passive system (as `chaos` does for
+ * active-active): per seed a random subset of the kinds above, 1-6 faults,
+ * each at a random virtual time or when a container is busy, for a random
+ * duration; a region switch of a DNS or a database switches back when it
+ * heals. Then healing: every fault healed, containers restarted, interrupted
+ * publications finished; every record must then be everywhere, in order,
+ * within the bound.
+ */
+export function activePassiveChaosPlan(seed: number, topology: Topology, latency: LatencyOptions = {}): ScenarioFile {
+  const rng = new Prng((seed ^ 0x0ac7e5) >>> 0);
+  const pick = <T>(items: readonly T[]): T => items[rng.int(0, items.length - 1)];
+  const regions = topology.regions.map((r) => r.region);
+  const stages = topology.stages;
+  const names = queueNames(stages);
+  const batches = 3;
+  const size = 10;
+  const containers = regions.flatMap((r) => stages.map((s) => ids.container(s, r)));
+  let kinds: string[] = activePassiveChaosKinds.filter(() => rng.next() < 0.5);
+  if (kinds.length === 0) kinds = [pick(activePassiveChaosKinds)];
+  const count = rng.int(1, 6);
+  const horizon = 900;
+  const trigger = (watch: string): Fault['trigger'] =>
+    rng.next() < 0.5
+      ? { at: rng.int(0, horizon) }
+      : { when: { actor: watch, state: pick(busyStates), ...(rng.next() < 0.5 ? { recordId: rng.int(1, batches * size) } : {}) }, until: horizon * 2 };
+  const duration = () => {
+    const r = rng.next();
+    return r < 0.3 ? rng.int(0, 5) : r < 0.8 ? rng.int(5, 200) : rng.int(200, 800);
+  };
+  const faults: Fault[] = [];
+  for (let i = 0; i < count; i++) {
+    const kind = pick(kinds) as FaultKind;
+    const id = `f${i + 1}`;
+    const container = pick(containers);
+    const [, stage, r] = container.split(':');
+    const region = Number(r.slice(1));
+    if (kind === 'container-fail') faults.push({ id, kind, target: container, trigger: trigger(container), duration: duration() });
+    else if (kind === 'queue-fail') {
+      const at = stages.indexOf(stage) + (rng.next() < 0.5 ? 0 : 1);
+      faults.push({ id, kind, target: ids.queue(names[at], region), trigger: trigger(container), duration: duration() });
+    } else if (kind === 'region-switch') {
+      const target = pick([ids.inDns, ids.outDns, ...stages.map(ids.table)]);
+      faults.push({ id, kind, target, trigger: trigger(container), duration: duration() });
+    } else if (kind === 'slow-region') faults.push({ id, kind, target: NETWORK, region, factor: rng.int(2, 20), trigger: trigger(container), duration: duration() });
+    else faults.push({ id, kind, target: ids.table(stage), trigger: trigger(container), duration: duration() });
+  }
+  const bound = healingBound(batches * size, stages.length, latency);
+  return {
+    name: 'active-passive-chaos',
+    design: 'active-passive',
+    description: `Seeded random faults on the active-passive system, seed ${seed}: ${faults.length} fault${faults.length === 1 ? '' : 's'} of kinds ${[...new Set(faults.map((f) => f.kind))].join(', ')}; then healing`,
+    records: { batches, size },
+    seed,
+    faults,
+    restartFailedContainers: true,
+    steps: [
+      ...Array.from({ length: batches }, (_, b) => ({
+        step: String(b + 1),
+        name: `Publish batch ${b + 1} while faults land`,
+        publish: [b + 1],
+        allowInterrupted: true,
+        sleep: rng.int(1, 300),
+      })),
+      { step: String(batches + 1), name: 'Healing: wait until every fault is healed (switched regions switched back)', waitFor: [{ faultsHealed: true as const }] },
+      {
+        step: String(batches + 2),
+        name: 'Restart every container left failed; finish any interrupted publication',
+        do: [
+          { target: 'container:*:r*', verb: 'recover', onlyIf: { state: 'failedDependency' } },
+          { target: 'container:*:r*', verb: 'recover', onlyIf: { state: 'failedProcessing' } },
+        ],
+        publish: Array.from({ length: batches }, (_, b) => b + 1),
+      },
+      {
+        step: String(batches + 3),
+        name: `Liveness after healing: every record everywhere, in order, the spec cold within ${bound} virtual ms`,
+        final: true as const,
+        within: bound,
       },
     ],
   };

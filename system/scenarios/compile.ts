@@ -9,7 +9,7 @@ import { oneWayReplicatorMachine } from '../../machines/one-way-replicator.machi
 import { regionalDatabaseMachine } from '../../machines/regional-database.machine';
 import { NETWORK, resolveControl, type ControlCommand, type ControlKind } from '../control';
 import { faultInjectorMachine } from '../faults/fault-injector.machine';
-import { faultTargetKind, type Fault } from '../faults/fault-plan';
+import { faultTargetKindsOf, type Fault } from '../faults/fault-plan';
 import { regionOfId } from '../ids';
 import { ids, queueNames, type Layout } from '../layout';
 import type { MachineOverrides } from '../machines-module';
@@ -423,10 +423,11 @@ export function compileScenario(
 
   faults.forEach((f, i) => {
     const where = `faults[${i}] (${f.id})`;
-    const kind = faultTargetKind[f.kind];
+    const kinds = faultTargetKindsOf(f.kind);
+    const kind = kinds.join(' or ');
     const actual = u.commandable[f.target];
-    if (actual !== kind) {
-      const same = commandables.filter((id) => u.commandable[id] === kind);
+    if (!kinds.includes(actual)) {
+      const same = commandables.filter((id) => kinds.includes(u.commandable[id]));
       issues.push(`${where}.target: ${f.kind} needs a ${kind} ('${f.target}' is ${actual ? `a ${actual}` : 'unknown'}); known: ${same.join(', ')}`);
     }
     if (f.region !== undefined && !layout.regions.includes(f.region))

@@ -21,7 +21,7 @@ import activePassiveFailover from './files/active-passive-failover.json';
 import activePassiveFailoverReplicationDown from './files/active-passive-failover-replication-down.json';
 import { scenarioFileSchema, type ScenarioFile } from './format';
 import { chaosPlan, f5FailRandomPlan } from './generated';
-import { activePassiveF5Plan } from './active-passive-generated';
+import { activePassiveChaosPlan, activePassiveF5Plan } from './active-passive-generated';
 
 /** A scenario as data: one file, or a plan drawn from the seed. */
 export interface PlannedScenario {
@@ -104,6 +104,12 @@ export const builtInScenarios: Readonly<Record<string, PlannedScenario>> = Objec
       ),
       fromFile(activePassiveFailover),
       fromFile(activePassiveFailoverReplicationDown),
+      generated(
+        'active-passive-chaos',
+        'Seeded random faults on the active-passive system (container, queue, whole-database and replication faults, region switches of a DNS or a database, slow regions), then healing',
+        activePassiveChaosPlan,
+        'active-passive',
+      ),
     ].map((s) => [s.name, s]),
   ),
 );
