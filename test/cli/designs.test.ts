@@ -35,7 +35,7 @@ describe('tps and the two designs', () => {
     expect(passive).toBeGreaterThan(0);
     const under = (from: number, to: number) => out.slice(from + 1, to).filter((l) => l.startsWith('  ')).map((l) => l.trim().split(' ')[0]);
     const apNames = Object.values(builtInScenarios).filter((s) => s.design === 'active-passive').map((s) => s.name);
-    expect(apNames.length).toBe(8);
+    expect(apNames.length).toBe(9);
     expect(under(passive, out.length)).toEqual(apNames);
     expect(under(0, passive)).not.toContain('active-passive');
   });

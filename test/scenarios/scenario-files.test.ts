@@ -63,6 +63,7 @@ describe('scenario files', () => {
       'active-passive-f5-fail-random',
       'active-passive-failover',
       'active-passive-failover-replication-down',
+      'active-passive-chaos',
     ]);
     for (const s of Object.values(builtInScenarios))
       expect(scenarioFileSchema.safeParse(s.plan(7, defaultTopologyFor(s.design ?? 'active-active'))).success).toBe(true);
