@@ -30,6 +30,12 @@ export {
   recordDestinationInputSchema,
   type RecordDestinationInput,
 } from './machines/record-destination.machine';
+// The active-passive design's component machines (queue and container are shared).
+export * from './machines/active-passive-protocol';
+export { regionalDatabaseMachine, regionalDatabaseInputSchema, type RegionalDatabaseInput, type RegionalDatabaseContext } from './machines/regional-database.machine';
+export { oneWayReplicatorMachine, oneWayReplicatorInputSchema, passiveRegion, type OneWayReplicatorInput, type OneWayReplicatorContext } from './machines/one-way-replicator.machine';
+export { globalDatabaseMachine, globalDatabaseInputSchema, regionalDatabaseId, oneWayReplicatorId, type GlobalDatabaseInput } from './machines/global-database.machine';
+export { failoverDnsMachine, failoverDnsInputSchema, type FailoverDnsInput } from './machines/failover-dns.machine';
 export { RecordFifo } from './machines/record-fifo';
 
 // Simulation support.
@@ -41,6 +47,12 @@ export { makeRecordSet } from './actors/record-set';
 
 // The system, its spec and scenarios.
 export { activeActiveSpecMachine, type SpecEvent, type Violation, type ViolationKind } from './specs/active-active-spec.machine';
+export {
+  activePassiveSpecMachine,
+  type ActivePassiveSpecEvent,
+  type ActivePassiveViolation,
+  type ActivePassiveViolationKind,
+} from './specs/active-passive-spec.machine';
 export { createAfterDeliveryObserver, createDeliveryObserver } from './specs/delivery-observer';
 export { routingSlack, type RoutingReport } from './specs/end-of-run';
 export { expectedMessages, resolveBudget } from './system/budget';

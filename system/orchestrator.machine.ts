@@ -131,23 +131,23 @@ export const orchestratorMachine = setup({
       spawn(prepare(machines?.[c.kind] ?? c.logic), { id: c.systemId, systemId: c.systemId, input: c.input } as never);
     }
     // The spec of the topology's design.
-    if (topology.design === 'active-passive')
-      spawn('activePassiveSpec', {
+    const recordIds = batches.flat().map((r) => r.recordId);
+    if (topology.design === 'active-passive') {
+      const input = { recordIds, stages: topology.stages, regions: layout.regions, queueNames: queueNames(topology.stages) };
+      spawn('activePassiveSpec', { id: ids.spec, systemId: ids.spec, input });
+    } else {
+      spawn('spec', {
         id: ids.spec,
         systemId: ids.spec,
-        input: { recordIds: batches.flat().map((r) => r.recordId), stages: topology.stages, regions: layout.regions, queueNames: queueNames(topology.stages) },
+        input: {
+          recordIds,
+          stages: topology.stages,
+          regions: layout.regions,
+          queueNames: queueNames(topology.stages),
+          weights: topology.regions.map((r) => r.weight),
+        },
       });
-    else spawn('spec', {
-      id: ids.spec,
-      systemId: ids.spec,
-      input: {
-        recordIds: batches.flat().map((r) => r.recordId),
-        stages: topology.stages,
-        regions: layout.regions,
-        queueNames: queueNames(topology.stages),
-        weights: topology.regions.map((r) => r.weight),
-      },
-    });
+    }
     if (network) components[NETWORK] = 'network';
     if (faults?.length) {
       const containers = layout.components.filter((c) => c.kind === 'container').map((c) => c.systemId);
