@@ -50,7 +50,14 @@ export function activePassiveF5Plan(seed: number, topology: Topology): ScenarioF
         expect: [{ destinationCount: { batches: [1] } }],
       },
       { step: '4', name: `Fail ${count} region 1 component${count === 1 ? '' : 's'} chosen by the seed`, do: failed.map((c) => ({ target: c.id, verb: 'fail' })) },
-      { step: '5', name: 'Publish batch 2 (a failed inbound queue interrupts it: the rest waits at the source)', publish: [2], allowInterrupted: true },
+      {
+        step: '5',
+        name: 'Publish batch 2 (a failed inbound queue interrupts it: the rest waits at the source); let the answers of the failed components land',
+        publish: [2],
+        allowInterrupted: true,
+        // a container whose request a failed component is answering is in failed dependency only once the answer lands
+        sleep: 100,
+      },
       {
         step: '6',
         name: 'Recover the failed components, then the region 1 containers they left in failed dependency; finish batch 2',
