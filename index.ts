@@ -1,6 +1,7 @@
 // Component machines: reuse them in any XState v5 app.
 export * from './machines/protocol';
-export { InputError, LATENCY } from './machines/support';
+export { InputError, LATENCY, keepActor, keptActor, type KeptActor } from './machines/support';
+export { update, updater, withInPlaceUpdates } from './machines/context-update';
 export { queueMachine, queueInputSchema, type QueueInput, type QueueContext } from './machines/queue.machine';
 export {
   regionalTableMachine,
@@ -36,7 +37,6 @@ export { regionalDatabaseMachine, regionalDatabaseInputSchema, type RegionalData
 export { oneWayReplicatorMachine, oneWayReplicatorInputSchema, passiveRegion, type OneWayReplicatorInput, type OneWayReplicatorContext } from './machines/one-way-replicator.machine';
 export { globalDatabaseMachine, globalDatabaseInputSchema, regionalDatabaseId, oneWayReplicatorId, type GlobalDatabaseInput } from './machines/global-database.machine';
 export { failoverDnsMachine, failoverDnsInputSchema, type FailoverDnsInput } from './machines/failover-dns.machine';
-export { RecordFifo } from './machines/record-fifo';
 
 // Simulation support.
 export { VirtualClock } from './actors/virtual-clock';
@@ -46,7 +46,7 @@ export { createLatency, latencySchema, type LatencyOptions } from './actors/late
 export { makeRecordSet } from './actors/record-set';
 
 // The system, its spec and scenarios.
-export { activeActiveSpecMachine, type SpecEvent, type Violation, type ViolationKind } from './specs/active-active-spec.machine';
+export { activeActiveSpecMachine, progressOf, type SpecContext, type SpecEvent, type Violation, type ViolationKind } from './specs/active-active-spec.machine';
 export {
   activePassiveSpecMachine,
   type ActivePassiveSpecEvent,

@@ -1,4 +1,5 @@
-import { assertEvent, enqueueActions, setup } from 'xstate';
+import { assertEvent, sendTo, setup } from 'xstate';
+import { updater } from './context-update';
 import { z } from 'zod';
 import type {
   ContainerFail,
@@ -50,6 +51,8 @@ export interface ContainerContext extends z.infer<typeof containerInputSchema> {
 const replies = ['queue.record', 'table.insertCompleted', 'queue.sendCompleted', 'queue.removeCompleted'] as const;
 const answers = ['table.insertCompleted', 'queue.sendCompleted', 'queue.removeCompleted'] as const;
 
+const change = updater<ContainerContext, ContainerEvent>();
+
 /**
  * A stage container (queue -> table -> queue). One record at a time: take
  * the oldest record, write it to the stage's table in its own region, send
@@ -77,56 +80,67 @@ export const containerMachine = setup({
     answersDoubtWithFailure: ({ context, event }) =>
       event.type === 'queue.sendCompleted' && event.record.recordId === context.inDoubt && !event.success,
   },
-  // The context is this container's own: hot-path actions update it in place (no copy per
-  // message), in enqueueActions so the change is made while the transition is computed.
   actions: {
-    requestRecord: enqueueActions(({ context, enqueue, system, self }) => {
-      const corr = ++context.ticket;
-      context.current = null;
-      const receive: QueueReceive = { type: 'queue.receive', replyTo: self, corr };
-      enqueue.sendTo(peer(system, context.inputQueue, context.id), receive, { delay: LATENCY });
-    }),
-    takeRecord: enqueueActions(({ context, event }) => {
+    requestRecord: sendTo(
+      ({ context, system }) => peer(system, context.inputQueue, context.id),
+      ({ context, self }): QueueReceive => ({ type: 'queue.receive', replyTo: self, corr: context.ticket }),
+      { delay: LATENCY },
+    ),
+    takeRecord: change((context, event) => {
       assertEvent(event, 'queue.record');
       context.current = event.record;
     }),
-    writeRecord: enqueueActions(({ context, enqueue, system, self }) => {
-      const corr = ++context.ticket;
-      const insert: TableInsert = {
+    writeRecord: sendTo(
+      ({ context, system }) => peer(system, context.table, context.id),
+      ({ context, self }): TableInsert => ({
         type: 'table.insert',
         region: context.region,
         record: context.current!,
         replyTo: self,
-        corr,
-      };
-      enqueue.sendTo(peer(system, context.table, context.id), insert, { delay: LATENCY });
+        corr: context.ticket,
+      }),
+      { delay: LATENCY },
+    ),
+    publishRecord: sendTo(
+      ({ context, system }) => peer(system, context.outputQueue, context.id),
+      ({ context, self }): QueueSend => ({ type: 'queue.send', record: context.current!, replyTo: self, corr: context.ticket }),
+      { delay: LATENCY },
+    ),
+    removeRecord: sendTo(
+      ({ context, system }) => peer(system, context.inputQueue, context.id),
+      ({ context, self }): QueueRemove => ({
+        type: 'queue.remove',
+        recordId: context.current!.recordId,
+        replyTo: self,
+        corr: context.ticket,
+      }),
+      { delay: LATENCY },
+    ),
+    // Each request gets a fresh ticket (set before the request that carries it).
+    nextTicket: change((context) => {
+      context.ticket++;
     }),
-    publishRecord: enqueueActions(({ context, enqueue, system, self }) => {
-      const corr = ++context.ticket;
+    forgetRecord: change((context) => {
+      context.current = null;
+    }),
+    markInDoubt: change((context) => {
       context.inDoubt = context.current!.recordId;
-      const send: QueueSend = { type: 'queue.send', record: context.current!, replyTo: self, corr };
-      enqueue.sendTo(peer(system, context.outputQueue, context.id), send, { delay: LATENCY });
     }),
-    markForwarded: enqueueActions(({ context }) => {
+    markForwarded: change((context) => {
       context.forwarded[context.current!.recordId] = true;
       context.inDoubt = null;
     }),
-    clearDoubt: enqueueActions(({ context }) => {
+    clearDoubt: change((context) => {
       context.inDoubt = null;
     }),
-    removeRecord: enqueueActions(({ context, enqueue, system, self }) => {
-      const corr = ++context.ticket;
-      const remove: QueueRemove = { type: 'queue.remove', recordId: context.current!.recordId, replyTo: self, corr };
-      enqueue.sendTo(peer(system, context.inputQueue, context.id), remove, { delay: LATENCY });
-    }),
-    countProcessed: enqueueActions(({ context }) => {
+    countProcessed: change((context) => {
       context.processed++;
     }),
     // Answers to requests made before a failure or recovery: nothing to do.
     ignoreStaleReply: () => {},
     // ...except a send that succeeded: the record is in the output queue, so
     // when it is delivered again it is only removed, not sent a second time.
-    noteStaleForward: enqueueActions(({ context, event }) => {
+    noteStaleForward: change((context, event) => {
       assertEvent(event, 'queue.sendCompleted');
       if (event.success) context.forwarded[event.record.recordId] = true;
       if (event.record.recordId === context.inDoubt) context.inDoubt = null;
@@ -158,7 +172,7 @@ export const containerMachine = setup({
       },
       states: {
         awaitingRecord: {
-          entry: 'requestRecord',
+          entry: ['nextTicket', 'forgetRecord', 'requestRecord'],
           on: {
             'queue.record': [
               { guard: 'isCurrentAndForwarded', target: 'removing', actions: 'takeRecord' },
@@ -168,7 +182,7 @@ export const containerMachine = setup({
           },
         },
         writingTable: {
-          entry: 'writeRecord',
+          entry: ['nextTicket', 'writeRecord'],
           on: {
             'table.insertCompleted': [
               { guard: 'succeeded', target: 'publishing' },
@@ -177,7 +191,7 @@ export const containerMachine = setup({
           },
         },
         publishing: {
-          entry: 'publishRecord',
+          entry: ['nextTicket', 'markInDoubt', 'publishRecord'],
           on: {
             'queue.sendCompleted': [
               { guard: 'succeeded', target: 'removing', actions: 'markForwarded' },
@@ -196,7 +210,7 @@ export const containerMachine = setup({
           },
         },
         removing: {
-          entry: 'removeRecord',
+          entry: ['nextTicket', 'removeRecord'],
           on: {
             'queue.removeCompleted': [
               { guard: 'succeeded', target: 'awaitingRecord', actions: 'countProcessed' },

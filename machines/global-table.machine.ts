@@ -1,4 +1,4 @@
-import { assertEvent, assign, enqueueActions, sendTo, setup, type ActorRefFrom } from 'xstate';
+import { assertEvent, enqueueActions, sendTo, setup, type ActorRefFrom } from 'xstate';
 import { z } from 'zod';
 import type {
   TableFail,
@@ -71,16 +71,15 @@ export const globalTableMachine = setup({
       ({ event }) => (assertEvent(event, 'table.insert'), event.replyTo),
       ({ context, event }): TableInsertCompleted => {
         assertEvent(event, 'table.insert');
-        const e = event;
         return {
           type: 'table.insertCompleted',
           table: context.id,
           stage: context.stage,
-          region: e.region,
-          record: e.record,
+          region: event.region,
+          record: event.record,
           success: false,
-          origin: e.origin ?? 'write',
-          corr: e.corr,
+          origin: event.origin ?? 'write',
+          corr: event.corr,
         };
       },
       { delay: LATENCY },

@@ -1,6 +1,7 @@
-import { assertEvent, assign, enqueueActions, sendTo, setup, type AnyActorRef } from 'xstate';
+import { assertEvent, enqueueActions, sendTo, setup } from 'xstate';
 import { z } from 'zod';
 import type {
+  TpsRecord,
   QueueCountReached,
   QueueDepthReport,
   QueueEvent,
@@ -9,8 +10,8 @@ import type {
   QueueSendCompleted,
 } from './protocol';
 import { regionSchema } from './protocol';
-import { RecordFifo } from './record-fifo';
-import { immediate, LATENCY, parseInput } from './support';
+import { updater } from './context-update';
+import { immediate, keepActor, keptActor, LATENCY, parseInput, type KeptActor } from './support';
 
 export const queueInputSchema = z.object({
   /** systemId of this queue, named in every answer it gives */
@@ -22,17 +23,23 @@ export type QueueInput = z.input<typeof queueInputSchema>;
 export interface QueueContext {
   id: string;
   region: number;
-  records: RecordFifo;
+  /** held records, oldest first */
+  records: TpsRecord[];
   /** id of the record last handed to the consumer and not yet removed */
   inFlight: number | null;
   /** a registered consumer waiting for its next record */
-  consumer: { replyTo: AnyActorRef; corr?: number } | null;
+  consumer: { replyTo: KeptActor; corr?: number } | null;
   /** the latest registration accepted, to tell an older one that arrives late */
-  lastReceive: { replyTo: AnyActorRef; corr?: number } | null;
+  lastReceive: { replyTo: KeptActor; corr?: number } | null;
   /** successful sends ever, for count notifications */
   sentCount: number;
-  waiters: { count: number; replyTo: AnyActorRef }[];
+  waiters: { count: number; replyTo: KeptActor }[];
 }
+
+const change = updater<QueueContext, QueueEvent>();
+
+const indexOfRecord = (records: readonly TpsRecord[], recordId: number): number =>
+  records.findIndex((r) => r.recordId === recordId);
 
 /**
  * A message queue (SQS-like). Records stay stored until removed by id; a
@@ -48,9 +55,7 @@ export const queueMachine = setup({
   },
   delays: { [LATENCY]: immediate },
   actions: {
-    // The FIFO, the consumer and the counts are this queue's own: updated in place (no context
-    // copy per message), in enqueueActions so the change is made while the transition is computed.
-    storeRecord: enqueueActions(({ context, event }) => {
+    storeRecord: change((context, event) => {
       assertEvent(event, 'queue.send');
       context.records.push(event.record);
       context.sentCount++;
@@ -59,52 +64,54 @@ export const queueMachine = setup({
       ({ event }) => (assertEvent(event, 'queue.send'), event.replyTo),
       ({ context, event }, params: { success: boolean }): QueueSendCompleted => {
         assertEvent(event, 'queue.send');
-        const e = event;
         return {
           type: 'queue.sendCompleted',
           queue: context.id,
           region: context.region,
-          record: e.record,
+          record: event.record,
           success: params.success,
-          corr: e.corr,
+          corr: event.corr,
         };
       },
       { delay: LATENCY },
     ),
-    removeRecord: enqueueActions(({ context, event }) => {
+    removeRecord: change((context, event) => {
       assertEvent(event, 'queue.remove');
-      context.records.remove(event.recordId);
+      const at = indexOfRecord(context.records, event.recordId);
+      if (at === 0) context.records.shift();
+      else if (at > 0) context.records.splice(at, 1);
       if (context.inFlight === event.recordId) context.inFlight = null;
     }),
     answerRemove: sendTo(
       ({ event }) => (assertEvent(event, 'queue.remove'), event.replyTo),
       ({ context, event }, params: { success: boolean; removed: boolean }): QueueRemoveCompleted => {
         assertEvent(event, 'queue.remove');
-        const e = event;
         return {
           type: 'queue.removeCompleted',
           queue: context.id,
           region: context.region,
-          recordId: e.recordId,
+          recordId: event.recordId,
           success: params.success,
           removed: params.removed,
-          corr: e.corr,
+          corr: event.corr,
         };
       },
       { delay: LATENCY },
     ),
     // A receive that arrives after a later one from the same consumer (each message has its own
     // latency) is stale: answering it would hand the record to a request the consumer gave up.
-    registerConsumer: enqueueActions(({ context, event }) => {
+    registerConsumer: change((context, event) => {
       assertEvent(event, 'queue.receive');
       const last = context.lastReceive;
-      const stale = event.corr !== undefined && last?.replyTo === event.replyTo && last.corr !== undefined && event.corr < last.corr;
+      const replyTo = keepActor(event.replyTo);
+      const stale = event.corr !== undefined && last?.replyTo === replyTo && last.corr !== undefined && event.corr < last.corr;
       if (stale) return;
-      context.consumer = context.lastReceive = { replyTo: event.replyTo, corr: event.corr };
+      context.consumer = { replyTo, corr: event.corr };
+      context.lastReceive = { replyTo, corr: event.corr };
     }),
-    deliverHead: enqueueActions(({ context, enqueue }) => {
+    deliverHead: enqueueActions(({ context, enqueue, system }) => {
       const consumer = context.consumer;
-      const head = context.records.peek();
+      const head = context.records[0];
       if (!consumer || !head) return;
       const delivery: QueueRecordDelivered = {
         type: 'queue.record',
@@ -113,9 +120,14 @@ export const queueMachine = setup({
         record: head,
         corr: consumer.corr,
       };
-      enqueue.sendTo(consumer.replyTo, delivery, { delay: LATENCY });
-      context.consumer = null;
+      enqueue.sendTo(keptActor(system, consumer.replyTo, context.id), delivery, { delay: LATENCY });
+    }),
+    // after deliverHead: the head is in flight and the consumer served
+    handOverHead: change((context) => {
+      const head = context.records[0];
+      if (!context.consumer || !head) return;
       context.inFlight = head.recordId;
+      context.consumer = null;
     }),
     answerDepth: sendTo(
       ({ event }) => (assertEvent(event, 'queue.depth'), event.replyTo),
@@ -123,19 +135,17 @@ export const queueMachine = setup({
         type: 'queue.depthReport',
         queue: context.id,
         region: context.region,
-        depth: context.records.size,
+        depth: context.records.length,
         inFlight: context.inFlight,
         sentCount: context.sentCount,
       }),
       { delay: LATENCY },
     ),
-    addWaiter: assign({
-      waiters: ({ context, event }) =>
-        event.type === 'queue.notifyAt'
-          ? [...context.waiters, { count: event.count, replyTo: event.replyTo }]
-          : context.waiters,
+    addWaiter: change((context, event) => {
+      assertEvent(event, 'queue.notifyAt');
+      context.waiters.push({ count: event.count, replyTo: keepActor(event.replyTo) });
     }),
-    notifyWaiters: enqueueActions(({ context, enqueue }) => {
+    notifyWaiters: enqueueActions(({ context, enqueue, system }) => {
       if (!context.waiters.some((w) => w.count <= context.sentCount)) return;
       for (const w of context.waiters) {
         if (w.count > context.sentCount) continue;
@@ -145,9 +155,11 @@ export const queueMachine = setup({
           region: context.region,
           count: w.count,
         };
-        enqueue.sendTo(w.replyTo, reached, { delay: LATENCY });
+        enqueue.sendTo(keptActor(system, w.replyTo, context.id), reached, { delay: LATENCY });
       }
-      enqueue.assign({ waiters: context.waiters.filter((w) => w.count > context.sentCount) });
+    }),
+    dropReachedWaiters: change((context) => {
+      context.waiters = context.waiters.filter((w) => w.count > context.sentCount);
     }),
   },
 }).createMachine({
@@ -157,7 +169,7 @@ export const queueMachine = setup({
     return {
       id,
       region,
-      records: new RecordFifo(),
+      records: [],
       inFlight: null,
       consumer: null,
       lastReceive: null,
@@ -168,28 +180,30 @@ export const queueMachine = setup({
   initial: 'processing',
   on: {
     'queue.depth': { actions: 'answerDepth' },
-    'queue.notifyAt': { actions: ['addWaiter', 'notifyWaiters'] },
+    'queue.notifyAt': { actions: ['addWaiter', 'notifyWaiters', 'dropReachedWaiters'] },
   },
   states: {
     processing: {
-      entry: 'deliverHead',
+      entry: ['deliverHead', 'handOverHead'],
       on: {
         'queue.send': {
           actions: [
             'storeRecord',
             { type: 'answerSend', params: { success: true } },
             'deliverHead',
+            'handOverHead',
             'notifyWaiters',
+            'dropReachedWaiters',
           ],
         },
-        'queue.receive': { actions: ['registerConsumer', 'deliverHead'] },
+        'queue.receive': { actions: ['registerConsumer', 'deliverHead', 'handOverHead'] },
         'queue.remove': {
           actions: [
             {
               type: 'answerRemove',
               params: ({ context, event }) => ({
                 success: true,
-                removed: context.records.has(event.recordId),
+                removed: indexOfRecord(context.records, event.recordId) >= 0,
               }),
             },
             'removeRecord',

@@ -1,4 +1,5 @@
-import { assertEvent, assign, enqueueActions, setup, type AnyActorRef } from 'xstate';
+import { assertEvent, enqueueActions, setup } from 'xstate';
+import { updater } from './context-update';
 import { z } from 'zod';
 import type {
   DestinationCountReached,
@@ -9,7 +10,7 @@ import type {
   DnsRemoveCompleted,
   TpsRecord,
 } from './protocol';
-import { immediate, LATENCY, parseInput, peer } from './support';
+import { immediate, keepActor, keptActor, LATENCY, parseInput, peer, type KeptActor } from './support';
 
 export const recordDestinationInputSchema = z.object({
   id: z.string().min(1),
@@ -23,15 +24,17 @@ export type RecordDestinationEvent = DnsRecordDelivered | DnsRemoveCompleted | D
 export interface RecordDestinationContext {
   id: string;
   dns: string;
-  /** records kept, by id; owned by this actor and updated in place */
+  /** records kept, by id */
   records: Record<number, TpsRecord>;
   /** ids in the order they were first received */
   arrivals: number[];
   count: number;
   /** deliveries of a record already kept (at-least-once redelivery) */
   redeliveries: number;
-  waiters: { count: number; replyTo: AnyActorRef }[];
+  waiters: { count: number; replyTo: KeptActor }[];
 }
+
+const change = updater<RecordDestinationContext, RecordDestinationEvent>();
 
 /**
  * The record destination: receives from every region through the out-DNS,
@@ -54,15 +57,14 @@ export const recordDestinationMachine = setup({
       const receive: DnsReceive = { type: 'dns.receive', replyTo: self };
       enqueue.sendTo(peer(system, context.dns, context.id), receive, { delay: LATENCY });
     }),
-    // The kept records and counts are this destination's own: updated in place, no copy per record.
-    keepRecord: enqueueActions(({ context, event }) => {
+    keepRecord: change((context, event) => {
       assertEvent(event, 'dns.record');
       const { record } = event;
       context.records[record.recordId] = record;
       context.arrivals.push(record.recordId);
       context.count++;
     }),
-    countRedelivery: enqueueActions(({ context }) => {
+    countRedelivery: change((context) => {
       context.redeliveries++;
     }),
     removeFromQueue: enqueueActions(({ context, event, enqueue, system, self }) => {
@@ -75,25 +77,23 @@ export const recordDestinationMachine = setup({
     // back once that queue works, and it is then only removed.
     receiveNextFromRegion: enqueueActions(({ context, event, enqueue, system, self }) => {
       assertEvent(event, 'dns.removeCompleted');
-      const e = event;
-      const receive: DnsReceive = { type: 'dns.receive', region: e.region ?? undefined, replyTo: self };
+      const receive: DnsReceive = { type: 'dns.receive', region: event.region ?? undefined, replyTo: self };
       enqueue.sendTo(peer(system, context.dns, context.id), receive, { delay: LATENCY });
     }),
-    addWaiter: assign({
-      waiters: ({ context, event }) => {
-        assertEvent(event, 'destination.notifyAt');
-        const e = event;
-        return [...context.waiters, { count: e.count, replyTo: e.replyTo }];
-      },
+    addWaiter: change((context, event) => {
+      assertEvent(event, 'destination.notifyAt');
+      context.waiters.push({ count: event.count, replyTo: keepActor(event.replyTo) });
     }),
-    notifyWaiters: enqueueActions(({ context, enqueue }) => {
+    notifyWaiters: enqueueActions(({ context, enqueue, system }) => {
       if (!context.waiters.some((w) => w.count <= context.count)) return;
       for (const w of context.waiters) {
         if (w.count > context.count) continue;
         const reached: DestinationCountReached = { type: 'destination.countReached', count: w.count };
-        enqueue.sendTo(w.replyTo, reached, { delay: LATENCY });
+        enqueue.sendTo(keptActor(system, w.replyTo, context.id), reached, { delay: LATENCY });
       }
-      enqueue.assign({ waiters: context.waiters.filter((w) => w.count > context.count) });
+    }),
+    dropReachedWaiters: change((context) => {
+      context.waiters = context.waiters.filter((w) => w.count > context.count);
     }),
   },
 }).createMachine({
@@ -108,11 +108,11 @@ export const recordDestinationMachine = setup({
       entry: 'receiveFromAllRegions',
       on: {
         'dns.record': [
-          { guard: 'isNewRecord', actions: ['keepRecord', 'removeFromQueue', 'notifyWaiters'] },
+          { guard: 'isNewRecord', actions: ['keepRecord', 'removeFromQueue', 'notifyWaiters', 'dropReachedWaiters'] },
           { actions: ['countRedelivery', 'removeFromQueue'] },
         ],
         'dns.removeCompleted': { actions: 'receiveNextFromRegion' },
-        'destination.notifyAt': { actions: ['addWaiter', 'notifyWaiters'] },
+        'destination.notifyAt': { actions: ['addWaiter', 'notifyWaiters', 'dropReachedWaiters'] },
       },
     },
   },

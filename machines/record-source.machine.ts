@@ -1,4 +1,5 @@
-import { and, assertEvent, assign, enqueueActions, setup, type AnyActorRef } from 'xstate';
+import { and, assertEvent, enqueueActions, sendTo, setup } from 'xstate';
+import { updater } from './context-update';
 import { z } from 'zod';
 import type {
   DnsSend,
@@ -10,7 +11,7 @@ import type {
   TpsRecord,
 } from './protocol';
 import { recordSchema } from './protocol';
-import { immediate, LATENCY, parseInput, peer } from './support';
+import { immediate, keepActor, keptActor, LATENCY, parseInput, peer, type KeptActor } from './support';
 
 export const recordSourceInputSchema = z.object({
   id: z.string().min(1),
@@ -30,12 +31,14 @@ export interface RecordSourceContext {
   batch: number;
   /** index in the batch of the record awaiting its completion */
   next: number;
-  replyTo: AnyActorRef | null;
+  replyTo: KeptActor | null;
   ticket: number;
   published: number;
   /** per batch, how many of its records were sent successfully: a new publish resumes there */
   sentOf: number[];
 }
+
+const change = updater<RecordSourceContext, RecordSourceEvent>();
 
 /**
  * The record source: publishes a batch one record at a time through the DNS,
@@ -66,62 +69,66 @@ export const recordSourceMachine = setup({
       event.type === 'source.publish' && context.sentOf[event.batch - 1] >= context.batches[event.batch - 1].length,
   },
   actions: {
-    startBatch: assign(({ context, event }) => {
+    startBatch: change((context, event) => {
       assertEvent(event, 'source.publish');
-      const e = event;
-      return { batch: e.batch, next: context.sentOf[e.batch - 1], replyTo: e.replyTo ?? null };
+      context.batch = event.batch;
+      context.next = context.sentOf[event.batch - 1];
+      context.replyTo = event.replyTo ? keepActor(event.replyTo) : null;
     }),
     reportAlreadyPublished: enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, 'source.publish');
-      const e = event;
-      if (!e.replyTo) return;
-      const done: SourceBatchPublished = { type: 'source.batchPublished', batch: e.batch, count: context.batches[e.batch - 1].length };
-      enqueue.sendTo(e.replyTo, done);
+      if (!event.replyTo) return;
+      const done: SourceBatchPublished = { type: 'source.batchPublished', batch: event.batch, count: context.batches[event.batch - 1].length };
+      enqueue.sendTo(event.replyTo, done);
     }),
-    sendNextRecord: enqueueActions(({ context, enqueue, system, self }) => {
-      // The ticket and the batch cursor are this source's own: updated in place, no copy per record.
-      const ticket = ++context.ticket;
-      const send: DnsSend = {
+    nextTicket: change((context) => {
+      context.ticket++;
+    }),
+    sendNextRecord: sendTo(
+      ({ context, system }) => peer(system, context.dns, context.id),
+      ({ context, self }): DnsSend => ({
         type: 'dns.send',
         record: context.batches[context.batch - 1][context.next],
         replyTo: self,
-        corr: ticket,
-      };
-      enqueue.sendTo(peer(system, context.dns, context.id), send, { delay: LATENCY });
-    }),
-    advance: enqueueActions(({ context }) => {
+        corr: context.ticket,
+      }),
+      { delay: LATENCY },
+    ),
+    advance: change((context) => {
       context.sentOf[context.batch - 1] = ++context.next;
       context.published++;
     }),
-    reportPublished: enqueueActions(({ context, enqueue }) => {
+    finishBatch: change((context) => {
+      context.batch = 0;
+      context.next = 0;
+      context.replyTo = null;
+    }),
+    reportPublished: enqueueActions(({ context, enqueue, system }) => {
       const done: SourceBatchPublished = {
         type: 'source.batchPublished',
         batch: context.batch,
         count: context.batches[context.batch - 1].length,
       };
-      if (context.replyTo) enqueue.sendTo(context.replyTo, done);
-      enqueue.assign({ batch: 0, next: 0, replyTo: null });
+      if (context.replyTo) enqueue.sendTo(keptActor(system, context.replyTo, context.id), done);
     }),
-    reportFailed: enqueueActions(({ context, enqueue }) => {
+    reportFailed: enqueueActions(({ context, enqueue, system }) => {
       const failed: SourceBatchFailed = {
         type: 'source.batchFailed',
         batch: context.batch,
         sent: context.next,
         failedRecordId: context.batches[context.batch - 1][context.next].recordId,
       };
-      if (context.replyTo) enqueue.sendTo(context.replyTo, failed);
-      enqueue.assign({ batch: 0, next: 0, replyTo: null });
+      if (context.replyTo) enqueue.sendTo(keptActor(system, context.replyTo, context.id), failed);
     }),
     rejectPublish: enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, 'source.publish');
-      const e = event;
-      if (!e.replyTo) return;
+      if (!event.replyTo) return;
       const reason =
         context.batch !== 0
           ? `batch ${context.batch} is still being published`
-          : `no batch ${e.batch}: batches are 1..${context.batches.length}`;
-      const rejected: SourcePublishRejected = { type: 'source.publishRejected', batch: e.batch, reason };
-      enqueue.sendTo(e.replyTo, rejected);
+          : `no batch ${event.batch}: batches are 1..${context.batches.length}`;
+      const rejected: SourcePublishRejected = { type: 'source.publishRejected', batch: event.batch, reason };
+      enqueue.sendTo(event.replyTo, rejected);
     }),
     ignoreStaleReply: () => {},
   },
@@ -146,12 +153,12 @@ export const recordSourceMachine = setup({
       },
     },
     publishing: {
-      entry: 'sendNextRecord',
+      entry: ['nextTicket', 'sendNextRecord'],
       on: {
         'source.publish': { actions: 'rejectPublish' },
         'dns.sendCompleted': [
-          { guard: 'isCurrentFailure', target: 'idle', actions: 'reportFailed' },
-          { guard: and(['isCurrentSuccess', 'wasLastRecord']), target: 'idle', actions: ['advance', 'reportPublished'] },
+          { guard: 'isCurrentFailure', target: 'idle', actions: ['reportFailed', 'finishBatch'] },
+          { guard: and(['isCurrentSuccess', 'wasLastRecord']), target: 'idle', actions: ['advance', 'reportPublished', 'finishBatch'] },
           { guard: 'isCurrentSuccess', target: 'publishing', reenter: true, actions: 'advance' },
         ],
       },

@@ -1,4 +1,5 @@
 import { assertEvent, enqueueActions, sendTo, setup } from 'xstate';
+import { updater } from './context-update';
 import { z } from 'zod';
 import type {
   InsertOrigin,
@@ -33,7 +34,7 @@ export interface RegionalTableContext {
   stage: string;
   region: number;
   replicator: string | undefined;
-  /** rows by record id; owned by this actor and updated in place */
+  /** rows by record id */
   rows: Record<number, TpsRecord>;
   count: number;
   /** ids of local (non-replicated) writes, in the order they were made */
@@ -41,6 +42,8 @@ export interface RegionalTableContext {
   /** ids of copies applied by replication, in the order they were applied */
   replicated: number[];
 }
+
+const change = updater<RegionalTableContext, RegionalTableEvent>();
 
 /**
  * One region's replica of a global table (DynamoDB-like). A failed table
@@ -59,8 +62,7 @@ export const regionalTableMachine = setup({
       context.replicator !== undefined && event.type === 'table.insert' && (event.origin ?? 'write') === 'write',
   },
   actions: {
-    // Rows and counts are this table's own: updated in place (no context copy per write).
-    writeRow: enqueueActions(({ context, event }) => {
+    writeRow: change((context, event) => {
       assertEvent(event, 'table.insert');
       if (!(event.record.recordId in context.rows)) context.count++;
       context.rows[event.record.recordId] = event.record;
@@ -71,16 +73,15 @@ export const regionalTableMachine = setup({
       ({ event }) => (assertEvent(event, 'table.insert'), event.replyTo),
       ({ context, event }, params: { success: boolean }): TableInsertCompleted => {
         assertEvent(event, 'table.insert');
-        const e = event;
         return {
           type: 'table.insertCompleted',
           table: context.id,
           stage: context.stage,
           region: context.region,
-          record: e.record,
+          record: event.record,
           success: params.success,
-          origin: (e.origin ?? 'write') as InsertOrigin,
-          corr: e.corr,
+          origin: (event.origin ?? 'write') as InsertOrigin,
+          corr: event.corr,
         };
       },
       { delay: LATENCY },

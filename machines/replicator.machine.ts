@@ -7,9 +7,10 @@ import type {
   ReplicatorReplicate,
   TableInsert,
   TableInsertCompleted,
+  TpsRecord,
 } from './protocol';
 import { regionSchema } from './protocol';
-import { RecordFifo } from './record-fifo';
+import { updater } from './context-update';
 import { immediate, LATENCY, parseInput, peer } from './support';
 
 export const replicatorInputSchema = z.object({
@@ -31,7 +32,8 @@ export type ReplicatorEvent =
 /** Copies bound for one target region, applied one at a time, in order. */
 export interface ReplicationLane {
   table: string;
-  pending: RecordFifo;
+  /** copies not yet applied, oldest first */
+  pending: TpsRecord[];
   busy: boolean;
   /** the target answered failure: hold until it is reported recovered */
   blocked: boolean;
@@ -46,7 +48,19 @@ export interface ReplicatorContext {
 
 /** Number of copies not yet applied in their target region. */
 export const replicationLag = (context: ReplicatorContext): number =>
-  Object.values(context.lanes).reduce((sum, lane) => sum + lane.pending.size, 0);
+  Object.values(context.lanes).reduce((sum, lane) => sum + lane.pending.length, 0);
+
+const change = updater<ReplicatorContext, ReplicatorEvent>();
+
+/** Lanes with a copy to apply and no copy awaiting its answer, by target region. */
+function readyLanes(context: ReplicatorContext): [number, ReplicationLane][] {
+  const ready: [number, ReplicationLane][] = [];
+  for (const region in context.lanes) {
+    const lane = context.lanes[region];
+    if (!lane.busy && !lane.blocked && lane.pending.length > 0) ready.push([Number(region), lane]);
+  }
+  return ready;
+}
 
 /**
  * Asynchronous replication between the regional tables of one global table.
@@ -60,24 +74,25 @@ export const replicatorMachine = setup({
     input: {} as ReplicatorInput,
   },
   delays: { [LATENCY]: immediate },
-  // Lanes are this replicator's own and are updated in place: every event still gives
-  // observers a snapshot (XState notifies them per event), so no copy is made to publish one.
   actions: {
-    holdCopies: enqueueActions(({ context, event }) => {
+    holdCopies: change((context, event) => {
       assertEvent(event, 'replicator.replicate');
       for (const region in context.lanes) {
         if (Number(region) !== event.from) context.lanes[region].pending.push(event.record);
       }
     }),
-    settleCopy: enqueueActions(({ context, event }) => {
+    settleCopy: change((context, event) => {
       assertEvent(event, 'table.insertCompleted');
       const lane = context.lanes[event.region];
       if (!lane) return;
       lane.busy = false;
-      if (event.success) lane.pending.remove(event.record.recordId);
-      else if (event.corr === lane.generation) lane.blocked = true;
+      if (event.success) {
+        const at = lane.pending.findIndex((r) => r.recordId === event.record.recordId);
+        if (at === 0) lane.pending.shift();
+        else if (at > 0) lane.pending.splice(at, 1);
+      } else if (event.corr === lane.generation) lane.blocked = true;
     }),
-    unblockRegion: enqueueActions(({ context, event }) => {
+    unblockRegion: change((context, event) => {
       assertEvent(event, 'replicator.regionRecovered');
       const lane = context.lanes[event.region];
       if (!lane) return;
@@ -85,21 +100,21 @@ export const replicatorMachine = setup({
       lane.generation++;
     }),
     applyCopies: enqueueActions(({ context, enqueue, system, self }) => {
-      for (const region in context.lanes) {
-        const lane = context.lanes[region];
-        const head = lane.pending.peek();
-        if (lane.busy || lane.blocked || !head) continue;
-        lane.busy = true;
+      for (const [region, lane] of readyLanes(context)) {
         const insert: TableInsert = {
           type: 'table.insert',
-          region: Number(region),
-          record: head,
+          region,
+          record: lane.pending[0],
           origin: 'replication',
           corr: lane.generation,
           replyTo: self,
         };
         enqueue.sendTo(peer(system, lane.table, context.id), insert, { delay: LATENCY });
       }
+    }),
+    // after applyCopies: a lane waits for the answer to the copy it sent
+    markLanesBusy: change((context) => {
+      for (const [, lane] of readyLanes(context)) lane.busy = true;
     }),
   },
 }).createMachine({
@@ -108,18 +123,18 @@ export const replicatorMachine = setup({
     const { id, tables } = parseInput(replicatorInputSchema, input, 'replicator input');
     const lanes: Record<number, ReplicationLane> = {};
     for (const { region, table } of tables) {
-      lanes[region] = { table, pending: new RecordFifo(), busy: false, blocked: false, generation: 0 };
+      lanes[region] = { table, pending: [], busy: false, blocked: false, generation: 0 };
     }
     return { id, lanes };
   },
   initial: 'replicating',
   states: {
     replicating: {
-      entry: 'applyCopies',
+      entry: ['applyCopies', 'markLanesBusy'],
       on: {
-        'replicator.replicate': { actions: ['holdCopies', 'applyCopies'] },
-        'table.insertCompleted': { actions: ['settleCopy', 'applyCopies'] },
-        'replicator.regionRecovered': { actions: ['unblockRegion', 'applyCopies'] },
+        'replicator.replicate': { actions: ['holdCopies', 'applyCopies', 'markLanesBusy'] },
+        'table.insertCompleted': { actions: ['settleCopy', 'applyCopies', 'markLanesBusy'] },
+        'replicator.regionRecovered': { actions: ['unblockRegion', 'applyCopies', 'markLanesBusy'] },
         'replicator.fail': { target: 'failed' },
         'replicator.recover': { description: 'Already replicating.' },
       },

@@ -51,3 +51,16 @@ export function peer(system: ActorSystem<any>, systemId: string, asker: string):
  */
 export const LATENCY = 'latency';
 export const immediate = (): number => undefined as unknown as number;
+
+/**
+ * An actor a machine keeps in its context to answer later: its systemId when it has one (plain
+ * data: a snapshot persisted as JSON restores it, whichever actor system it lives in), else the
+ * reference itself (XState restores that only for the actor's own children).
+ */
+export type KeptActor = string | AnyActorRef;
+
+export const keepActor = (ref: AnyActorRef): KeptActor => (ref as { systemId?: string }).systemId ?? ref;
+
+/** The actor a KeptActor names, failing loudly when its systemId is not in the system. */
+export const keptActor = (system: ActorSystem<any>, kept: KeptActor, asker: string): AnyActorRef =>
+  typeof kept === 'string' ? peer(system, kept, asker) : kept;

@@ -1,4 +1,5 @@
-import { assertEvent, enqueueActions, setup, type AnyActorRef } from 'xstate';
+import { assertEvent, enqueueActions, sendTo, setup } from 'xstate';
+import { updater } from './context-update';
 import { z } from 'zod';
 import type {
   DnsReceive,
@@ -13,7 +14,7 @@ import type {
   QueueSendCompleted,
 } from './protocol';
 import { regionSchema } from './protocol';
-import { immediate, LATENCY, parseInput, peer } from './support';
+import { immediate, keepActor, keptActor, LATENCY, parseInput, peer, type KeptActor } from './support';
 
 export const weightedDnsInputSchema = z.object({
   id: z.string().min(1),
@@ -54,9 +55,9 @@ export interface WeightedDnsContext {
   targets: Target[];
   ticket: number;
   /** requests forwarded to a queue and not answered yet, by ticket */
-  pending: Record<number, { replyTo: AnyActorRef; corr?: number }>;
+  pending: Record<number, { replyTo: KeptActor; corr?: number }>;
   /** the consumer of the out role and its last receive request */
-  consumer: { replyTo: AnyActorRef; corr?: number } | null;
+  consumer: { replyTo: KeptActor; corr?: number } | null;
   /** region each delivered record came from, so its remove goes back there */
   origin: Record<number, number>;
   /** regions whose receive is held while they are offline, asked again when back online */
@@ -89,17 +90,10 @@ function settleCredit(targets: Target[], chosen: number): void {
   if (c) c.credit -= total;
 }
 
-/** Remembers who asked under a fresh ticket, then sends the request on with that ticket. */
-function forward(
-  context: WeightedDnsContext,
-  request: { replyTo: AnyActorRef; corr?: number },
-  send: (ticket: number) => void,
-): void {
-  // The tickets are this DNS's own: updated in place, no context copy per message.
-  const ticket = ++context.ticket;
-  context.pending[ticket] = { replyTo: request.replyTo, corr: request.corr };
-  send(ticket);
-}
+const targetOfOrigin = (context: WeightedDnsContext, recordId: number): Target | undefined =>
+  context.targets.find((t) => t.region === context.origin[recordId]);
+
+const change = updater<WeightedDnsContext, WeightedDnsEvent>();
 
 /**
  * Route 53 with a weighted routing policy. In role: each record sent is
@@ -114,120 +108,132 @@ export const weightedDnsMachine = setup({
     input: {} as WeightedDnsInput,
   },
   delays: { [LATENCY]: immediate },
+  guards: {
+    hasOnlineTarget: ({ context }) => pickTarget(context.targets) !== undefined,
+    knowsOrigin: ({ context, event }) => (assertEvent(event, 'dns.remove'), targetOfOrigin(context, event.recordId) !== undefined),
+    answersPendingRequest: ({ context, event }) =>
+      (assertEvent(event, ['queue.sendCompleted', 'queue.removeCompleted']), event.corr !== undefined && event.corr in context.pending),
+  },
   actions: {
-    routeSend: enqueueActions(({ context, event, enqueue, system, self }) => {
-      assertEvent(event, 'dns.send');
-      const e = event;
-      const target = pickTarget(context.targets);
-      if (!target) {
-        const refused: DnsSendCompleted = {
+    // A request is forwarded under a fresh ticket, remembering who asked.
+    holdRequest: change((context, event) => {
+      assertEvent(event, ['dns.send', 'dns.remove']);
+      context.ticket++;
+      context.pending[context.ticket] = { replyTo: keepActor(event.replyTo), corr: event.corr };
+    }),
+    forwardSend: sendTo(
+      ({ context, system }) => peer(system, pickTarget(context.targets)!.queue, context.id),
+      ({ context, event, self }) => {
+        assertEvent(event, 'dns.send');
+        return { type: 'queue.send', record: event.record, replyTo: self, corr: context.ticket } as const;
+      },
+      { delay: LATENCY },
+    ),
+    refuseSend: sendTo(
+      ({ event }) => (assertEvent(event, 'dns.send'), event.replyTo),
+      ({ context, event }): DnsSendCompleted => {
+        assertEvent(event, 'dns.send');
+        return { type: 'dns.sendCompleted', dns: context.id, record: event.record, region: null, success: false, corr: event.corr };
+      },
+      { delay: LATENCY },
+    ),
+    answerSend: sendTo(
+      ({ context, event, system }) => (assertEvent(event, 'queue.sendCompleted'), keptActor(system, context.pending[event.corr!].replyTo, context.id)),
+      ({ context, event }): DnsSendCompleted => {
+        assertEvent(event, 'queue.sendCompleted');
+        return {
           type: 'dns.sendCompleted',
           dns: context.id,
-          record: e.record,
-          region: null,
-          success: false,
-          corr: e.corr,
+          record: event.record,
+          region: event.region,
+          success: event.success,
+          corr: context.pending[event.corr!].corr,
         };
-        enqueue.sendTo(e.replyTo, refused, { delay: LATENCY });
-        return;
-      }
-      forward(context, e, (ticket) =>
-        enqueue.sendTo(
-          peer(system, target.queue, context.id),
-          { type: 'queue.send', record: e.record, replyTo: self, corr: ticket },
-          { delay: LATENCY },
-        ),
-      );
-    }),
-    answerSend: enqueueActions(({ context, event, enqueue }) => {
+      },
+      { delay: LATENCY },
+    ),
+    settleSend: change((context, event) => {
       assertEvent(event, 'queue.sendCompleted');
-      const e = event;
-      const request = context.pending[e.corr!];
-      if (!request) return;
-      delete context.pending[e.corr!];
-      if (e.success) {
-        settleCredit(context.targets, e.region);
-        context.routed[e.region] = (context.routed[e.region] ?? 0) + 1;
-      }
-      const answer: DnsSendCompleted = {
-        type: 'dns.sendCompleted',
-        dns: context.id,
-        record: e.record,
-        region: e.region,
-        success: e.success,
-        corr: request.corr,
-      };
-      enqueue.sendTo(request.replyTo, answer, { delay: LATENCY });
+      delete context.pending[event.corr!];
+      if (!event.success) return;
+      settleCredit(context.targets, event.region);
+      context.routed[event.region] = (context.routed[event.region] ?? 0) + 1;
     }),
     // An offline region is not read from; its receive waits until it is back online.
-    registerConsumer: enqueueActions(({ context, event, enqueue, system, self }) => {
+    registerConsumer: change((context, event) => {
       assertEvent(event, 'dns.receive');
-      const e = event;
-      context.consumer = { replyTo: e.replyTo, corr: e.corr };
+      context.consumer = { replyTo: keepActor(event.replyTo), corr: event.corr };
       for (const t of context.targets) {
-        if (e.region !== undefined && t.region !== e.region) continue;
-        if (!t.online) context.heldReceives[t.region] = true;
-        else enqueue.sendTo(peer(system, t.queue, context.id), { type: 'queue.receive', replyTo: self }, { delay: LATENCY });
+        if ((event.region === undefined || t.region === event.region) && !t.online) context.heldReceives[t.region] = true;
       }
     }),
-    relayRecord: enqueueActions(({ context, event, enqueue }) => {
-      assertEvent(event, 'queue.record');
-      const e = event;
-      context.origin[e.record.recordId] = e.region;
-      if (!context.consumer) return;
-      const delivery: DnsRecordDelivered = { type: 'dns.record', dns: context.id, region: e.region, record: e.record };
-      enqueue.sendTo(context.consumer.replyTo, delivery, { delay: LATENCY });
+    receiveFromTargets: enqueueActions(({ context, event, enqueue, system, self }) => {
+      assertEvent(event, 'dns.receive');
+      for (const t of context.targets) {
+        if ((event.region === undefined || t.region === event.region) && t.online)
+          enqueue.sendTo(peer(system, t.queue, context.id), { type: 'queue.receive', replyTo: self }, { delay: LATENCY });
+      }
     }),
-    routeRemove: enqueueActions(({ context, event, enqueue, system, self }) => {
-      assertEvent(event, 'dns.remove');
-      const e = event;
-      const region = context.origin[e.recordId];
-      const target = context.targets.find((t) => t.region === region);
-      if (!target) {
-        const refused: DnsRemoveCompleted = {
+    noteOrigin: change((context, event) => {
+      assertEvent(event, 'queue.record');
+      context.origin[event.record.recordId] = event.region;
+    }),
+    relayRecord: enqueueActions(({ context, event, enqueue, system }) => {
+      assertEvent(event, 'queue.record');
+      if (!context.consumer) return;
+      const delivery: DnsRecordDelivered = { type: 'dns.record', dns: context.id, region: event.region, record: event.record };
+      enqueue.sendTo(keptActor(system, context.consumer.replyTo, context.id), delivery, { delay: LATENCY });
+    }),
+    forwardRemove: sendTo(
+      ({ context, event, system }) => (assertEvent(event, 'dns.remove'), peer(system, targetOfOrigin(context, event.recordId)!.queue, context.id)),
+      ({ context, event, self }) => {
+        assertEvent(event, 'dns.remove');
+        return { type: 'queue.remove', recordId: event.recordId, replyTo: self, corr: context.ticket } as const;
+      },
+      { delay: LATENCY },
+    ),
+    refuseRemove: sendTo(
+      ({ event }) => (assertEvent(event, 'dns.remove'), event.replyTo),
+      ({ context, event }): DnsRemoveCompleted => {
+        assertEvent(event, 'dns.remove');
+        return { type: 'dns.removeCompleted', dns: context.id, region: null, recordId: event.recordId, success: false, corr: event.corr };
+      },
+      { delay: LATENCY },
+    ),
+    answerRemove: sendTo(
+      ({ context, event, system }) => (assertEvent(event, 'queue.removeCompleted'), keptActor(system, context.pending[event.corr!].replyTo, context.id)),
+      ({ context, event }): DnsRemoveCompleted => {
+        assertEvent(event, 'queue.removeCompleted');
+        return {
           type: 'dns.removeCompleted',
           dns: context.id,
-          region: null,
-          recordId: e.recordId,
-          success: false,
-          corr: e.corr,
+          region: event.region,
+          recordId: event.recordId,
+          success: event.success,
+          corr: context.pending[event.corr!].corr,
         };
-        enqueue.sendTo(e.replyTo, refused, { delay: LATENCY });
-        return;
-      }
-      forward(context, e, (ticket) =>
-        enqueue.sendTo(
-          peer(system, target.queue, context.id),
-          { type: 'queue.remove', recordId: e.recordId, replyTo: self, corr: ticket },
-          { delay: LATENCY },
-        ),
-      );
-    }),
-    answerRemove: enqueueActions(({ context, event, enqueue }) => {
+      },
+      { delay: LATENCY },
+    ),
+    settleRemove: change((context, event) => {
       assertEvent(event, 'queue.removeCompleted');
-      const e = event;
-      const request = context.pending[e.corr!];
-      if (!request) return;
-      delete context.pending[e.corr!];
-      if (e.success) delete context.origin[e.recordId];
-      const answer: DnsRemoveCompleted = {
-        type: 'dns.removeCompleted',
-        dns: context.id,
-        region: e.region,
-        recordId: e.recordId,
-        success: e.success,
-        corr: request.corr,
-      };
-      enqueue.sendTo(request.replyTo, answer, { delay: LATENCY });
+      delete context.pending[event.corr!];
+      if (event.success) delete context.origin[event.recordId];
     }),
-    setRegionOnline: enqueueActions(({ context, event, enqueue, system, self }) => {
+    // before setRegionOnline: a receive held while the region was offline is asked again
+    resumeHeldReceive: enqueueActions(({ context, event, enqueue, system, self }) => {
       assertEvent(event, 'dns.setRegionOnline');
-      const e = event;
-      const target = context.targets.find((t) => t.region === e.region);
-      enqueue.assign({ targets: context.targets.map((t) => (t === target ? { ...t, online: e.online, credit: 0 } : t)) });
-      if (!target || !e.online || !context.heldReceives[e.region]) return;
-      delete context.heldReceives[e.region];
+      const target = context.targets.find((t) => t.region === event.region);
+      if (!target || !event.online || !context.heldReceives[event.region]) return;
       enqueue.sendTo(peer(system, target.queue, context.id), { type: 'queue.receive', replyTo: self }, { delay: LATENCY });
+    }),
+    setRegionOnline: change((context, event) => {
+      assertEvent(event, 'dns.setRegionOnline');
+      const target = context.targets.find((t) => t.region === event.region);
+      if (!target) return;
+      target.online = event.online;
+      target.credit = 0;
+      if (event.online) delete context.heldReceives[event.region];
     }),
   },
 }).createMachine({
@@ -249,13 +255,19 @@ export const weightedDnsMachine = setup({
   states: {
     routing: {
       on: {
-        'dns.send': { actions: 'routeSend' },
-        'queue.sendCompleted': { actions: 'answerSend' },
-        'dns.receive': { actions: 'registerConsumer' },
-        'queue.record': { actions: 'relayRecord' },
-        'dns.remove': { actions: 'routeRemove' },
-        'queue.removeCompleted': { actions: 'answerRemove' },
-        'dns.setRegionOnline': { actions: 'setRegionOnline' },
+        'dns.send': [{ guard: 'hasOnlineTarget', actions: ['holdRequest', 'forwardSend'] }, { actions: 'refuseSend' }],
+        'queue.sendCompleted': [
+          { guard: 'answersPendingRequest', actions: ['answerSend', 'settleSend'] },
+          { description: 'An answer to no pending request: ignored.' },
+        ],
+        'dns.receive': { actions: ['registerConsumer', 'receiveFromTargets'] },
+        'queue.record': { actions: ['noteOrigin', 'relayRecord'] },
+        'dns.remove': [{ guard: 'knowsOrigin', actions: ['holdRequest', 'forwardRemove'] }, { actions: 'refuseRemove' }],
+        'queue.removeCompleted': [
+          { guard: 'answersPendingRequest', actions: ['answerRemove', 'settleRemove'] },
+          { description: 'An answer to no pending request: ignored.' },
+        ],
+        'dns.setRegionOnline': { actions: ['resumeHeldReceive', 'setRegionOnline'] },
       },
     },
   },

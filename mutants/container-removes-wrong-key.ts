@@ -14,9 +14,8 @@ export const machines = {
   container: containerMachine.provide({
     actions: {
       removeRecord: enqueueActions(({ context, enqueue, system, self }) => {
-        const corr = context.ticket + 1;
+        const corr = context.ticket; // nextTicket ran first
         const remove: QueueRemove = { type: 'queue.remove', recordId: context.current!.recordValue, replyTo: self, corr };
-        enqueue.assign({ ticket: corr });
         enqueue.sendTo(system.get(context.inputQueue), remove, { delay: LATENCY });
       }),
     },

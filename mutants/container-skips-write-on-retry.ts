@@ -17,11 +17,10 @@ export const machines = {
   container: containerMachine.provide({
     actions: {
       writeRecord: enqueueActions(({ context, enqueue, system, self }) => {
-        const corr = context.ticket + 1;
+        const corr = context.ticket; // nextTicket ran first
         const record = context.current!;
         let seen = attempted.get(self);
         if (!seen) attempted.set(self, (seen = new Set()));
-        enqueue.assign({ ticket: corr });
         if (seen.has(record.recordId)) {
           // the bug: pretend the table answered success
           const fake: TableInsertCompleted = {

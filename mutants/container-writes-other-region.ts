@@ -14,9 +14,8 @@ export const machines = {
   container: containerMachine.provide({
     actions: {
       writeRecord: enqueueActions(({ context, enqueue, system, self }) => {
-        const corr = context.ticket + 1;
+        const corr = context.ticket; // nextTicket ran first
         const insert: TableInsert = { type: 'table.insert', region: 1, record: context.current!, replyTo: self, corr };
-        enqueue.assign({ ticket: corr });
         enqueue.sendTo(system.get(context.table), insert, { delay: LATENCY });
       }),
     },

@@ -1,4 +1,4 @@
-import { enqueueActions } from 'xstate';
+import { sendTo } from 'xstate';
 import type { DnsSend, QueueSend } from '../machines/protocol';
 import { LATENCY } from '../machines/support';
 import { weightedDnsMachine } from '../machines/weighted-dns.machine';
@@ -13,15 +13,11 @@ export const mutant: MutantInfo = {
 export const machines = {
   dns: weightedDnsMachine.provide({
     actions: {
-      routeSend: enqueueActions(({ context, event, enqueue, system, self }) => {
-        const e = event as DnsSend;
-        const target = context.targets[0];
-        const ticket = context.ticket + 1;
-        context.pending[ticket] = { replyTo: e.replyTo, corr: e.corr };
-        enqueue.assign({ ticket });
-        const send: QueueSend = { type: 'queue.send', record: e.record, replyTo: self, corr: ticket };
-        enqueue.sendTo(system.get(target.queue), send as never, { delay: LATENCY });
-      }),
+      forwardSend: sendTo(
+        ({ context, system }) => system.get(context.targets[0].queue),
+        ({ context, event, self }): QueueSend => ({ type: 'queue.send', record: (event as DnsSend).record, replyTo: self, corr: context.ticket }),
+        { delay: LATENCY },
+      ),
     },
   }),
 };

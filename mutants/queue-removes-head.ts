@@ -11,12 +11,9 @@ export const mutant: MutantInfo = {
 export const machines = {
   queue: queueMachine.provide({
     actions: {
-      removeRecord: assign(({ context, event }) => {
-        if (event.type !== 'queue.remove') return {};
-        const head = context.records.peek();
-        if (head) context.records.remove(head.recordId);
-        return { inFlight: null };
-      }),
+      removeRecord: assign(({ context, event }) =>
+        event.type !== 'queue.remove' ? {} : { records: context.records.slice(1), inFlight: null },
+      ),
     },
   }),
 };

@@ -1,3 +1,4 @@
+import { enqueueActions } from 'xstate';
 import { globalTableMachine } from '../machines/global-table.machine';
 import { replicatorMachine } from '../machines/replicator.machine';
 import type { MutantInfo } from './support';
@@ -8,15 +9,14 @@ export const mutant: MutantInfo = {
   component: 'table',
 };
 
+const holdCopies = replicatorMachine.implementations.actions.holdCopies;
+
 const replicator = replicatorMachine.provide({
   actions: {
-    holdCopies: ({ context, event, self }) => {
-      if (event.type !== 'replicator.replicate') return;
+    holdCopies: enqueueActions(({ self, enqueue }) => {
       if (self.getSnapshot().matches('failed')) return; // the bug: a copy made while failed is lost
-      for (const region in context.lanes) {
-        if (Number(region) !== event.from) context.lanes[region].pending.push(event.record);
-      }
-    },
+      enqueue(holdCopies as never);
+    }),
   },
 });
 

@@ -1,5 +1,6 @@
 import { globalTableMachine } from '../machines/global-table.machine';
-import { replicatorMachine } from '../machines/replicator.machine';
+import { update } from '../machines/context-update';
+import { replicatorMachine, type ReplicatorContext, type ReplicatorEvent } from '../machines/replicator.machine';
 import type { MutantInfo } from './support';
 
 export const mutant: MutantInfo = {
@@ -10,13 +11,13 @@ export const mutant: MutantInfo = {
 
 const replicator = replicatorMachine.provide({
   actions: {
-    settleCopy: ({ context, event }) => {
+    settleCopy: update<ReplicatorContext, ReplicatorEvent>((context, event) => {
       if (event.type !== 'table.insertCompleted') return;
       const lane = context.lanes[event.region];
       if (!lane) return;
       lane.busy = false;
-      lane.pending.remove(event.record.recordId); // the bug: success or not
-    },
+      lane.pending = lane.pending.filter((r) => r.recordId !== event.record.recordId); // the bug: success or not
+    }),
   },
 });
 

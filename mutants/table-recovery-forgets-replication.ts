@@ -1,6 +1,6 @@
 import { globalTableMachine } from '../machines/global-table.machine';
-import { RecordFifo } from '../machines/record-fifo';
-import { replicatorMachine } from '../machines/replicator.machine';
+import { update } from '../machines/context-update';
+import { replicatorMachine, type ReplicatorContext, type ReplicatorEvent } from '../machines/replicator.machine';
 import type { MutantInfo } from './support';
 
 export const mutant: MutantInfo = {
@@ -11,14 +11,14 @@ export const mutant: MutantInfo = {
 
 const replicator = replicatorMachine.provide({
   actions: {
-    unblockRegion: ({ context, event }) => {
+    unblockRegion: update<ReplicatorContext, ReplicatorEvent>((context, event) => {
       if (event.type !== 'replicator.regionRecovered') return;
       const lane = context.lanes[event.region];
       if (!lane) return;
       lane.blocked = false;
       lane.generation++;
-      lane.pending = new RecordFifo(); // the bug
-    },
+      lane.pending = []; // the bug
+    }),
   },
 });
 

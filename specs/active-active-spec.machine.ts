@@ -1,8 +1,9 @@
-import { assign, enqueueActions, setup } from 'xstate';
+import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import { parseInput } from '../machines/support';
 import { ids } from '../system/ids';
-import { RecordProgressTable } from './record-progress';
+import { update } from '../machines/context-update';
+import { copyProgressRows, newProgressRows, RecordProgressTable, type RecordProgressRows } from './record-progress';
 
 /**
  * Facts the spec is fed, one per observed delivery. `position` k is the
@@ -75,14 +76,14 @@ export interface SpecContext {
   queueNames: string[];
   regionIndex: Record<number, number>;
   fullMask: number;
-  /** per-record progress, one row a record */
-  progress: RecordProgressTable;
+  /** per-record progress, one row a record (read it through progressOf) */
+  progress: RecordProgressRows;
   pending: number;
   violations: Violation[];
   stuck: PendingRecord[];
   coldAt: number | null;
   /** FIFO per region: entries so far per region; highest entry seq received per (position, region) and written per (stage, region) */
-  fifo: { entries: Int32Array; received: Int32Array; written: Int32Array; idBySeq: Int32Array };
+  fifo: { entries: number[]; received: number[]; written: number[]; idBySeq: number[] };
   /** the in-DNS as the spec sees it: online per region, weights, records routed and their expected share */
   routing: RoutingState;
   /** distinct ids the destination keeps, and by how much its count exceeded that when last checked */
@@ -92,7 +93,8 @@ export interface SpecContext {
 
 export interface RoutingState {
   weights: number[];
-  online: Uint8Array;
+  /** 1 online, 0 offline */
+  online: number[];
   /** records that entered each region (successful sends to its first queue) */
   routed: number[];
   /** their expected number: each entry adds weight / (sum of online weights) to every online region */
@@ -102,10 +104,35 @@ export interface RoutingState {
   lastRouted: number[];
 }
 
+/** The progress rows of a spec's context, to read or count on (in place). */
+export const progressOf = (c: SpecContext): RecordProgressTable => new RecordProgressTable(c.progress);
+
+/** A copy of the context that facts can be applied to without changing the original. */
+export function copySpecContext(c: SpecContext): SpecContext {
+  return {
+    ...c,
+    progress: copyProgressRows(c.progress),
+    violations: c.violations.slice(),
+    fifo: {
+      entries: c.fifo.entries.slice(),
+      received: c.fifo.received.slice(),
+      written: c.fifo.written.slice(),
+      idBySeq: c.fifo.idBySeq.slice(),
+    },
+    routing: {
+      ...c.routing,
+      online: c.routing.online.slice(),
+      routed: c.routing.routed.slice(),
+      expected: c.routing.expected.slice(),
+      lastRouted: c.routing.lastRouted.slice(),
+    },
+  };
+}
+
 const queueLabel = (c: SpecContext, position: number, region: number) => ids.queue(c.queueNames[position], region);
 
 function isComplete(c: SpecContext, slot: number): boolean {
-  const t = c.progress;
+  const t = progressOf(c);
   if (t.delivered(slot) < 1) return false;
   for (let k = 0; k < t.positions; k++) if (t.sent(slot, k) < 1 || t.removed(slot, k) < 1) return false;
   for (let s = 0; s < t.stages; s++) if (t.replicas(slot, s) !== c.fullMask) return false;
@@ -114,7 +141,7 @@ function isComplete(c: SpecContext, slot: number): boolean {
 
 /** Where a record that has not completed is stuck, in words. */
 export function whereIsRecord(c: SpecContext, recordId: number): string {
-  const t = c.progress;
+  const t = progressOf(c);
   const slot = t.slot(recordId);
   if (slot === undefined) return 'not in the published record set';
   const region = t.region(slot);
@@ -142,12 +169,13 @@ type Flag = (kind: ViolationKind, component: string, message: string) => void;
 
 /** A record's first successful send to its region's first queue: its place in the region's order, and its share of the routing. */
 function enterRegion(c: SpecContext, slot: number, ri: number): void {
+  const t = progressOf(c);
   const seq = ++c.fifo.entries[ri];
-  c.progress.setEntrySeq(slot, seq);
-  c.fifo.idBySeq[ri * (c.progress.size + 1) + seq] = c.progress.recordIds()[slot];
+  t.setEntrySeq(slot, seq);
+  c.fifo.idBySeq[ri * (t.size + 1) + seq] = t.recordIds()[slot];
   const r = c.routing;
   r.routed[ri]++;
-  r.lastRouted[ri] = c.progress.recordIds()[slot];
+  r.lastRouted[ri] = t.recordIds()[slot];
   let total = 0;
   for (let i = 0; i < r.weights.length; i++) if (r.online[i] && r.weights[i] > 0) total += r.weights[i];
   if (total > 0) for (let i = 0; i < r.weights.length; i++) if (r.online[i] && r.weights[i] > 0) r.expected[i] += r.weights[i] / total;
@@ -158,19 +186,20 @@ function enterRegion(c: SpecContext, slot: number, ri: number): void {
  * again while it is the latest (a redelivery of the in-flight head, a write
  * retried), but not after a record that entered the region later.
  */
-function checkFifo(c: SpecContext, highest: Int32Array, at: number, slot: number, violated: (later: number) => void): void {
-  const seq = c.progress.entrySeq(slot);
+function checkFifo(c: SpecContext, highest: number[], at: number, slot: number, violated: (later: number) => void): void {
+  const t = progressOf(c);
+  const seq = t.entrySeq(slot);
   if (seq === 0) return;
   if (seq >= highest[at]) {
     highest[at] = seq;
     return;
   }
-  violated(c.fifo.idBySeq[c.regionIndex[c.progress.region(slot)] * (c.progress.size + 1) + highest[at]]);
+  violated(c.fifo.idBySeq[c.regionIndex[t.region(slot)] * (t.size + 1) + highest[at]]);
 }
 
 /** Exactly once at the destination, after each delivery it processed: kept by id, never twice, count = distinct ids. */
 function checkKept(c: SpecContext, slot: number, e: Extract<SpecEvent, { type: 'spec.kept' }>, flag: Flag): void {
-  const t = c.progress;
+  const t = progressOf(c);
   const at = `at t=${e.at}ms`;
   if (e.kept && !t.kept(slot)) {
     t.setKept(slot, true);
@@ -208,7 +237,7 @@ export function applySpecFact(c: SpecContext, e: SpecEvent): void {
     }
     return;
   }
-  const t = c.progress;
+  const t = progressOf(c);
   const p = t.slot(e.recordId);
   const flag = (kind: Violation['kind'], component: string, message: string) =>
     c.violations.push({ kind, recordId: e.recordId, component, at: e.at, message: `record ${e.recordId}: ${message}` });
@@ -303,6 +332,8 @@ export function applySpecFact(c: SpecContext, e: SpecEvent): void {
   }
 }
 
+const zeros = (n: number): number[] => new Array<number>(n).fill(0);
+
 /**
  * The safety and liveness spec (the reference's ActiveActiveIsSafeAndLive,
  * per record). Hot while any record has not been through every stage of its
@@ -321,14 +352,14 @@ export const activeActiveSpecMachine = setup({
     allComplete: ({ context }) => context.pending === 0,
   },
   actions: {
-    // Mutates the context in place (no assign, no context copy per fact): see docs/architecture.md.
-    observe: enqueueActions(({ context, event }) => applySpecFact(context, event)),
+    // A fact changes many rows: the copying form copies the context's arrays (Immer would draft them one by one).
+    observe: update<SpecContext, SpecEvent>(applySpecFact, { copy: copySpecContext }),
     markCold: assign({ coldAt: ({ event }) => ('at' in event ? event.at : null) }),
     listStuck: assign({
       stuck: ({ context }) =>
-        context.progress.incomplete().map((recordId) => ({
+        progressOf(context).incomplete().map((recordId) => ({
           recordId,
-          region: context.progress.regionOf(recordId) || null,
+          region: progressOf(context).regionOf(recordId) || null,
           stuckAt: whereIsRecord(context, recordId),
         })),
     }),
@@ -339,7 +370,7 @@ export const activeActiveSpecMachine = setup({
     const { recordIds, stages, regions, queueNames, weights: _w } = parseInput(specInputSchema, input, 'spec input');
     if (queueNames.length !== stages.length + 1)
       throw new Error(`Invalid spec input: queueNames needs ${stages.length + 1} names, got ${queueNames.length}`);
-    const progress = new RecordProgressTable(recordIds, stages.length);
+    const progress = newProgressRows(recordIds, stages.length);
     const weights = _w ?? regions.map(() => 1);
     if (weights.length !== regions.length)
       throw new Error(`Invalid spec input: weights needs ${regions.length} numbers, got ${weights.length}`);
@@ -351,20 +382,20 @@ export const activeActiveSpecMachine = setup({
       regionIndex: Object.fromEntries(regions.map((r, i) => [r, i])),
       fullMask: (1 << regions.length) - 1,
       progress,
-      pending: progress.size,
+      pending: recordIds.length,
       violations: [],
       stuck: [],
       coldAt: null,
       fifo: {
-        entries: new Int32Array(R),
-        received: new Int32Array((stages.length + 1) * R),
-        written: new Int32Array(stages.length * R),
+        entries: zeros(R),
+        received: zeros((stages.length + 1) * R),
+        written: zeros(stages.length * R),
         // record id by (region, entry seq), to name the later record in a violation
-        idBySeq: new Int32Array(R * (progress.size + 1)),
+        idBySeq: zeros(R * (recordIds.length + 1)),
       },
       routing: {
         weights: [...weights],
-        online: new Uint8Array(R).fill(1),
+        online: regions.map(() => 1),
         routed: regions.map(() => 0),
         expected: regions.map(() => 0),
         changes: 0,

@@ -1,5 +1,5 @@
 import type { SpecContext, Violation } from './active-active-spec.machine';
-import { whereIsRecord } from './active-active-spec.machine';
+import { progressOf, whereIsRecord } from './active-active-spec.machine';
 
 /** The in-DNS split of one run: per region, records routed there and how many its weight calls for. */
 export interface RoutingReport {
@@ -32,7 +32,7 @@ export const routingSlack = (regions: number, changes: number): number => 1 + re
  * within its slack of the weights. Violations are appended to the spec's.
  */
 export function endOfRunChecks(c: SpecContext, destination: { records?: Record<number, unknown> } | undefined, at: number): EndOfRun {
-  const t = c.progress;
+  const t = progressOf(c);
   const ids = t.recordIds();
   const kept = destination?.records ?? {};
   const push = (v: Omit<Violation, 'message'> & { message: string }) => c.violations.push(v);
@@ -81,7 +81,7 @@ export function endOfRunChecks(c: SpecContext, destination: { records?: Record<n
 
 /** The queue, table or destination where a pending record waits (as whereIsRecord tells it). */
 function componentHolding(c: SpecContext, recordId: number): string {
-  const t = c.progress;
+  const t = progressOf(c);
   const slot = t.slot(recordId);
   if (slot === undefined || !t.region(slot)) return 'source';
   const region = t.region(slot);
@@ -103,7 +103,7 @@ export function noProgressViolation(
   budget: string,
   busiest: { component: string; messages: number; window: number } | undefined,
 ): Violation {
-  const pending = c.progress.incomplete();
+  const pending = progressOf(c).incomplete();
   const recordId = pending[0] ?? -1;
   const component = pending.length ? componentHolding(c, recordId) : (busiest?.component ?? 'system');
   const where = pending.length ? `record ${recordId} is ${whereIsRecord(c, recordId)}` : 'every record is complete';

@@ -1,6 +1,7 @@
 import { enqueueActions, setup, type ActorSystem, type AnyActorRef, type AnyStateMachine } from 'xstate';
 import { z } from 'zod';
 import { recordSchema } from '../machines/protocol';
+import { withInPlaceUpdates } from '../machines/context-update';
 import { parseInput } from '../machines/support';
 import { activeActiveSpecMachine } from '../specs/active-active-spec.machine';
 import { activePassiveSpecMachine } from '../specs/active-passive-spec.machine';
@@ -31,6 +32,11 @@ export const orchestratorInputSchema = z.object({
   scenario: z.array(z.custom<ScenarioStep>()).optional(),
   /** a fault plan, carried out by a fault injector actor (systemId `faults`) */
   faults: z.array(faultSchema).optional(),
+  /**
+   * Components apply their context updates in place (no copy per message). Only for a run whose
+   * snapshots nobody keeps: a kept snapshot would change under its reader. Default: off.
+   */
+  inPlaceUpdates: z.boolean().optional(),
   /** after a fault heals, recover containers left in failed dependency */
   restartFailedContainers: z.boolean().optional(),
   /** network conditions the latency reads; network commands (slow a region) change them */
@@ -117,14 +123,15 @@ export const orchestratorMachine = setup({
 }).createMachine({
   id: 'orchestrator',
   context: ({ input, spawn, self }) => {
-    const { topology, batches, latency, machines, scenario, faults, restartFailedContainers, network } = parseInput(
+    const { topology, batches, latency, machines, scenario, faults, restartFailedContainers, network, inPlaceUpdates } = parseInput(
       orchestratorInputSchema,
       input,
       'orchestrator input',
     );
     const layout = layoutOf(topology, batches);
     if (latency) latencyBySystem.set(self.system, latency);
-    const prepare = (logic: AnyStateMachine) => (latency ? provideLatency(logic) : logic);
+    const withLatency = (logic: AnyStateMachine) => (latency ? provideLatency(logic) : logic);
+    const prepare = (logic: AnyStateMachine) => (inPlaceUpdates ? withInPlaceUpdates(withLatency(logic)) : withLatency(logic));
     const components: Record<string, ControlKind> = {};
     for (const c of layout.components) {
       components[c.systemId] = c.kind;

@@ -243,6 +243,8 @@ function* simulation(scenario: ScenarioSource, options: SimulationOptions): Gene
       faults: compiled.faults,
       restartFailedContainers: compiled.restartFailedContainers,
       network,
+      // nobody outside the run keeps a snapshot unless a viewer is attached
+      inPlaceUpdates: !options.inspect,
     },
   });
   const system = root.system;
@@ -315,18 +317,20 @@ function* simulation(scenario: ScenarioSource, options: SimulationOptions): Gene
       lostOnFailover: end.lostOnFailover,
     };
   }
+  if (!exhausted && spec!.getSnapshot().matches('hot')) spec!.send({ type: 'spec.quiescent', at: clock.now() });
+
+  const specSnapshot = spec!.getSnapshot();
+  // The run's own list: violations found after the run are added without changing a snapshot a viewer may hold.
+  const specContext: SpecContext = { ...(specSnapshot.context as SpecContext) };
+  specContext.violations = specContext.violations.slice();
   if (exhausted) {
     const counts = new Map<string, number>();
     for (const id of recent) counts.set(id, (counts.get(id) ?? 0) + 1);
     const top = [...counts].reduce<[string, number] | undefined>((best, x) => (!best || x[1] > best[1] ? x : best), undefined);
-    const c = spec!.getSnapshot().context as SpecContext;
-    c.violations.push(
-      noProgressViolation(c, clock.now(), exhausted, top && { component: top[0], messages: top[1], window: recent.length }),
+    specContext.violations.push(
+      noProgressViolation(specContext, clock.now(), exhausted, top && { component: top[0], messages: top[1], window: recent.length }),
     );
-  } else if (spec!.getSnapshot().matches('hot')) spec!.send({ type: 'spec.quiescent', at: clock.now() });
-
-  const specSnapshot = spec!.getSnapshot();
-  const specContext = specSnapshot.context as SpecContext;
+  }
   const destination = destinationRef.getSnapshot().context;
   const source = sourceRef.getSnapshot().context;
   // The driver's declared output once it is done; its results so far when the run stopped it.

@@ -1,4 +1,4 @@
-import { enqueueActions, fromCallback, setup, type AnyActorRef, type AnyMachineSnapshot, type EventObject } from 'xstate';
+import { assign, enqueueActions, fromCallback, setup, type AnyActorRef, type AnyMachineSnapshot, type EventObject } from 'xstate';
 import { z } from 'zod';
 import { parseInput } from '../../machines/support';
 import type { ControlApplied, ControlEvent, ControlRejected } from '../control';
@@ -81,6 +81,14 @@ const superviseContainers = fromCallback<EventObject, { containers: string[] }>(
   return () => subscriptions.forEach((s) => s.unsubscribe());
 });
 
+/** A fault's new status and log entry, as a context change (a new list each, the others shared). */
+function noted(context: FaultInjectorContext, index: number, status: Status, log: Partial<FaultRecord>) {
+  return {
+    status: context.status.map((s, i) => (i === index ? status : s)),
+    log: context.log.map((entry, i) => (i === index ? { ...entry, ...log } : entry)),
+  };
+}
+
 const isStatus = (status: Status) => ({ context, event }: { context: FaultInjectorContext; event: FaultInjectorEvent }) =>
   'index' in event && context.status[event.index] === status;
 
@@ -116,13 +124,8 @@ export const faultInjectorMachine = setup({
       const now = systemNow(system);
       const hit = faultHitActor(fault);
       const snapshot = hit ? (system.get(hit)?.getSnapshot() as AnyMachineSnapshot | undefined) : undefined;
-      context.status[event.index] = 'active';
-      context.log[event.index] = {
-        ...context.log[event.index],
-        start: now,
-        hitState: snapshot ? stateName(snapshot.value) : null,
-        hitRecordId: snapshot?.context?.current?.recordId ?? null,
-      };
+      const log = { start: now, hitState: snapshot ? stateName(snapshot.value) : null, hitRecordId: snapshot?.context?.current?.recordId ?? null };
+      enqueue.assign(noted(context, event.index, 'active', log));
       const control: ControlEvent = { type: 'tps.control', command: faultCommands(fault).fail, replyTo: self };
       enqueue.sendParent(control);
       enqueue.sendTo('watcher', { type: 'fault.started', index: event.index });
@@ -131,8 +134,7 @@ export const faultInjectorMachine = setup({
     healFault: enqueueActions(({ context, event, enqueue, self, system }) => {
       if (event.type !== 'fault.end') return;
       const fault = context.faults[event.index];
-      context.status[event.index] = 'done';
-      context.log[event.index] = { ...context.log[event.index], end: systemNow(system) };
+      enqueue.assign(noted(context, event.index, 'done', { end: systemNow(system) }));
       const recover: ControlEvent = { type: 'tps.control', command: faultCommands(fault).recover, replyTo: self };
       enqueue.sendParent(recover);
       if (!context.restartFailedContainers) return;
@@ -144,16 +146,17 @@ export const faultInjectorMachine = setup({
     }),
     expireFault: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'fault.expire') return;
-      context.status[event.index] = 'expired';
+      enqueue.assign(noted(context, event.index, 'expired', {}));
       enqueue.sendTo('watcher', { type: 'fault.started', index: event.index });
     }),
     restartContainer: enqueueActions(({ event, enqueue, self }) => {
       if (event.type !== 'container.failedDependency') return;
       enqueue.sendParent({ type: 'tps.control', command: { target: event.id, verb: 'recover' }, replyTo: self } satisfies ControlEvent);
     }),
-    noteRejected: ({ context, event }) => {
-      if (event.type === 'tps.controlRejected') context.rejected.push(`${event.command.verb} ${event.command.target}: ${event.reason}`);
-    },
+    noteRejected: assign({
+      rejected: ({ context, event }) =>
+        event.type === 'tps.controlRejected' ? [...context.rejected, `${event.command.verb} ${event.command.target}: ${event.reason}`] : context.rejected,
+    }),
     // A start or end that no longer applies (the fault already started, ended or expired).
     ignore: () => {},
   },

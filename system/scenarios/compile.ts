@@ -1,9 +1,9 @@
 import type { AnyStateMachine } from 'xstate';
 import { regionalTableMachine } from '../../machines/regional-table.machine';
-import { replicatorMachine } from '../../machines/replicator.machine';
+import { replicatorMachine, type ReplicatorContext } from '../../machines/replicator.machine';
 import type { TpsRecord } from '../../machines/protocol';
 import { InputError } from '../../machines/support';
-import { activeActiveSpecMachine } from '../../specs/active-active-spec.machine';
+import { activeActiveSpecMachine, progressOf } from '../../specs/active-active-spec.machine';
 import { activePassiveSpecMachine } from '../../specs/active-passive-spec.machine';
 import { oneWayReplicatorMachine } from '../../machines/one-way-replicator.machine';
 import { regionalDatabaseMachine } from '../../machines/regional-database.machine';
@@ -171,7 +171,7 @@ export function compileScenario(
     const chosen = sel.batches ? sel.batches.flatMap((b) => batches[b - 1]) : allRecords;
     // regions are read from the spec only when the selector names some (the active-passive spec does not route)
     if (!sel.regions && !sel.exceptRegions) return chosen.map((r) => r.recordId);
-    const progress = view.spec().progress;
+    const progress = progressOf(view.spec());
     const resolve = (rs: (number | 'same')[] | undefined) => rs?.map((r) => (r === 'same' ? targetRegion! : r));
     const only = resolve(sel.regions);
     const except = resolve(sel.exceptRegions);
@@ -262,7 +262,7 @@ export function compileScenario(
         checkSelector(e.queueHolds.records, `${at}.queueHolds.records`, true);
         return (view, observed) =>
           queues.every((q) => {
-            const pending = (view.context(q).records.toArray() as TpsRecord[]).map((r) => r.recordId);
+            const pending = (view.context(q).records as TpsRecord[]).map((r) => r.recordId);
             const expected = select(view, e.queueHolds.records, regionOfId(q));
             observed[`${q} pending`] = pending;
             return pending.length === expected.length && pending.every((id, k) => id === expected[k]);
@@ -309,7 +309,7 @@ export function compileScenario(
         for (const r of e.routed.notTo)
           if (!layout.regions.includes(r)) issues.push(`${at}.routed.notTo: no region ${r}; the topology's regions are ${regionList}`);
         return (view, observed) => {
-          const progress = view.spec().progress;
+          const progress = progressOf(view.spec());
           const perRegion: Record<string, number> = {};
           for (const id of select(view, e.routed.records)) {
             const key = `r${progress.regionOf(id)}`;
@@ -323,18 +323,18 @@ export function compileScenario(
         const tables = expand(e.replicationHeld.table, layout.stages.map(ids.table), `${at}.replicationHeld.table`);
         checkSelector(e.replicationHeld.records, `${at}.replicationHeld.records`, false);
         return (view, observed) => {
-          const progress = view.spec().progress;
+          const progress = progressOf(view.spec());
           let held = 0;
           let expected = 0;
           for (const t of tables) {
-            const lanes = view.context(`${t}:replicator`).lanes as Record<number, { pending: { has(id: number): boolean } }>;
+            const lanes = view.context(`${t}:replicator`).lanes as ReplicatorContext['lanes'];
             for (const id of select(view, e.replicationHeld.records)) {
               const home = progress.regionOf(id);
               for (const region of layout.regions) {
                 if (region === home) continue;
                 expected++;
                 const absent = !(id in view.context(`${t}:r${region}`).rows);
-                if (absent && lanes[region]?.pending.has(id)) held++;
+                if (absent && lanes[region]?.pending.some((r) => r.recordId === id)) held++;
               }
             }
           }

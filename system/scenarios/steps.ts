@@ -1,4 +1,5 @@
 import type { TpsRecord } from '../../machines/protocol';
+import { progressOf } from '../../specs/active-active-spec.machine';
 import { ids, type Layout } from '../layout';
 import type { ControlCommand } from '../orchestrator.machine';
 import type { ScenarioStep, SystemView, Wait } from './scenario-driver.machine';
@@ -49,7 +50,7 @@ export const control = (target: string, verb: string, args?: Record<string, unkn
 /** Records of the set the in-DNS routed to `region` (as the spec observed). */
 export function routedTo(view: SystemView, region: number, records: TpsRecord[]): number[] {
   const spec = view.spec();
-  return records.map((r) => r.recordId).filter((id) => spec.progress.regionOf(id) === region);
+  return records.map((r) => r.recordId).filter((id) => progressOf(spec).regionOf(id) === region);
 }
 
 /** Every regional table of every stage holds `count` rows. */

@@ -45,7 +45,7 @@ function setupContainer(options: { latency?: number; outLatency?: number; region
     const v = leafOf(s.value);
     if (states.at(-1) !== v) states.push(v);
   });
-  const idsOf = (q: string) => sys.ctx(q).records.toArray().map((r: { recordId: number }) => r.recordId);
+  const idsOf = (q: string) => sys.ctx(q).records.map((r: { recordId: number }) => r.recordId);
   return {
     ...sys,
     clock: clock!,
@@ -96,7 +96,7 @@ describe('container machine', () => {
         processed: 0,
       });
       expect(t.requests()).toEqual(['in:receive']);
-      expect(t.ctx('in').consumer).toEqual({ replyTo: t.get('c'), corr: 1 });
+      expect(t.ctx('in').consumer).toEqual({ replyTo: 'c', corr: 1 });
     });
 
     it('rejects bad input naming the field', () => {

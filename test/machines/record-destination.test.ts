@@ -138,8 +138,8 @@ describe('record destination machine', () => {
     expect(sys.ctx('dest').arrivals).toEqual([1, 2, 3, 4, 5]);
     expect(sys.ctx('dest').redeliveries).toBe(0);
     expect(sys.received.wt).toEqual([{ type: 'destination.countReached', count: 5 }]);
-    expect(sys.ctx('o1').records.toArray()).toEqual([]);
-    expect(sys.ctx('o2').records.toArray()).toEqual([]);
+    expect(sys.ctx('o1').records).toEqual([]);
+    expect(sys.ctx('o2').records).toEqual([]);
     // each remove went back to the queue the record came from
     expect(sys.deliveredTo('o1', { type: 'queue.remove' }).map((d) => d.event.recordId)).toEqual([1, 3, 5]);
     expect(sys.deliveredTo('o2', { type: 'queue.remove' }).map((d) => d.event.recordId)).toEqual([2, 4]);
@@ -173,12 +173,12 @@ describe('record destination machine', () => {
     sys.send('o1', { type: 'queue.fail' });
     clock.run();
     expect(sys.deliveredTo('dest', { type: 'dns.removeCompleted' }).map((d) => d.event.success)).toEqual([false]);
-    expect(sys.ctx('o1').records.toArray()).toEqual([rec(1)]);
+    expect(sys.ctx('o1').records).toEqual([rec(1)]);
     sys.send('o1', { type: 'queue.recover' });
     clock.run();
     expect(sys.ctx('dest').arrivals).toEqual([1]);
     expect(sys.ctx('dest').redeliveries).toBe(1);
     expect(sys.deliveredTo('dest', { type: 'dns.removeCompleted' }).map((d) => d.event.success)).toEqual([false, true]);
-    expect(sys.ctx('o1').records.toArray()).toEqual([]);
+    expect(sys.ctx('o1').records).toEqual([]);
   });
 });

@@ -202,7 +202,7 @@ describe('record source machine', () => {
     );
     sys.send('src', { type: 'source.publish', batch: 1, replyTo: sys.get('drv') });
     expect(sys.received.drv).toEqual([{ type: 'source.batchPublished', batch: 1, count: 3 }]);
-    const ids = (q: string) => sys.ctx(q).records.toArray().map((r: { recordId: number }) => r.recordId);
+    const ids = (q: string) => sys.ctx(q).records.map((r: { recordId: number }) => r.recordId);
     expect(ids('q1')).toEqual([1, 3]);
     expect(ids('q2')).toEqual([2]);
 

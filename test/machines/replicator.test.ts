@@ -33,7 +33,7 @@ function setupReplication(options: { regions?: number[]; clock?: VirtualClock; l
     rowIds: (region: number) => Object.keys(sys.ctx(`t:r${region}`).rows).map(Number),
     lag: () => replicationLag(sys.ctx('rep')),
     pendingIds: (region: number) =>
-      sys.ctx('rep').lanes[region].pending.toArray().map((r: { recordId: number }) => r.recordId),
+      sys.ctx('rep').lanes[region].pending.map((r: { recordId: number }) => r.recordId),
     /** record ids of replicated copies delivered to a region's table, in delivery order */
     copiesTo: (region: number) =>
       sys

@@ -19,7 +19,7 @@ function setupDns(weights: [number, number] | null = null, options: { clock?: Vi
     { probes: ['cl'], clock: options.clock },
   );
   const cl = sys.get('cl');
-  const idsOf = (q: string) => sys.ctx(q).records.toArray().map((r: { recordId: number }) => r.recordId);
+  const idsOf = (q: string) => sys.ctx(q).records.map((r: { recordId: number }) => r.recordId);
   return {
     ...sys,
     cl,

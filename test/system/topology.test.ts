@@ -1,4 +1,5 @@
 import { InputError } from '../../machines/support';
+import { progressOf } from '../../specs/active-active-spec.machine';
 import { layoutOf, queueNames } from '../../system/layout';
 import { runScenario } from '../../system/run-scenario';
 import { defaultTopology, parseTopology } from '../../system/topology';
@@ -41,7 +42,7 @@ describe('topology', () => {
     };
     const { report, result } = runScenario({ scenario: 'happy-path', seed: 4, topology });
     expect(report.verdict).toBe('pass');
-    const progress = result.final.spec.progress;
+    const progress = progressOf(result.final.spec);
     const regions = progress.recordIds().map((id) => progress.regionOf(id));
     expect([1, 2, 3].map((r) => regions.filter((x) => x === r).length)).toEqual([18, 6, 6]);
   });
