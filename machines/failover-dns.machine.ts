@@ -1,4 +1,4 @@
-import { assertEvent, assign, enqueueActions, setup, type AnyActorRef } from 'xstate';
+import { assertEvent, enqueueActions, setup, type AnyActorRef } from 'xstate';
 import { z } from 'zod';
 import type { DnsSwitch } from './active-passive-protocol';
 import type {
