@@ -107,7 +107,9 @@ export const oneWayReplicatorMachine = setup({
       enqueue.sendTo(peer(system, target, context.id), insert, { delay: LATENCY });
       enqueue.assign({ busy: true });
     }),
-    unblock: assign(({ context }) => (context.blocked ? { blocked: false, generation: context.generation + 1 } : {})),
+    // A new generation on every recovery: a refusal of a copy sent before it, answered after it,
+    // must not block the lane again; the copy out then is sent again (a re-send of the same record).
+    unblock: assign(({ context }) => ({ blocked: false, busy: false, generation: context.generation + 1 })),
     turnDirection: assign(({ context, event }) => {
       assertEvent(event, 'replicator.switch');
       if (event.to === context.from) return { lastSwitchLost: [] };

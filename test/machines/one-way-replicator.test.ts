@@ -73,4 +73,17 @@ describe('one-way replicator machine', () => {
     expect(r.received.w[0]).toMatchObject({ success: true, activeRegion: 1, lost: [] });
     expect(r.ctx('rep').pending).toEqual([rec(1), rec(2)]);
   });
+
+  it('a refusal of a copy sent before a recovery, answered after it, does not block the lane: the copy is sent again', () => {
+    const r = setupReplicator();
+    r.replicate(1);
+    r.send('rep', { type: 'replicator.fail' });
+    r.send('rep', { type: 'replicator.recover' });
+    expect(r.copiesTo('db2')).toEqual([1, 1]);
+    r.answer(1, false, 0); // the first copy's refusal, from before the recovery
+    expect(r.ctx('rep')).toMatchObject({ blocked: false, busy: true, generation: 1 });
+    r.answer(1, true, 1);
+    r.replicate(2);
+    expect(r.copiesTo('db2')).toEqual([1, 1, 2]);
+  });
 });
