@@ -72,6 +72,7 @@ export const oneWayReplicatorMachine = setup({
     answersCurrentCopy: ({ context, event }) =>
       (assertEvent(event, 'table.insertCompleted'), event.corr === context.generation && context.busy),
     succeeded: ({ event }) => (assertEvent(event, 'table.insertCompleted'), event.success),
+    isBlocked: ({ context }) => context.blocked,
   },
   actions: {
     holdCopy: assign({
@@ -162,7 +163,11 @@ export const oneWayReplicatorMachine = setup({
         ],
         'replicator.switch': { actions: ['turnDirection', 'answerSwitch', 'applyNextCopy'] },
         'replicator.fail': { target: 'failed' },
-        'replicator.recover': { description: 'Already replicating.' },
+        'replicator.recover': [
+          // replication recovered while the passive database was still failed: the whole database's recovery retries
+          { guard: 'isBlocked', actions: ['unblock', 'applyNextCopy'] },
+          { description: 'Already replicating.' },
+        ],
       },
     },
     failed: {

@@ -86,4 +86,15 @@ describe('one-way replicator machine', () => {
     r.replicate(2);
     expect(r.copiesTo('db2')).toEqual([1, 1, 2]);
   });
+
+  it('blocked while replicating (its replication recovered before the passive database did), a later recovery retries the copy', () => {
+    const r = setupReplicator();
+    r.replicate(1);
+    r.answer(1, false, 0);
+    expect(r.state('rep')).toBe('replicating');
+    expect(r.ctx('rep').blocked).toBe(true);
+    r.send('rep', { type: 'replicator.recover' });
+    expect(r.copiesTo('db2')).toEqual([1, 1]);
+    expect(r.ctx('rep')).toMatchObject({ blocked: false, busy: true, generation: 1 });
+  });
 });
