@@ -72,7 +72,6 @@ export const oneWayReplicatorMachine = setup({
     answersCurrentCopy: ({ context, event }) =>
       (assertEvent(event, 'table.insertCompleted'), event.corr === context.generation && context.busy),
     succeeded: ({ event }) => (assertEvent(event, 'table.insertCompleted'), event.success),
-    isBlocked: ({ context }) => context.blocked,
   },
   actions: {
     holdCopy: assign({
@@ -163,11 +162,9 @@ export const oneWayReplicatorMachine = setup({
         ],
         'replicator.switch': { actions: ['turnDirection', 'answerSwitch', 'applyNextCopy'] },
         'replicator.fail': { target: 'failed' },
-        'replicator.recover': [
-          // replication recovered while the passive database was still failed: the whole database's recovery retries
-          { guard: 'isBlocked', actions: ['unblock', 'applyNextCopy'] },
-          { description: 'Already replicating.' },
-        ],
+        // The whole database recovered after replication did: a copy refused, or still to be refused, by the
+        // failed passive database is sent again under a new generation (a re-send of the same record).
+        'replicator.recover': { actions: ['unblock', 'applyNextCopy'] },
       },
     },
     failed: {

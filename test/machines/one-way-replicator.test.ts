@@ -87,7 +87,7 @@ describe('one-way replicator machine', () => {
     expect(r.copiesTo('db2')).toEqual([1, 1, 2]);
   });
 
-  it('blocked while replicating (its replication recovered before the passive database did), a later recovery retries the copy', () => {
+  it('a recovery while replicating (replication recovered before the passive database did) retries the copy out or refused', () => {
     const r = setupReplicator();
     r.replicate(1);
     r.answer(1, false, 0);
@@ -96,5 +96,14 @@ describe('one-way replicator machine', () => {
     r.send('rep', { type: 'replicator.recover' });
     expect(r.copiesTo('db2')).toEqual([1, 1]);
     expect(r.ctx('rep')).toMatchObject({ blocked: false, busy: true, generation: 1 });
+  });
+
+  it('a recovery while replicating resends the copy still out, so its late refusal cannot block the lane', () => {
+    const r = setupReplicator();
+    r.replicate(1);
+    r.send('rep', { type: 'replicator.recover' });
+    expect(r.copiesTo('db2')).toEqual([1, 1]);
+    r.answer(1, false, 0); // refused before the recovery, answered after it
+    expect(r.ctx('rep').blocked).toBe(false);
   });
 });
