@@ -3,6 +3,12 @@ export * from './machines-entry';
 
 // The system, its spec and scenarios.
 export { activeActiveSpecMachine, progressOf, type SpecContext, type SpecEvent, type Violation, type ViolationKind } from './specs/active-active-spec.machine';
+export {
+  activePassiveSpecMachine,
+  type ActivePassiveSpecEvent,
+  type ActivePassiveViolation,
+  type ActivePassiveViolationKind,
+} from './specs/active-passive-spec.machine';
 export { createAfterDeliveryObserver, createDeliveryObserver } from './specs/delivery-observer';
 export { routingSlack, type RoutingReport } from './specs/end-of-run';
 export { expectedMessages, resolveBudget } from './system/budget';

@@ -43,3 +43,10 @@ export { useVirtualScheduler, type ScheduleHook } from './actors/virtual-schedul
 export { Prng } from './actors/prng';
 export { createLatency, latencySchema, type LatencyOptions } from './actors/latency';
 export { makeRecordSet } from './actors/record-set';
+
+// The active-passive design's component machines (queue and container are shared).
+export * from './machines/active-passive-protocol';
+export { regionalDatabaseMachine, regionalDatabaseInputSchema, type RegionalDatabaseInput, type RegionalDatabaseContext } from './machines/regional-database.machine';
+export { oneWayReplicatorMachine, oneWayReplicatorInputSchema, passiveRegion, type OneWayReplicatorInput, type OneWayReplicatorContext } from './machines/one-way-replicator.machine';
+export { globalDatabaseMachine, globalDatabaseInputSchema, regionalDatabaseId, oneWayReplicatorId, type GlobalDatabaseInput } from './machines/global-database.machine';
+export { failoverDnsMachine, failoverDnsInputSchema, type FailoverDnsInput } from './machines/failover-dns.machine';

@@ -58,6 +58,13 @@ export function summarize(report: Omit<CheckReport, 'results'>): string {
     const listed = rest.slice(0, 20).join(', ');
     lines.push(`  and ${rest.length} more: ${listed}${rest.length > 20 ? ', ...' : ''}`);
   }
+  if (report.lossOnFailover) {
+    const l = report.lossOnFailover;
+    lines.push(
+      `Lost on failover (not replicated before a switch): ${l.runs} of ${report.completed} runs (${percent(l.runs, Math.max(1, report.completed))}), ` +
+        `records per losing run min ${l.records.min}, avg ${l.records.avg}, max ${l.records.max}`,
+    );
+  }
   if (report.routing.some((r) => r.routed > 0))
     lines.push(
       `Routing: ${report.routing

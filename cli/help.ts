@@ -13,8 +13,9 @@ const RUN_FLAGS = `  --latency MODEL       uniform | skewed | heavy-tail (defaul
   --slow WHAT           skewed only: a region ("r2") or a component or its prefix
                         ("container:core:r1", "container:core"); must match something (default r2)
   --factor X            skewed only: how many times slower, above 0 and at most ${MAX_FACTOR} (default 10)
-  --topology FILE       JSON topology { regions: [{region, weight}], stages: [...] } (default: two
-                        regions 50/50, five stages). Limits: 2-${L.maxRegions} regions numbered 1-${L.maxRegionNumber},
+  --topology FILE       JSON topology { design?, regions: [{region, weight}], stages: [...] } (default: the
+                        scenario's design, two regions 50/50, five stages); design is active-active (default)
+                        or active-passive (exactly two regions, the first active). Limits: 2-${L.maxRegions} regions numbered 1-${L.maxRegionNumber},
                         whole weights 0-${L.maxWeight}, 1-${L.maxStages} stages of at most ${L.maxStageName} characters,
                         a file of at most ${L.maxFileBytes} bytes
   --no-strict           do not fail the run on unhandled events (default: strict)

@@ -6,7 +6,7 @@ import type { MachineOverrides } from '../system/machines-module';
 import type { CheckReport } from '../system/checker/check';
 import { readScenarioFile, runScenario } from '../system/run-scenario';
 import { isPlanned, scenarios, type ScenarioFile, type StrategyName } from '../system/scenarios';
-import { defaultTopology, parseTopology } from '../system/topology';
+import { defaultTopologyFor, parseTopology } from '../system/topology';
 import { parseIntFlag, readMachines, readTopology, type Io } from './common';
 import { checkOutputFile, writeFileAtomic } from './output-file';
 
@@ -166,7 +166,8 @@ export function shrinkFirstFailure(io: Io, report: CheckReport, values: Record<s
     const scenario = scenarios[report.scenario];
     // The seed's own strategy (a portfolio's pick) draws the plan again; a drawn latency is in the plan.
     const draw = first.strategy ? { strategy: first.strategy as StrategyName, latencyGiven: values.latency !== undefined } : undefined;
-    if (scenario && isPlanned(scenario)) plan = scenario.plan(seed, parseTopology(topology ?? defaultTopology), report.latency, draw);
+    if (scenario && isPlanned(scenario))
+      plan = scenario.plan(seed, parseTopology(topology ?? defaultTopologyFor(scenario.design ?? 'active-active')), report.latency, draw);
   }
   if (!plan) return undefined; // code, not data
   const machinesModule = values.machines as string | undefined;

@@ -38,7 +38,7 @@ const USAGE = `Usage:
       --latency MODEL       uniform (default) | skewed | heavy-tail
       --slow WHAT           skewed: slow region ("r2") or component ("container:core:r1")
       --factor X            skewed: how many times slower (default 10)
-      --topology FILE       JSON topology ({ regions: [{region, weight}], stages: [...] })
+      --topology FILE       JSON topology ({ design?, regions: [{region, weight}], stages: [...] })
       --no-strict           do not fail the run on unhandled events
       --machines MODULE     CommonJS module exporting \`machines\`: replacement machines per
                             component kind (queue, container, table, dns, source, destination);
@@ -159,7 +159,15 @@ function commandRun(args: string[], io: Io): number {
 function commandList(args: string[], io: Io): number {
   const { values } = parseArgs({ args, options: { help: { type: 'boolean', short: 'h', default: false } } });
   if (values.help) return help('list', io);
-  for (const s of Object.values(scenarios)) io.out(`${s.name.padEnd(26)} ${s.description}`);
+  // Grouped by the design each scenario is written for.
+  const designs = ['active-active', 'active-passive'] as const;
+  designs.forEach((design, i) => {
+    const of = Object.values(scenarios).filter((s) => (s.design ?? 'active-active') === design);
+    if (of.length === 0) return;
+    if (i > 0) io.out('');
+    io.out(`${design} (--topology with "design": "${design}"${design === 'active-active' ? ', or none' : ''}):`);
+    for (const s of of) io.out(`  ${s.name.padEnd(40)} ${s.description}`);
+  });
   return EXIT.pass;
 }
 

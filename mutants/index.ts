@@ -22,6 +22,14 @@ import * as replicatorIdleAfterRecovery from './replicator-idle-after-recovery';
 import * as sourceRepublishes from './source-republishes';
 import * as tableAnswersSuccessWhileFailed from './table-answers-success-while-failed';
 import * as tableRecoveryForgetsReplication from './table-recovery-forgets-replication';
+// the active-passive design's
+import * as replicatorDefersSwitchWhileFailed from './replicator-defers-switch-while-failed';
+import * as oneWayReplicatorDropsWhileFailed from './one-way-replicator-drops-while-failed';
+import * as oneWayReplicatorNewestFirst from './one-way-replicator-newest-first';
+import * as databaseSwitchKeepsRoles from './database-switch-keeps-roles';
+import * as databaseReplaysOnPromotion from './database-replays-on-promotion';
+import * as failoverDnsIgnoresSwitchForSends from './failover-dns-ignores-switch-for-sends';
+import * as failoverDnsOutStaysOnOldRegion from './failover-dns-out-stays-on-old-region';
 
 /** Every planted bug; each module's file name is its mutant name (the runner loads dist/mutants/<name>.js on worker threads). */
 export const mutants: MutantModule[] = [
@@ -48,4 +56,11 @@ export const mutants: MutantModule[] = [
   sourceRepublishes,
   tableAnswersSuccessWhileFailed,
   tableRecoveryForgetsReplication,
+  replicatorDefersSwitchWhileFailed,
+  oneWayReplicatorDropsWhileFailed,
+  oneWayReplicatorNewestFirst,
+  databaseSwitchKeepsRoles,
+  databaseReplaysOnPromotion,
+  failoverDnsIgnoresSwitchForSends,
+  failoverDnsOutStaysOnOldRegion,
 ];

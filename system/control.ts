@@ -25,6 +25,14 @@ export const controlVerbs: Record<ControlKind, Record<string, { event: string; a
     recoverReplication: { event: 'table.recoverReplication', args: none },
   },
   dns: { setRegionOnline: { event: 'dns.setRegionOnline', args: z.object({ region, online: z.boolean() }).strict() } },
+  database: {
+    fail: { event: 'table.fail', args: none },
+    recover: { event: 'table.recover', args: none },
+    failReplication: { event: 'table.failReplication', args: none },
+    recoverReplication: { event: 'table.recoverReplication', args: none },
+    switch: { event: 'database.switch', args: none },
+  },
+  failoverDns: { switch: { event: 'dns.switch', args: none } },
   source: { publish: { event: 'source.publish', args: z.object({ batch: z.number().int().positive() }).strict() } },
   destination: { notifyAt: { event: 'destination.notifyAt', args: z.object({ count: z.number().int().positive() }).strict() } },
   network: {

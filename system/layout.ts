@@ -1,5 +1,7 @@
 import type { AnyStateMachine } from 'xstate';
 import { containerMachine } from '../machines/container.machine';
+import { failoverDnsMachine } from '../machines/failover-dns.machine';
+import { globalDatabaseMachine } from '../machines/global-database.machine';
 import { globalTableMachine } from '../machines/global-table.machine';
 import { ids } from './ids';
 import { queueMachine } from '../machines/queue.machine';
@@ -10,7 +12,7 @@ import type { TpsRecord } from '../machines/protocol';
 import type { Topology } from './topology';
 
 /** What a component is; control verbs are addressed as `${kind}.${verb}`. */
-export type ComponentKind = 'queue' | 'container' | 'table' | 'dns' | 'source' | 'destination';
+export type ComponentKind = 'queue' | 'container' | 'table' | 'dns' | 'source' | 'destination' | 'database' | 'failoverDns';
 
 export interface ComponentSpec {
   systemId: string;
@@ -47,6 +49,7 @@ export interface Layout {
 
 /** Every component of a topology, with its systemId and wiring. */
 export function layoutOf(topology: Topology, batches: TpsRecord[][]): Layout {
+  if (topology.design === 'active-passive') return activePassiveLayoutOf(topology, batches);
   const regions = topology.regions.map((r) => r.region);
   const stages = topology.stages;
   const names = queueNames(stages);
@@ -97,6 +100,57 @@ export function layoutOf(topology: Topology, batches: TpsRecord[][]): Layout {
       logic: weightedDnsMachine,
       input: { id: ids.outDns, targets: regions.map((region) => ({ region, queue: queueId(stages.length, region) })) },
     },
+    { systemId: ids.source, kind: 'source', logic: recordSourceMachine, input: { id: ids.source, dns: ids.inDns, batches } },
+    { systemId: ids.destination, kind: 'destination', logic: recordDestinationMachine, input: { id: ids.destination, dns: ids.outDns } },
+  ];
+  return { topology, regions, stages, queues, components };
+}
+
+/**
+ * The active-passive system of a topology: the same queues and containers in
+ * both regions, a global database per stage (writes go to the active region),
+ * and failover DNSs in and out (to the active region only). The first region
+ * is the active one at the start.
+ */
+export function activePassiveLayoutOf(topology: Topology, batches: TpsRecord[][]): Layout {
+  const regions = topology.regions.map((r) => r.region);
+  const stages = topology.stages;
+  const names = queueNames(stages);
+  const queues: QueueSlot[] = regions.flatMap((region) =>
+    names.map((name, position) => ({ id: ids.queue(name, region), name, position, region })),
+  );
+  const queueId = (position: number, region: number) => ids.queue(names[position], region);
+  const dns = (id: string, position: number): ComponentSpec => ({
+    systemId: id,
+    kind: 'failoverDns',
+    logic: failoverDnsMachine,
+    input: { id, targets: regions.map((region) => ({ region, queue: queueId(position, region) })) },
+  });
+  const components: ComponentSpec[] = [
+    ...queues.map((q) => ({ systemId: q.id, kind: 'queue' as const, logic: queueMachine, input: { id: q.id, region: q.region } })),
+    ...stages.map((stage) => ({
+      systemId: ids.table(stage),
+      kind: 'database' as const,
+      logic: globalDatabaseMachine,
+      input: { id: ids.table(stage), stage, regions },
+    })),
+    ...regions.flatMap((region) =>
+      stages.map((stage, position) => ({
+        systemId: ids.container(stage, region),
+        kind: 'container' as const,
+        logic: containerMachine,
+        input: {
+          id: ids.container(stage, region),
+          stage,
+          region,
+          inputQueue: queueId(position, region),
+          table: ids.table(stage),
+          outputQueue: queueId(position + 1, region),
+        },
+      })),
+    ),
+    dns(ids.inDns, 0),
+    dns(ids.outDns, stages.length),
     { systemId: ids.source, kind: 'source', logic: recordSourceMachine, input: { id: ids.source, dns: ids.inDns, batches } },
     { systemId: ids.destination, kind: 'destination', logic: recordDestinationMachine, input: { id: ids.destination, dns: ids.outDns } },
   ];

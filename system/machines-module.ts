@@ -8,7 +8,7 @@ import type { ComponentKind } from './layout';
 /** Replacement logic per component kind, as `runScenario` and `simulate` take it. */
 export type MachineOverrides = Partial<Record<ComponentKind, AnyStateMachine>>;
 
-export const componentKinds = ['queue', 'container', 'table', 'dns', 'source', 'destination'] as const satisfies readonly ComponentKind[];
+export const componentKinds = ['queue', 'container', 'table', 'dns', 'source', 'destination', 'database', 'failoverDns'] as const satisfies readonly ComponentKind[];
 // Fails to compile if a component kind is added to the layout but not here.
 const everyKindListed: Exclude<ComponentKind, (typeof componentKinds)[number]> extends never ? true : never = true;
 void everyKindListed;

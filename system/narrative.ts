@@ -52,10 +52,18 @@ export function narrate(report: RunReport, result: SimulationResult): string {
   for (const v of report.violations.slice(0, 10)) lines.push(`  violation ${v.kind} at t=${v.at}ms in ${v.component}: ${v.message}`);
   for (const p of report.stuck.slice(0, 10)) lines.push(`  pending record ${p.recordId}: ${p.stuckAt}`);
   for (const u of report.unhandled.slice(0, 10)) lines.push(`  unhandled at t=${u.at}ms: ${u.actor} in ${u.state} got ${u.event}`);
+  const lost = report.lostOnFailover ?? [];
+  if (lost.length) {
+    const records = [...new Set(lost.map((l) => l.recordId))];
+    const databases = [...new Set(lost.map((l) => l.database))];
+    lines.push(`Lost on failover: ${records.length} records (${show(records.join(','))}) not replicated before a switch, missing from ${databases.join(', ')}`);
+  }
   const rt = report.routing;
-  lines.push(
-    `Routing (in-DNS): ${rt.regions.map((x) => `r${x.region} ${x.routed} (weight ${x.weight}: ${x.expected} ± ${rt.slack})`).join(', ')}`,
-  );
+  if (report.topology.design === 'active-passive') lines.push('Routing: failover DNS (the active region only)');
+  else
+    lines.push(
+      `Routing (in-DNS): ${rt.regions.map((x) => `r${x.region} ${x.routed} (weight ${x.weight}: ${x.expected} ± ${rt.slack})`).join(', ')}`,
+    );
   lines.push(
     `Cross-region order at the destination: ${report.crossRegionOrderPreserved ? 'preserved' : 'not preserved'} ` +
       `(arrivals ${show(report.destinationArrivals.join(','))}); the seed does not guarantee it`,

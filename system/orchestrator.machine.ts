@@ -4,6 +4,7 @@ import { recordSchema } from '../machines/protocol';
 import { withInPlaceUpdates } from '../machines/context-update';
 import { parseInput } from '../machines/support';
 import { activeActiveSpecMachine } from '../specs/active-active-spec.machine';
+import { activePassiveSpecMachine } from '../specs/active-passive-spec.machine';
 import { NETWORK, resolveControl, type ControlApplied, type ControlCommand, type ControlEvent, type ControlKind, type ControlRejected } from './control';
 import { faultInjectorMachine } from './faults/fault-injector.machine';
 import { faultSchema } from './faults/fault-plan';
@@ -87,7 +88,7 @@ export const orchestratorMachine = setup({
     events: {} as ControlEvent,
     input: {} as OrchestratorInput,
   },
-  actors: { spec: activeActiveSpecMachine, scenarioDriver: scenarioDriverMachine, faultInjector: faultInjectorMachine },
+  actors: { spec: activeActiveSpecMachine, activePassiveSpec: activePassiveSpecMachine, scenarioDriver: scenarioDriverMachine, faultInjector: faultInjectorMachine },
   guards: {
     isValidCommand: ({ context, event }) => 'event' in resolveControl(context.components, event.command, context.regions),
   },
@@ -136,17 +137,24 @@ export const orchestratorMachine = setup({
       components[c.systemId] = c.kind;
       spawn(prepare(machines?.[c.kind] ?? c.logic), { id: c.systemId, systemId: c.systemId, input: c.input } as never);
     }
-    spawn('spec', {
-      id: ids.spec,
-      systemId: ids.spec,
-      input: {
-        recordIds: batches.flat().map((r) => r.recordId),
-        stages: topology.stages,
-        regions: layout.regions,
-        queueNames: queueNames(topology.stages),
-        weights: topology.regions.map((r) => r.weight),
-      },
-    });
+    // The spec of the topology's design.
+    const recordIds = batches.flat().map((r) => r.recordId);
+    if (topology.design === 'active-passive') {
+      const input = { recordIds, stages: topology.stages, regions: layout.regions, queueNames: queueNames(topology.stages) };
+      spawn('activePassiveSpec', { id: ids.spec, systemId: ids.spec, input });
+    } else {
+      spawn('spec', {
+        id: ids.spec,
+        systemId: ids.spec,
+        input: {
+          recordIds,
+          stages: topology.stages,
+          regions: layout.regions,
+          queueNames: queueNames(topology.stages),
+          weights: topology.regions.map((r) => r.weight),
+        },
+      });
+    }
     if (network) components[NETWORK] = 'network';
     if (faults?.length) {
       const containers = layout.components.filter((c) => c.kind === 'container').map((c) => c.systemId);

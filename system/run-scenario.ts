@@ -9,7 +9,7 @@ import { isPlanned, parseScenarioFile, scenarioNameSchema, scenarios, strategyCh
 import { simulate, simulateAsync, type Pace, type ScenarioSource, type SimulationOptions, type SimulationResult } from './simulation';
 import { checkLatencyFor, checkMachinesFor } from './input-checks';
 import { inspectOptionSchema } from './inspect-option';
-import { defaultTopology, parseTopology, type Topology } from './topology';
+import { defaultTopologyFor, designOf, parseTopology, type Design, type Topology } from './topology';
 
 /** Scenario files larger than this are refused before they are read. */
 export const MAX_SCENARIO_FILE_BYTES = 10 * 1024 * 1024;
@@ -89,6 +89,16 @@ export interface RunReport {
   destinationArrivals: number[];
   traceDigest: string;
   stats: SimulationResult['stats'];
+  /** active-passive: records a switch dropped before they were replicated, by database */
+  lostOnFailover?: SimulationResult['lostOnFailover'];
+}
+
+/** A scenario runs only on a topology of the design it was written for. */
+export function checkDesignFor(scenario: string, design: Design, topology: Topology): void {
+  if (designOf(topology) === design) return;
+  throw new InputError('topology', [
+    `design: scenario '${scenario}' is for the ${design} design; the topology is ${designOf(topology)} (give a topology with "design": "${design}")`,
+  ]);
 }
 
 /** A run's scenario resolved to what the simulation takes. */
@@ -117,7 +127,9 @@ export function resolveRun(options: RunOptions): { o: z.infer<typeof runOptionsS
   const latency = latencySchema.parse(o.latency ?? fromFile?.latency ?? {});
   // `!== undefined`, not `??`: a null topology is bad input, not "the default".
   const topologyInput = o.topology !== undefined ? o.topology : fromFile?.topology;
-  const topology = parseTopology(topologyInput !== undefined ? topologyInput : defaultTopology);
+  const scenarioDesign = fromFile ? fromFile.design : o.scenario !== undefined ? scenarios[o.scenario].design : undefined;
+  const topology = parseTopology(topologyInput !== undefined ? topologyInput : defaultTopologyFor(scenarioDesign ?? 'active-active'));
+  checkDesignFor(fromFile?.name ?? o.scenario!, scenarioDesign ?? 'active-active', topology);
   checkLatencyFor(latency, options.latency ?? fromFile?.latency, topology);
   checkMachinesFor(machines, topology);
   let resolved: ResolvedScenario;
@@ -190,6 +202,7 @@ function shape({ o, resolved }: Resolved, result: SimulationResult): { report: R
     destinationArrivals: result.final.destinationArrivals,
     traceDigest: result.traceDigest,
     stats: result.stats,
+    ...(result.lostOnFailover ? { lostOnFailover: result.lostOnFailover } : {}),
   };
   return { report, result, plan: resolved.plan };
 }

@@ -19,6 +19,9 @@ import type { TpsRecord } from '../machines/protocol';
 import type { SpecContext, Violation, PendingRecord } from '../specs/active-active-spec.machine';
 import { createAfterDeliveryObserver, createDeliveryObserver } from '../specs/delivery-observer';
 import { createSpecFeed } from '../specs/spec-feed';
+import { createActivePassiveAfterObserver, createActivePassiveObserver } from '../specs/active-passive-observer';
+import { activePassiveEndOfRun } from '../specs/active-passive-end-of-run';
+import type { ActivePassiveSpecContext, ActivePassiveSpecEvent } from '../specs/active-passive-spec.machine';
 import { endOfRunChecks, noProgressViolation, type RoutingReport } from '../specs/end-of-run';
 import { resolveBudget } from './budget';
 import type { FaultRecord } from './faults/fault-plan';
@@ -28,7 +31,7 @@ import { orchestratorMachine } from './orchestrator.machine';
 import { stateName, type ScenarioStep, type StepResult } from './scenarios/scenario-driver.machine';
 import { compileScenario, type CompiledScenario } from './scenarios/compile';
 import type { ScenarioFile } from './scenarios/format';
-import { defaultTopology, parseTopology, type Topology, type TopologyInput } from './topology';
+import { defaultTopologyFor, parseTopology, type Topology, type TopologyInput } from './topology';
 
 /** What a simulation runs: a scenario file (parsed), or steps built in code from the layout and record set. */
 export type ScenarioSource = ScenarioFile | ((layout: Layout, batches: TpsRecord[][]) => ScenarioStep[]);
@@ -85,6 +88,8 @@ export interface SimulationResult {
   /** the fault plan as it was carried out: when each fault started and healed, and what it hit */
   faults: FaultRecord[];
   layout: Layout;
+  /** active-passive only: records a region switch dropped before they were replicated, by database */
+  lostOnFailover?: { recordId: number; database: string }[];
 }
 
 const numberOrNull = (v: unknown) => (typeof v === 'number' ? v : undefined);
@@ -147,7 +152,7 @@ function* simulation(scenario: ScenarioSource, options: SimulationOptions): Gene
   const started = performance.now();
   checkInspectOption(options.inspect, 'simulation options');
   const file = typeof scenario === 'function' ? undefined : scenario;
-  const topology: Topology = parseTopology(options.topology ?? file?.topology ?? defaultTopology);
+  const topology: Topology = parseTopology(options.topology ?? file?.topology ?? defaultTopologyFor(file?.design ?? 'active-active'));
   const shape = options.batches ?? (file ? { count: file.records.batches, size: file.records.size } : { count: 3, size: 10 });
   const batches = makeRecordSet(options.seed, shape.count, shape.size);
   const layout = layoutOf(topology, batches);
@@ -187,8 +192,13 @@ function* simulation(scenario: ScenarioSource, options: SimulationOptions): Gene
     !options.inspect,
     onInspectionEvent && ((ref, before, e) => onInspectionEvent(microstepFor(root.sessionId, ref, before, e))),
   );
-  const observe = createDeliveryObserver(layout, () => clock.now(), feed);
-  const afterDelivery = createAfterDeliveryObserver(() => clock.now(), feed);
+  // The active-passive design has its own spec, fed event by event (its context is immutable).
+  const activePassive = topology.design === 'active-passive';
+  const apFeed = (e: ActivePassiveSpecEvent) => spec?.send(e);
+  const observe = activePassive ? createActivePassiveObserver(layout, () => clock.now(), apFeed) : createDeliveryObserver(layout, () => clock.now(), feed);
+  const afterDelivery = activePassive
+    ? createActivePassiveAfterObserver(layout, () => clock.now(), apFeed)
+    : createAfterDeliveryObserver(() => clock.now(), feed);
   // The receivers of the last WINDOW messages (a ring), to name the busiest one if the budget runs out.
   const WINDOW = 1000;
   const recent: string[] = [];
@@ -275,6 +285,42 @@ function* simulation(scenario: ScenarioSource, options: SimulationOptions): Gene
   }
   // Messages still in flight after the driver is done (the last removes), within the same budget.
   yield* fireTimers(clock, withinBudget, checkError);
+  if (activePassive) {
+    const sourceContext = sourceRef.getSnapshot().context;
+    const destinationContext = destinationRef.getSnapshot().context;
+    const driverSnap = driver.getSnapshot() as AnyMachineSnapshot;
+    const faultLog: FaultRecord[] = (system.get(ids.faults)?.getSnapshot() as AnyMachineSnapshot | undefined)?.context.log ?? [];
+    if (!exhausted && spec!.getSnapshot().matches('hot')) spec!.send({ type: 'spec.quiescent', at: clock.now() });
+    const specSnap = spec!.getSnapshot();
+    root.stop();
+    const end = activePassiveEndOfRun(specSnap.context as ActivePassiveSpecContext, clock.now(), exhausted);
+    const results = (driverSnap.status === 'done' ? driverSnap.output : driverSnap.context).results as StepResult[];
+    const arrivals: number[] = destinationContext.arrivals;
+    // A scenario that measures loss on failover accepts records missing only because a switch dropped their copies.
+    const measured = file?.lossOnFailover === 'measured';
+    const failing = end.violations.filter((v) => !(measured && v.kind === 'lost-on-failover'));
+    const specOk = specSnap.value === 'cold' || (measured && failing.length === 0 && end.lostOnFailover.length > 0);
+    const ok = driverSnap.value === 'passed' && results.every((r) => r.ok) && specOk && failing.length === 0 && (!strict || unhandled.length === 0);
+    return {
+      seed: options.seed,
+      verdict: ok ? 'pass' : 'fail',
+      steps: results,
+      records: { published: sourceContext.published, delivered: destinationContext.count, duplicates: end.duplicates, lost: end.lost },
+      routing: { regions: [], slack: 0, changes: 0 },
+      violations: failing as unknown as Violation[],
+      stuck: end.stuck,
+      specState: String(specSnap.value),
+      unhandledEvents: unhandled,
+      crossRegionOrderPreserved: arrivals.every((id, i) => i === 0 || arrivals[i - 1] < id),
+      traceDigest: hash.update(pendingHash).digest('hex'),
+      trace,
+      stats: { messages, virtualTimeMs: clock.now(), wallMs: Math.round((performance.now() - started) * 100) / 100 },
+      final: { destinationArrivals: arrivals, spec: specSnap.context as unknown as SpecContext },
+      faults: faultLog,
+      layout,
+      lostOnFailover: end.lostOnFailover,
+    };
+  }
   if (!exhausted && spec!.getSnapshot().matches('hot')) spec!.send({ type: 'spec.quiescent', at: clock.now() });
 
   const specSnapshot = spec!.getSnapshot();

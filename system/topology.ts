@@ -19,8 +19,14 @@ const nameSchema = z
   .max(L.maxStageName, `at most ${L.maxStageName} characters`)
   .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'use lower-case words joined by dashes, e.g. "preprocess"');
 
+/** The two designs of the reference: every region serves (active-active), or one does and the other stands by. */
+export const designSchema = z.enum(['active-active', 'active-passive']);
+export type Design = z.infer<typeof designSchema>;
+
 export const topologySchema = z
   .object({
+    /** which design the system is built as (default active-active) */
+    design: designSchema.optional(),
     /** regions and the in-DNS weight of each */
     regions: z
       .array(
@@ -42,6 +48,8 @@ export const topologySchema = z
       ctx.addIssue({ code: 'custom', path: ['regions'], message: 'region numbers must be distinct' });
     if (new Set(t.stages).size !== t.stages.length)
       ctx.addIssue({ code: 'custom', path: ['stages'], message: 'stage names must be distinct' });
+    if (t.design === 'active-passive' && t.regions.length !== 2)
+      ctx.addIssue({ code: 'custom', path: ['regions'], message: 'an active-passive system has exactly two regions: the primary first, then the standby' });
     if (!t.regions.some((r) => r.weight > 0))
       ctx.addIssue({ code: 'custom', path: ['regions'], message: 'at least one region needs a weight above 0' });
   });
@@ -57,6 +65,22 @@ export const defaultTopology: Topology = {
   ],
   stages: ['inbound', 'preprocess', 'core', 'postprocess', 'outbound'],
 };
+
+/** The reference's active-passive system: region 1 active, region 2 standing by, five stages (weights unused). */
+export const defaultActivePassiveTopology: Topology = {
+  design: 'active-passive',
+  regions: [
+    { region: 1, weight: 1 },
+    { region: 2, weight: 1 },
+  ],
+  stages: ['inbound', 'preprocess', 'core', 'postprocess', 'outbound'],
+};
+
+/** A topology's design (none given: active-active). */
+export const designOf = (t: { design?: Design }): Design => t.design ?? 'active-active';
+
+/** The built-in topology of a design. */
+export const defaultTopologyFor = (design: Design): Topology => (design === 'active-passive' ? defaultActivePassiveTopology : defaultTopology);
 
 export function parseTopology(input: unknown): Topology {
   const result = topologySchema.safeParse(input);

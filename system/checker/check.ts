@@ -17,7 +17,8 @@ import { layoutOf } from '../layout';
 import { readScenarioFile, runScenario, type RunReport } from '../run-scenario';
 import { builtInScenarios, compileScenario, isPlanned, parseScenarioFile, scenarioFileSchema, scenarioNameSchema, scenarios, strategyChoiceSchema, strategyForSeed, type ScenarioFile, type StrategyChoice } from '../scenarios';
 import { makeRecordSet } from '../../actors/record-set';
-import { defaultTopology, parseTopology, readTopologyFile, topologySchema } from '../topology';
+import { defaultTopologyFor, parseTopology, readTopologyFile, topologySchema, type Design } from '../topology';
+import { checkDesignFor } from '../run-scenario';
 
 
 /** Memory a worker needs, about (measured 35 MB on the default scenario; headroom for larger ones). */
@@ -145,6 +146,8 @@ export interface CheckFailure {
 
 export interface CheckReport {
   scenario: string;
+  /** active-passive: runs that lost records on failover, and how many each (absent when none did) */
+  lossOnFailover?: LossOnFailover;
   /** the scenario file checked, when one was given */
   scenarioFile?: string;
   from: number;
@@ -294,7 +297,8 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
   const scenarioData: ScenarioFile | undefined =
     o.scenarioFile !== undefined ? readScenarioFile(o.scenarioFile, 'scenarioFile') : o.scenarioData !== undefined ? parseScenarioFile(o.scenarioData, 'scenarioData') : undefined;
   const latency = latencySchema.parse(o.latency ?? scenarioData?.latency ?? {});
-  const runTopology = parseTopology(topology ?? (scenarioData?.topology !== undefined ? scenarioData.topology : defaultTopology));
+  const design = designOfScenario(o.scenario, scenarioData);
+  const runTopology = parseTopology(topology ?? (scenarioData?.topology !== undefined ? scenarioData.topology : defaultTopologyFor(design)));
   checkLatencyFor(latency, options.latency ?? scenarioData?.latency, runTopology);
   checkMachinesFor(machines, runTopology);
   const named = o.scenario !== undefined ? scenarios[o.scenario] : undefined;
@@ -395,7 +399,7 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
   const failing = completed.filter((r) => r.verdict === 'fail' || r.verdict === 'hang');
   const crashed = completed.filter((r) => r.verdict === 'error');
   const replayOptions = { ...o, latency, machines: options.machines, inProcessScenario };
-  const regions = (topology ?? parseTopology(defaultTopology)).regions;
+  const regions = (topology ?? defaultTopologyFor(design)).regions;
   const totals: CheckTotals = {
     ran: ran.length,
     messages: ran.reduce((a, r) => a + r.messages, 0),
@@ -427,6 +431,7 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
     virtualTimeMs: minAvgMax(ran.map((r) => r.virtualTimeMs)),
     wallMs,
     schedulesPerSecond: wallMs > 0 ? Math.round((completed.length * 1000 * 100) / wallMs) / 100 : 0,
+    ...lossOnFailoverOf(ran),
     failures: completed.filter((r) => r.verdict !== 'pass').map((r) => ({
       seed: r.seed,
       verdict: r.verdict,
@@ -470,6 +475,22 @@ export function timings(finishedAt: number[], wallMs: number): Pick<CheckReport,
   return { firstScheduleMs: round2(finishedAt[0]), steadySchedulesPerSecond: round2(steady), fullSpeedMs: round2(fullSpeedMs) };
 }
 
+/** Active-passive: how many runs lost records on failover and how many (the design's recovery point under the plan). */
+export interface LossOnFailover {
+  runs: number;
+  records: { min: number; avg: number; max: number };
+}
+function lossOnFailoverOf(ran: SeedSummary[]): { lossOnFailover?: LossOnFailover } {
+  const losing = ran.map((r) => r.lostOnFailover ?? 0).filter((n) => n > 0);
+  if (losing.length === 0) return {};
+  const sum = losing.reduce((a, b) => a + b, 0);
+  return { lossOnFailover: { runs: losing.length, records: { min: Math.min(...losing), avg: Math.round((sum / losing.length) * 100) / 100, max: Math.max(...losing) } } };
+}
+
+/** The design a scenario (by name or file) is written for. */
+const designOfScenario = (name: string | undefined, file: ScenarioFile | undefined): Design =>
+  (file ? file.design : name !== undefined ? scenarios[name]?.design : undefined) ?? 'active-active';
+
 /**
  * Checks a check's scenario against the topology before any seed runs: a
  * file is compiled as it is; a generated scenario is drawn for the first
@@ -485,7 +506,9 @@ function validateScenarioFor(
   strategy?: StrategyChoice,
   latencyGiven = false,
 ): void {
-  const topology = parseTopology(topologyInput ?? (file?.topology !== undefined ? file.topology : defaultTopology));
+  const design = designOfScenario(name, file);
+  const topology = parseTopology(topologyInput ?? (file?.topology !== undefined ? file.topology : defaultTopologyFor(design)));
+  checkDesignFor(file?.name ?? name ?? '', design, topology);
   const scenario = name !== undefined ? scenarios[name] : undefined;
   const draw = strategy === undefined ? undefined : { strategy: strategyForSeed(strategy, firstSeed), latencyGiven };
   const planned = file ?? (scenario && isPlanned(scenario) ? scenario.plan(firstSeed, topology, latency, draw) : undefined);

@@ -8,6 +8,11 @@ import { regionalTableMachine } from '../../machines/regional-table.machine';
 import { replicatorMachine } from '../../machines/replicator.machine';
 import { weightedDnsMachine } from '../../machines/weighted-dns.machine';
 import { activeActiveSpecMachine } from '../../specs/active-active-spec.machine';
+import { activePassiveSpecMachine } from '../../specs/active-passive-spec.machine';
+import { failoverDnsMachine } from '../../machines/failover-dns.machine';
+import { globalDatabaseMachine } from '../../machines/global-database.machine';
+import { oneWayReplicatorMachine } from '../../machines/one-way-replicator.machine';
+import { regionalDatabaseMachine } from '../../machines/regional-database.machine';
 import { formatEvent, formatGuard } from '../diagrams/machine-dot';
 import type { FaultRecord } from '../faults/fault-plan';
 import { faultInjectorMachine } from '../faults/fault-injector.machine';
@@ -36,6 +41,12 @@ export const coverageKinds = {
   activeActiveSpec: 'spec',
   scenarioDriver: 'driver',
   faultInjector: 'fault-injector',
+  // the active-passive design's
+  regionalDatabase: 'regional-database',
+  oneWayReplicator: 'one-way-replicator',
+  globalDatabase: 'global-database',
+  failoverDns: 'failover-dns',
+  activePassiveSpec: 'active-passive-spec',
 } as const;
 export type CoverageKind = (typeof coverageKinds)[keyof typeof coverageKinds];
 
@@ -52,6 +63,11 @@ const defaultMachines: Record<CoverageKind, AnyStateMachine> = {
   spec: activeActiveSpecMachine,
   driver: scenarioDriverMachine,
   'fault-injector': faultInjectorMachine,
+  'regional-database': regionalDatabaseMachine,
+  'one-way-replicator': oneWayReplicatorMachine,
+  'global-database': globalDatabaseMachine,
+  'failover-dns': failoverDnsMachine,
+  'active-passive-spec': activePassiveSpecMachine,
 };
 
 /** --machines component kinds -> coverage kinds. */
@@ -62,6 +78,8 @@ const overrideKinds: Record<string, CoverageKind> = {
   dns: 'weighted-dns',
   source: 'record-source',
   destination: 'record-destination',
+  database: 'global-database',
+  failoverDns: 'failover-dns',
 };
 
 interface StateNodeLike {

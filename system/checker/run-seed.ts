@@ -37,6 +37,8 @@ export interface SeedSummary {
   drew?: string;
   /** for a failing seed with a fault plan: the faults as they were carried out */
   faults?: FaultRecord[];
+  /** active-passive: distinct records a switch dropped before they were replicated */
+  lostOnFailover?: number;
   /** the run's coverage counts (with the coverage option); merged into the report as they arrive */
   coverage?: CoverageCounts;
 }
@@ -125,6 +127,7 @@ export function runSeed(plan: RunPlan, seed: number, machines?: MachineOverrides
     summary.routed = report.routing.regions.map((r) => r.routed);
     summary.expected = report.routing.regions.map((r) => r.expected);
     summary.slack = report.routing.slack;
+    if (report.lostOnFailover?.length) summary.lostOnFailover = new Set(report.lostOnFailover.map((l) => l.recordId)).size;
     if (collector) summary.coverage = collector.finish(report.faults);
     if (report.verdict === 'fail') {
       summary.reason = failureReason(report);

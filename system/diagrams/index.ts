@@ -8,6 +8,11 @@ import { regionalTableMachine } from '../../machines/regional-table.machine';
 import { replicatorMachine } from '../../machines/replicator.machine';
 import { weightedDnsMachine } from '../../machines/weighted-dns.machine';
 import { activeActiveSpecMachine } from '../../specs/active-active-spec.machine';
+import { activePassiveSpecMachine } from '../../specs/active-passive-spec.machine';
+import { failoverDnsMachine } from '../../machines/failover-dns.machine';
+import { globalDatabaseMachine } from '../../machines/global-database.machine';
+import { oneWayReplicatorMachine } from '../../machines/one-way-replicator.machine';
+import { regionalDatabaseMachine } from '../../machines/regional-database.machine';
 import { faultInjectorMachine } from '../faults/fault-injector.machine';
 import { orchestratorMachine } from '../orchestrator.machine';
 import { scenarioDriverMachine } from '../scenarios/scenario-driver.machine';
@@ -24,6 +29,12 @@ export const diagramMachines: Record<string, AnyStateMachine> = {
   'record-source': recordSourceMachine,
   'record-destination': recordDestinationMachine,
   'active-active-spec': activeActiveSpecMachine,
+  // the active-passive design's
+  'regional-database': regionalDatabaseMachine,
+  'one-way-replicator': oneWayReplicatorMachine,
+  'global-database': globalDatabaseMachine,
+  'failover-dns': failoverDnsMachine,
+  'active-passive-spec': activePassiveSpecMachine,
   'scenario-driver': scenarioDriverMachine,
   'fault-injector': faultInjectorMachine,
   orchestrator: orchestratorMachine,

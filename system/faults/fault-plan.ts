@@ -11,8 +11,15 @@ export const faultKinds = [
   'replication-fail',
   'dns-offline',
   'slow-region',
+  // the active-passive design's
+  'database-fail',
+  'database-replication-fail',
+  'region-switch',
 ] as const;
 export type FaultKind = (typeof faultKinds)[number];
+
+/** The active-active design's fault kinds, in the order its chaos draws them. */
+export const activeActiveFaultKinds = faultKinds.slice(0, 7) as readonly FaultKind[];
 
 const time = z.number().int().min(0).max(1e9);
 
@@ -68,7 +75,7 @@ export const faultSchema = z
 export type Fault = z.infer<typeof faultSchema>;
 
 /** The component kind a fault's target must be. */
-export const faultTargetKind: Record<FaultKind, 'container' | 'queue' | 'table' | 'dns' | 'network'> = {
+export const faultTargetKind: Record<FaultKind, 'container' | 'queue' | 'table' | 'dns' | 'network' | 'database' | 'failoverDns'> = {
   'container-fail': 'container',
   'queue-fail': 'queue',
   'table-region-fail': 'table',
@@ -76,7 +83,16 @@ export const faultTargetKind: Record<FaultKind, 'container' | 'queue' | 'table' 
   'replication-fail': 'table',
   'dns-offline': 'dns',
   'slow-region': 'network',
+  'database-fail': 'database',
+  'database-replication-fail': 'database',
+  // a database's or a failover DNS's; its target says which (see faultTargetKindOf)
+  'region-switch': 'database',
 };
+
+/** The kinds a fault's target may be: a region switch hits a global database or a failover DNS. */
+export function faultTargetKindsOf(kind: FaultKind): string[] {
+  return kind === 'region-switch' ? ['database', 'failoverDns'] : [faultTargetKind[kind]];
+}
 
 /** The command that starts a fault and the one that heals it. */
 export function faultCommands(f: Fault): { fail: ControlCommand; recover: ControlCommand } {
@@ -85,7 +101,13 @@ export function faultCommands(f: Fault): { fail: ControlCommand; recover: Contro
     case 'container-fail':
     case 'queue-fail':
     case 'table-fail':
+    case 'database-fail':
       return { fail: on('fail'), recover: on('recover') };
+    case 'database-replication-fail':
+      return { fail: on('failReplication'), recover: on('recoverReplication') };
+    case 'region-switch':
+      // fails over, and back when it heals
+      return { fail: on('switch'), recover: on('switch') };
     case 'table-region-fail':
       return { fail: on('fail', { region: f.region }), recover: on('recover', { region: f.region }) };
     case 'replication-fail':
@@ -132,6 +154,9 @@ export function describeFault(f: Fault): string {
     'replication-fail': 'fail replication of',
     'dns-offline': 'take offline in',
     'slow-region': `slow x${f.factor ?? 10}`,
+    'database-fail': 'fail whole database',
+    'database-replication-fail': 'fail replication of',
+    'region-switch': 'switch regions (and back) in',
   }[f.kind];
   const when =
     'at' in f.trigger

@@ -4,9 +4,12 @@ import { replicatorMachine, type ReplicatorContext } from '../../machines/replic
 import type { TpsRecord } from '../../machines/protocol';
 import { InputError } from '../../machines/support';
 import { activeActiveSpecMachine, progressOf } from '../../specs/active-active-spec.machine';
+import { activePassiveSpecMachine } from '../../specs/active-passive-spec.machine';
+import { oneWayReplicatorMachine } from '../../machines/one-way-replicator.machine';
+import { regionalDatabaseMachine } from '../../machines/regional-database.machine';
 import { NETWORK, resolveControl, type ControlCommand, type ControlKind } from '../control';
 import { faultInjectorMachine } from '../faults/fault-injector.machine';
-import { faultTargetKind, type Fault } from '../faults/fault-plan';
+import { faultTargetKindsOf, type Fault } from '../faults/fault-plan';
 import { regionOfId } from '../ids';
 import { ids, queueNames, type Layout } from '../layout';
 import type { MachineOverrides } from '../machines-module';
@@ -39,11 +42,12 @@ function universeOf(layout: Layout, machines: MachineOverrides | undefined, hasF
     byId.set(c.systemId, machines?.[c.kind] ?? c.logic);
   }
   commandable[NETWORK] = 'network';
+  const activePassive = layout.topology.design === 'active-passive';
   for (const stage of layout.stages) {
-    for (const region of layout.regions) byId.set(ids.regionalTable(stage, region), regionalTableMachine);
-    byId.set(`${ids.table(stage)}:replicator`, replicatorMachine);
+    for (const region of layout.regions) byId.set(ids.regionalTable(stage, region), activePassive ? regionalDatabaseMachine : regionalTableMachine);
+    byId.set(`${ids.table(stage)}:replicator`, activePassive ? oneWayReplicatorMachine : replicatorMachine);
   }
-  byId.set(ids.spec, activeActiveSpecMachine);
+  byId.set(ids.spec, activePassive ? activePassiveSpecMachine : activeActiveSpecMachine);
   if (hasFaults) byId.set(ids.faults, faultInjectorMachine);
   return { commandable, machines: byId, layout };
 }
@@ -164,8 +168,10 @@ export function compileScenario(
   const allRecords = batches.flat();
   const total = allRecords.length;
   const select = (view: SystemView, sel: Selector, targetRegion?: number): number[] => {
-    const progress = progressOf(view.spec());
     const chosen = sel.batches ? sel.batches.flatMap((b) => batches[b - 1]) : allRecords;
+    // regions are read from the spec only when the selector names some (the active-passive spec does not route)
+    if (!sel.regions && !sel.exceptRegions) return chosen.map((r) => r.recordId);
+    const progress = progressOf(view.spec());
     const resolve = (rs: (number | 'same')[] | undefined) => rs?.map((r) => (r === 'same' ? targetRegion! : r));
     const only = resolve(sel.regions);
     const except = resolve(sel.exceptRegions);
@@ -336,6 +342,41 @@ export function compileScenario(
           return held === expected;
         };
       }
+      if ('replicationPending' in e) {
+        if (layout.topology.design !== 'active-passive') issues.push(`${at}.replicationPending: only an active-passive system has one-way replication`);
+        const databases = expand(e.replicationPending.database, layout.stages.map(ids.table), `${at}.replicationPending.database`);
+        checkSelector(e.replicationPending.records, `${at}.replicationPending.records`, false);
+        return (view, observed) => {
+          let held = 0;
+          let expected = 0;
+          for (const d of databases) {
+            const replicator = view.context(`${d}:replicator`) as { from: number; databases: { region: number }[]; pending: TpsRecord[] };
+            const passive = replicator.databases.find((x) => x.region !== replicator.from)!.region;
+            const rows = view.context(`${d}:r${passive}`).rows as TpsRecord[];
+            for (const id of select(view, e.replicationPending.records)) {
+              expected++;
+              if (replicator.pending.some((r) => r.recordId === id) && !rows.some((r) => r.recordId === id)) held++;
+            }
+          }
+          observed[`copies of ${describeSel(e.replicationPending.records)} pending replication`] = `${held} of ${expected}`;
+          return held === expected;
+        };
+      }
+      if ('lostOnFailover' in e) {
+        if (layout.topology.design !== 'active-passive') issues.push(`${at}.lostOnFailover: only an active-passive system fails over`);
+        const databases = expand(e.lostOnFailover.database, layout.stages.map(ids.table), `${at}.lostOnFailover.database`);
+        checkSelector(e.lostOnFailover.records, `${at}.lostOnFailover.records`, false);
+        return (view, observed) => {
+          const result: Record<string, number> = {};
+          for (const d of databases) {
+            const lost = (view.context(`${d}:replicator`).lost as { record: TpsRecord }[]).map((l) => l.record.recordId);
+            result[d] = select(view, e.lostOnFailover.records).filter((id) => lost.includes(id)).length;
+          }
+          const wanted = select(view, e.lostOnFailover.records).length;
+          observed[`copies of ${describeSel(e.lostOnFailover.records)} lost on failover (of ${wanted})`] = result;
+          return Object.values(result).every((n) => n === wanted);
+        };
+      }
       return (view, observed) => {
         const t = tablesConverged(view, layout, total);
         observed.tableRows = t.counts;
@@ -387,10 +428,11 @@ export function compileScenario(
 
   faults.forEach((f, i) => {
     const where = `faults[${i}] (${f.id})`;
-    const kind = faultTargetKind[f.kind];
+    const kinds = faultTargetKindsOf(f.kind);
+    const kind = kinds.join(' or ');
     const actual = u.commandable[f.target];
-    if (actual !== kind) {
-      const same = commandables.filter((id) => u.commandable[id] === kind);
+    if (!kinds.includes(actual)) {
+      const same = commandables.filter((id) => kinds.includes(u.commandable[id]));
       issues.push(`${where}.target: ${f.kind} needs a ${kind} ('${f.target}' is ${actual ? `a ${actual}` : 'unknown'}); known: ${same.join(', ')}`);
     }
     if (f.region !== undefined && !layout.regions.includes(f.region))

@@ -78,6 +78,10 @@ export const expectationSchema = z.union([
   z.object({ routed: z.object({ records: selectorSchema, notTo: z.array(z.number().int().positive()).default([]) }).strict() }).strict(),
   /** copies of these records are held by the global tables' replicators, not yet in the other regions */
   z.object({ replicationHeld: z.object({ table: pattern, records: selectorSchema }).strict() }).strict(),
+  /** active-passive: copies of these records wait in the databases' replicators, not yet in the passive region */
+  z.object({ replicationPending: z.object({ database: pattern, records: selectorSchema }).strict() }).strict(),
+  /** active-passive: these records' copies were dropped by a switch before they reached the databases' new active region */
+  z.object({ lostOnFailover: z.object({ database: pattern, records: selectorSchema }).strict() }).strict(),
   /** every regional table of every stage holds every record */
   z.object({ tablesConverged: z.literal(true) }).strict(),
 ]);
@@ -107,6 +111,13 @@ export const scenarioFileSchema = z
     $schema: z.string().optional(),
     name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case words joined by dashes').max(80),
     description: z.string().max(2000).default(''),
+    /** the design the scenario is written for (default active-active); its topology must be of that design */
+    design: z.enum(['active-active', 'active-passive']).optional(),
+    /**
+     * active-passive: records a region switch drops before they are replicated either fail the run
+     * (`fails`, the default: the scenario promises no loss) or are `measured` (reported, not a failure)
+     */
+    lossOnFailover: z.enum(['fails', 'measured']).optional(),
     /** the record set: batches of `size` records, ids 1..batches*size */
     records: z
       .object({ batches: z.number().int().min(1).max(1000), size: z.number().int().min(1).max(100_000) })

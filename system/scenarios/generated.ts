@@ -2,7 +2,7 @@ import { Prng } from '../../actors/prng';
 import { latencySchema, type LatencyOptions } from '../../actors/latency';
 import { InputError } from '../../machines/support';
 import { NETWORK } from '../control';
-import { faultKinds, type Fault, type FaultKind } from '../faults/fault-plan';
+import { activeActiveFaultKinds, type Fault, type FaultKind } from '../faults/fault-plan';
 import { ids, queueNames } from '../layout';
 import type { Topology } from '../topology';
 import type { ScenarioFileInput as ScenarioFile, StepSpecInput as StepSpec } from './format';
@@ -123,8 +123,8 @@ export function chaosPlan(seed: number, topology: Topology, latency: LatencyOpti
   const records = batches * size;
   const containers = regions.flatMap((r) => stages.map((s) => ids.container(s, r)));
 
-  let kinds = faultKinds.filter(() => rng.next() < 0.5);
-  if (kinds.length === 0) kinds = [pick(rng, faultKinds)];
+  let kinds = activeActiveFaultKinds.filter(() => rng.next() < 0.5);
+  if (kinds.length === 0) kinds = [pick(rng, activeActiveFaultKinds)];
   const count = rng.int(1, 6);
   const horizon = 900;
   const faults: Fault[] = [];

@@ -59,7 +59,9 @@ export function tablesConverged(view: SystemView, layout: Layout, count: number)
   for (const stage of layout.stages)
     for (const region of layout.regions) {
       const id = ids.regionalTable(stage, region);
-      counts[id] = view.context(id).count;
+      const c = view.context(id);
+      // a regional table counts its rows; an active-passive regional database lists them
+      counts[id] = c.count ?? c.rows.length;
     }
   return { ok: Object.values(counts).every((c) => c === count), counts };
 }

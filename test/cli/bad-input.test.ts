@@ -143,7 +143,7 @@ const cliCases: [string[], RegExp][] = [
   [['run', 'happy-path', '--topology', f.topoList], /--topology: .*not a list/],
   [['run', 'happy-path', '--topology', f.topoString], /--topology: .*not string/],
   [['run', 'happy-path', '--topology', f.topoNotJson], /--topology: .*is not JSON/],
-  [['run', 'happy-path', '--topology', f.topoTopKey], /unknown key 'zones'; known: regions, stages/],
+  [['run', 'happy-path', '--topology', f.topoTopKey], /unknown key 'zones'; known: design, regions, stages/],
   [['run', 'happy-path', '--topology', f.topoRegionKey], /regions\.0: unknown key 'zone'; known: region, weight/],
   [['run', 'happy-path', '--topology', f.topoOne], /regions: an active-active system needs at least two regions/],
   [['run', 'happy-path', '--topology', f.topo17], /regions: at most 16 regions/],

@@ -106,6 +106,29 @@ const kills: Record<string, { scenario: string; seed: number; by: string; messag
   'source-republishes': { scenario: 'happy-path', seed: 1, by: 'wrong-region' },
   'table-answers-success-while-failed': { scenario: 'f2-fail-database', seed: 1, by: 'step' },
   'table-recovery-forgets-replication': { scenario: 'f2-fail-database', seed: 1, by: 'step' },
+  // The active-passive design's, each killed by one of its scenarios.
+  'replicator-defers-switch-while-failed': { scenario: 'active-passive-failover-replication-down', seed: 1, by: 'lost' },
+  'one-way-replicator-drops-while-failed': {
+    scenario: 'active-passive-f4-fail-replication',
+    seed: 1,
+    by: 'lost',
+    message: /^record 11 never reached table:inbound:r2, and no switch dropped it$/,
+  },
+  'one-way-replicator-newest-first': {
+    scenario: 'active-passive-f4-fail-replication',
+    seed: 1,
+    by: 'order',
+    message: /^record \d+ arrived at table:[a-z]+:r2 after record \d+, published later$/,
+  },
+  'database-switch-keeps-roles': { scenario: 'active-passive-failover', seed: 1, by: 'stuck' },
+  'database-replays-on-promotion': {
+    scenario: 'active-passive-failover',
+    seed: 1,
+    by: 'duplicated',
+    message: /^record \d+ arrived at table:[a-z]+:r1 again, after \d+$/,
+  },
+  'failover-dns-ignores-switch-for-sends': { scenario: 'active-passive-failover', seed: 1, by: 'stuck', message: /still in queue:outbound$/ },
+  'failover-dns-out-stays-on-old-region': { scenario: 'active-passive-failover', seed: 1, by: 'stuck', message: /still in queue:outbound$/ },
 };
 
 /** Not killed by any registered scenario (none today: `npm run mutants` kills all 16). */

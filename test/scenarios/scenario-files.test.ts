@@ -9,7 +9,7 @@ import { builtInScenarios, scenarioFileSchema, scenarios } from '../../system/sc
 import { happyPathSteps } from '../../system/scenarios/happy-path';
 import { control } from '../../system/scenarios/steps';
 import { simulate } from '../../system/simulation';
-import { defaultTopology } from '../../system/topology';
+import { defaultTopologyFor } from '../../system/topology';
 import { fakeIo } from '../support/fake-io';
 
 
@@ -55,8 +55,18 @@ describe('scenario files', () => {
       'f5-fail-random',
       'failover',
       'chaos',
+      'active-passive',
+      'active-passive-f1-fail-container',
+      'active-passive-f2-fail-database',
+      'active-passive-f3-fail-queue',
+      'active-passive-f4-fail-replication',
+      'active-passive-f5-fail-random',
+      'active-passive-failover',
+      'active-passive-failover-replication-down',
+      'active-passive-chaos',
     ]);
-    for (const s of Object.values(builtInScenarios)) expect(scenarioFileSchema.safeParse(s.plan(7, defaultTopology)).success).toBe(true);
+    for (const s of Object.values(builtInScenarios))
+      expect(scenarioFileSchema.safeParse(s.plan(7, defaultTopologyFor(s.design ?? 'active-active'))).success).toBe(true);
   });
 
   it('a user writes a fault sequence as a file and runs it with tps run, without touching the package', async () => {

@@ -24,6 +24,11 @@ const kinds = [
   'spec',
   'driver',
   'fault-injector',
+  'regional-database',
+  'one-way-replicator',
+  'global-database',
+  'failover-dns',
+  'active-passive-spec',
 ];
 
 describe('coverage definitions', () => {

@@ -1,0 +1,194 @@
+import { assertEvent, assign, enqueueActions, sendTo, setup } from 'xstate';
+import { z } from 'zod';
+import type { DatabaseSwitch, DatabaseSwitchCompleted, ReplicatorSwitch } from './active-passive-protocol';
+import { oneWayReplicatorMachine } from './one-way-replicator.machine';
+import type { TableFail, TableFailReplication, TableInsert, TableInsertCompleted, TableRecover, TableRecoverReplication } from './protocol';
+import { regionSchema } from './protocol';
+import { regionalDatabaseMachine } from './regional-database.machine';
+import { immediate, LATENCY, parseInput, peer } from './support';
+
+export const globalDatabaseInputSchema = z
+  .object({
+    id: z.string().min(1),
+    stage: z.string().min(1),
+    /** the primary region first: it is the active one at the start unless `activeRegion` says otherwise */
+    regions: z
+      .array(regionSchema)
+      .length(2, 'an active-passive database spans exactly two regions')
+      .refine((r) => r[0] !== r[1], 'regions must be distinct'),
+    activeRegion: regionSchema.optional(),
+  })
+  .strict()
+  .refine((i) => i.activeRegion === undefined || i.regions.includes(i.activeRegion), {
+    message: 'activeRegion must be one of regions',
+    path: ['activeRegion'],
+  });
+export type GlobalDatabaseInput = z.input<typeof globalDatabaseInputSchema>;
+
+export type GlobalDatabaseEvent =
+  | TableInsert
+  | TableFail
+  | TableRecover
+  | TableFailReplication
+  | TableRecoverReplication
+  | DatabaseSwitch;
+
+/** systemIds of the parts of a global database, derived from its own. */
+export const regionalDatabaseId = (id: string, region: number) => `${id}:r${region}`;
+export const oneWayReplicatorId = (id: string) => `${id}:replicator`;
+
+export interface GlobalDatabaseContext {
+  readonly id: string;
+  readonly stage: string;
+  /** [primary, secondary] */
+  readonly regions: readonly [number, number];
+  readonly activeRegion: number;
+  readonly replicationFailed: boolean;
+  /** switches carried out */
+  readonly switches: number;
+}
+
+const otherRegion = (c: GlobalDatabaseContext) => (c.activeRegion === c.regions[0] ? c.regions[1] : c.regions[0]);
+
+/**
+ * An active-passive global database (Aurora Global Database): a regional
+ * database per region, of which only the active one takes writes, and a
+ * replicator copying the active region's writes to the passive one. Every
+ * write goes to the active region, whichever region the writer is in. It
+ * switches the active region, fails and recovers whole, or fails replication
+ * only. States: the primary (region1Active) or the secondary (region2Active)
+ * is active, or the database has failed.
+ */
+export const globalDatabaseMachine = setup({
+  types: {
+    context: {} as GlobalDatabaseContext,
+    events: {} as GlobalDatabaseEvent,
+    input: {} as GlobalDatabaseInput,
+  },
+  actors: { regionalDatabase: regionalDatabaseMachine, replicator: oneWayReplicatorMachine },
+  delays: { [LATENCY]: immediate },
+  guards: {
+    primaryIsActive: ({ context }) => context.activeRegion === context.regions[0],
+  },
+  actions: {
+    // Internal routing within the component: no network hop, so no latency.
+    routeWrite: sendTo(
+      ({ context, system }) => peer(system, regionalDatabaseId(context.id, context.activeRegion), context.id),
+      ({ context, event }) => (assertEvent(event, 'table.insert'), { ...event, region: context.activeRegion }),
+    ),
+    refuseWrite: sendTo(
+      ({ event }) => (assertEvent(event, 'table.insert'), event.replyTo),
+      ({ context, event }): TableInsertCompleted => {
+        assertEvent(event, 'table.insert');
+        return {
+          type: 'table.insertCompleted',
+          table: regionalDatabaseId(context.id, context.activeRegion),
+          stage: context.stage,
+          region: context.activeRegion,
+          record: event.record,
+          success: false,
+          origin: event.origin ?? 'write',
+          corr: event.corr,
+        };
+      },
+      { delay: LATENCY },
+    ),
+    // Roles first, then the replicator: a write routed before the switch reaches the old active database before its new role.
+    switchRegions: enqueueActions(({ context, event, enqueue, system }) => {
+      assertEvent(event, 'database.switch');
+      const to = otherRegion(context);
+      for (const region of context.regions)
+        enqueue.sendTo(peer(system, regionalDatabaseId(context.id, region), context.id), { type: 'database.setRole', active: region === to });
+      const turn: ReplicatorSwitch = { type: 'replicator.switch', to, replyTo: event.replyTo, database: context.id };
+      enqueue.sendTo(peer(system, oneWayReplicatorId(context.id), context.id), turn);
+      enqueue.assign({ activeRegion: to, switches: context.switches + 1 });
+    }),
+    refuseSwitch: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'database.switch');
+      if (!event.replyTo) return;
+      const refused: DatabaseSwitchCompleted = {
+        type: 'database.switchCompleted',
+        database: context.id,
+        success: false,
+        activeRegion: context.activeRegion,
+        lost: [],
+      };
+      enqueue.sendTo(event.replyTo, refused, { delay: LATENCY });
+    }),
+    failAll: enqueueActions(({ context, enqueue, system }) => {
+      for (const region of context.regions) enqueue.sendTo(peer(system, regionalDatabaseId(context.id, region), context.id), { type: 'table.fail' });
+      enqueue.sendTo(peer(system, oneWayReplicatorId(context.id), context.id), { type: 'replicator.fail' });
+      enqueue.assign({ replicationFailed: true });
+    }),
+    recoverAll: enqueueActions(({ context, enqueue, system }) => {
+      for (const region of context.regions) enqueue.sendTo(peer(system, regionalDatabaseId(context.id, region), context.id), { type: 'table.recover' });
+      enqueue.sendTo(peer(system, oneWayReplicatorId(context.id), context.id), { type: 'replicator.recover' });
+      enqueue.assign({ replicationFailed: false });
+    }),
+    failReplication: sendTo(({ context, system }) => peer(system, oneWayReplicatorId(context.id), context.id), { type: 'replicator.fail' }),
+    recoverReplication: sendTo(({ context, system }) => peer(system, oneWayReplicatorId(context.id), context.id), {
+      type: 'replicator.recover',
+    }),
+    noteReplicationFailed: assign({ replicationFailed: true }),
+    noteReplicationRecovered: assign({ replicationFailed: false }),
+  },
+}).createMachine({
+  id: 'globalDatabase',
+  context: ({ input, spawn }) => {
+    const { id, stage, regions, activeRegion } = parseInput(globalDatabaseInputSchema, input, 'global database input');
+    const active = activeRegion ?? regions[0];
+    spawn('replicator', {
+      id: oneWayReplicatorId(id),
+      systemId: oneWayReplicatorId(id),
+      input: { id: oneWayReplicatorId(id), databases: regions.map((region) => ({ region, database: regionalDatabaseId(id, region) })), from: active },
+    });
+    for (const region of regions) {
+      const databaseId = regionalDatabaseId(id, region);
+      spawn('regionalDatabase', {
+        id: databaseId,
+        systemId: databaseId,
+        input: { id: databaseId, stage, region, active: region === active, replicator: oneWayReplicatorId(id) },
+      });
+    }
+    return { id, stage, regions: [regions[0], regions[1]] as const, activeRegion: active, replicationFailed: false, switches: 0 };
+  },
+  initial: 'starting',
+  on: {
+    'table.failReplication': { actions: ['failReplication', 'noteReplicationFailed'] },
+    'table.recoverReplication': { actions: ['recoverReplication', 'noteReplicationRecovered'] },
+  },
+  states: {
+    starting: {
+      always: [{ guard: 'primaryIsActive', target: 'region1Active' }, { target: 'region2Active' }],
+    },
+    region1Active: {
+      description: 'The primary region (the first of `regions`) is active.',
+      on: {
+        'table.insert': { actions: 'routeWrite' },
+        'database.switch': { target: 'region2Active', actions: 'switchRegions' },
+        'table.fail': { target: 'failed', actions: 'failAll' },
+        'table.recover': { description: 'Already serving.' },
+      },
+    },
+    region2Active: {
+      description: 'The secondary region is active.',
+      on: {
+        'table.insert': { actions: 'routeWrite' },
+        'database.switch': { target: 'region1Active', actions: 'switchRegions' },
+        'table.fail': { target: 'failed', actions: 'failAll' },
+        'table.recover': { description: 'Already serving.' },
+      },
+    },
+    failed: {
+      on: {
+        'table.insert': { actions: 'refuseWrite' },
+        'database.switch': { actions: 'refuseSwitch' },
+        'table.fail': { description: 'Already failed.' },
+        'table.recover': [
+          { guard: 'primaryIsActive', target: 'region1Active', actions: 'recoverAll' },
+          { target: 'region2Active', actions: 'recoverAll' },
+        ],
+      },
+    },
+  },
+});

@@ -1,0 +1,67 @@
+import type { AnyActorRef, EventObject } from 'xstate';
+import type { LostCopy } from '../machines/active-passive-protocol';
+import type { Layout } from '../system/layout';
+import { ids } from '../system/layout';
+import type { ActivePassiveSpecEvent } from './active-passive-spec.machine';
+
+/**
+ * Turns messages of the active-passive system into its spec's facts, read as
+ * the answers are sent (when the fact happened). The components never learn
+ * the spec exists.
+ */
+export function createActivePassiveObserver(layout: Layout, now: () => number, feed: (e: ActivePassiveSpecEvent) => void) {
+  const queues = new Map(layout.queues.map((q) => [q.id, q]));
+  const stageOfDatabase = new Map<string, number>();
+  layout.stages.forEach((stage, i) => layout.regions.forEach((region) => stageOfDatabase.set(ids.regionalTable(stage, region), i)));
+
+  return (target: AnyActorRef, event: EventObject): void => {
+    const e = event as any;
+    switch (e.type) {
+      case 'queue.sendCompleted': {
+        const q = queues.get(e.queue);
+        if (q && e.success) feed({ type: 'spec.sent', position: q.position, region: q.region, recordId: e.record.recordId, at: now() });
+        return;
+      }
+      case 'queue.removeCompleted': {
+        const q = queues.get(e.queue);
+        if (q && e.success && e.removed) feed({ type: 'spec.removed', position: q.position, region: q.region, recordId: e.recordId, at: now() });
+        return;
+      }
+      case 'table.insertCompleted': {
+        const stage = stageOfDatabase.get(e.table);
+        if (stage !== undefined && e.success)
+          feed({ type: 'spec.stored', stage, region: e.region, recordId: e.record.recordId, replication: e.origin === 'replication', at: now() });
+        return;
+      }
+      case 'dns.record':
+        if (target.id === ids.destination) feed({ type: 'spec.delivered', region: e.region, recordId: e.record.recordId, at: now() });
+        return;
+    }
+  };
+}
+
+/**
+ * Facts read from a receiver's snapshot once it processed an event: what the
+ * destination counts after a delivery, and the copies a replicator dropped
+ * (its `lost` list only grows: each new entry is told once).
+ */
+export function createActivePassiveAfterObserver(layout: Layout, now: () => number, feed: (e: ActivePassiveSpecEvent) => void) {
+  const stageOfReplicator = new Map(layout.stages.map((stage, i) => [`${ids.table(stage)}:replicator`, i]));
+  const told = new Map<string, number>();
+  return (target: AnyActorRef, event: EventObject): void => {
+    const e = event as any;
+    if (e.type === 'dns.record' && target.id === ids.destination) {
+      const c = target.getSnapshot().context as { records: Record<number, unknown>; count: number };
+      feed({ type: 'spec.kept', recordId: e.record.recordId, count: c.count, distinct: Object.keys(c.records).length, at: now() });
+      return;
+    }
+    const stage = stageOfReplicator.get(target.id);
+    if (stage === undefined) return;
+    const lost = (target.getSnapshot().context as { lost: readonly LostCopy[] }).lost;
+    const seen = told.get(target.id) ?? 0;
+    if (lost.length <= seen) return;
+    told.set(target.id, lost.length);
+    for (const l of lost.slice(seen))
+      feed({ type: 'spec.lostOnSwitch', stage, recordId: l.record.recordId, from: l.from, to: l.to, at: now() });
+  };
+}
