@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { Prng } from '../../actors/prng';
 import { latencySchema, type LatencyOptions } from '../../actors/latency';
 import { NETWORK } from '../control';
-import { faultKinds, type Fault, type FaultKind } from '../faults/fault-plan';
+import { activeActiveFaultKinds, type Fault, type FaultKind } from '../faults/fault-plan';
 import { ids, queueNames } from '../layout';
 import type { Topology } from '../topology';
 import type { ScenarioFileInput as ScenarioFile } from './format';
@@ -67,7 +67,7 @@ export function swarmPlan(seed: number, topology: Topology, latencyOverride?: La
 
   const kindCount = rng.int(1, 3);
   const kinds = new Set<FaultKind>();
-  while (kinds.size < kindCount) kinds.add(pick(rng, faultKinds));
+  while (kinds.size < kindCount) kinds.add(pick(rng, activeActiveFaultKinds));
   const cluster: Cluster = pick(rng, swarmClusters);
   if (cluster === 'repeated-crash') kinds.add('container-fail');
   const kindList = [...kinds];

@@ -54,7 +54,7 @@ describeWithChromium('offline inspector page', () => {
     expect(await exited).toBe(0);
     await page.waitForFunction(`document.getElementById('status').textContent.startsWith('run complete')`, undefined, { timeout: 30_000 });
 
-    expect(await page.locator('.diagram svg').count()).toBe(12);
+    expect(await page.locator('.diagram svg').count()).toBe(17);
     expect(await page.locator('.diagram:not([hidden])').getAttribute('data-diagram')).toBe('container');
     expect(await page.locator('nav button[data-system-id="container:inbound:r1"]').count()).toBe(1);
     const seen = (await page.evaluate('window.seen')) as { active: string[]; events: string[] };

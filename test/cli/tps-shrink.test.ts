@@ -70,13 +70,13 @@ describe('shrinking from the command line', () => {
     expect(text).toMatch(/^ {2}fault f\d+: crash container:/m);
     expect(text).toContain(`  replay: tps run --scenario-file ${out} --seed 79 --machines ${module}`);
     expect(text).toMatch(/^Coverage over 2 runs/m);
-    expect(text).toMatch(/^ {2}container +states \d+\/8 +transitions \d+\/21$/m);
+    expect(text).toMatch(/^ {2}container +states \d+\/8 +transitions \d+\/23$/m);
     expect(text).toMatch(/Verdict: FAIL$/);
     expect(existsSync(out)).toBe(true);
     const table = JSON.parse(readFileSync(coverage, 'utf8'));
     expect(table.runs).toBe(2);
     const container = table.kinds.find((k: { kind: string }) => k.kind === 'container');
-    expect(container.transitions.length).toBe(21);
+    expect(container.transitions.length).toBe(23);
     expect(container.neverTaken.transitions.length).toBe(container.transitions.filter((t: { count: number }) => t.count === 0).length);
 
     const quiet = fakeIo();

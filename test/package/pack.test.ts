@@ -12,10 +12,10 @@ const root = join(__dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 /** Budgets with some room; the unshaped package was 324 files, 296 kB packed. */
-const MAX_FILES = 220;
-// the README's four screenshots (about 560 kB of PNG) ship with it, so its pictures show where it is read
-const MAX_PACKED_BYTES = 850_000;
-const MAX_UNPACKED_BYTES = 1_800_000;
+const MAX_FILES = 260;
+// the README's screenshots (about 560 kB of PNG) ship with it, so its pictures show where it is read; both designs' machines
+const MAX_PACKED_BYTES = 950_000;
+const MAX_UNPACKED_BYTES = 2_000_000;
 
 interface PackResult {
   size: number;
