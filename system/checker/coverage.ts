@@ -287,8 +287,23 @@ export interface CoverageTable {
   faultHits: { hit: string; count: number }[];
 }
 
+/** Kinds only one design runs: listed only when one of their actors ran (the other design's are not "never taken"). */
+const oneDesignKinds = new Set<CoverageKind>([
+  'regional-table',
+  'replicator',
+  'global-table',
+  'weighted-dns',
+  'spec',
+  'regional-database',
+  'one-way-replicator',
+  'global-database',
+  'failover-dns',
+  'active-passive-spec',
+]);
+
 export function coverageTable(counts: CoverageCounts, overrides?: MachineOverrides): CoverageTable {
-  const kinds = coverageDefinitions(overrides).map((d) => {
+  const ran = (d: { kind: CoverageKind }) => !oneDesignKinds.has(d.kind) || counts.states[d.kind] !== undefined;
+  const kinds = coverageDefinitions(overrides).filter(ran).map((d) => {
     const s = counts.states[d.kind] ?? {};
     const t = counts.transitions[d.kind] ?? {};
     const states = d.states.map((path) => ({ path, count: s[path] ?? 0 }));
