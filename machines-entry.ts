@@ -6,6 +6,7 @@
  */
 export * from './machines/protocol';
 export { InputError, LATENCY, keepActor, keptActor, type KeptActor } from './machines/support';
+export { MisuseError } from './machines/event-checks';
 export { update, updater, withInPlaceUpdates } from './machines/context-update';
 export { queueMachine, queueInputSchema, type QueueInput, type QueueContext } from './machines/queue.machine';
 export {

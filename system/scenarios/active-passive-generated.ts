@@ -1,10 +1,9 @@
 import { Prng } from '../../actors/prng';
 import type { LatencyOptions } from '../../actors/latency';
-import { InputError } from '../../machines/support';
 import { NETWORK } from '../control';
 import type { Fault, FaultKind } from '../faults/fault-plan';
 import { ids, queueNames } from '../layout';
-import { healingBound } from './generated';
+import { drawRegion1Failures, healingBound } from './generated';
 import type { Topology } from '../topology';
 import type { ScenarioFileInput as ScenarioFile } from './format';
 
@@ -16,24 +15,8 @@ import type { ScenarioFileInput as ScenarioFile } from './format';
  * finish batch 2 if a failed inbound queue interrupted it, publish batch 3.
  */
 export function activePassiveF5Plan(seed: number, topology: Topology): ScenarioFile {
-  const regions = topology.regions.map((r) => r.region);
-  if (!regions.includes(1))
-    throw new InputError('scenario active-passive-f5-fail-random', [`topology: it fails components of region 1; the topology's regions are ${regions.join(', ')}`]);
-  const names = queueNames(topology.stages);
-  const candidates: { kind: 'queue' | 'container' | 'database'; id: string }[] = [
-    ...topology.stages.flatMap((stage, i) => [
-      { kind: 'queue' as const, id: ids.queue(names[i], 1) },
-      { kind: 'container' as const, id: ids.container(stage, 1) },
-      { kind: 'database' as const, id: ids.table(stage) },
-    ]),
-    { kind: 'queue', id: ids.queue(names[names.length - 1], 1) },
-  ];
   // Its own stream, so the draw differs from the active-active F5's for the same seed.
-  const rng = new Prng((seed ^ 0xa9f5) >>> 0);
-  const count = rng.int(1, candidates.length);
-  const chosen = new Set<number>();
-  while (chosen.size < count) chosen.add(rng.int(0, candidates.length - 1));
-  const failed = [...chosen].sort((a, b) => a - b).map((i) => candidates[i]);
+  const { candidates, count, failed } = drawRegion1Failures((seed ^ 0xa9f5) >>> 0, topology, 'active-passive-f5-fail-random', 'database');
   return {
     name: 'active-passive-f5-fail-random',
     design: 'active-passive',

@@ -24,25 +24,34 @@ const pick = <T>(rng: Prng, items: readonly T[]): T => items[rng.int(0, items.le
  * dependency, as the reference recovers every container), finish batch 2 if
  * its publication was interrupted, publish batch 3.
  */
-export function f5FailRandomPlan(seed: number, topology: Topology): ScenarioFile {
+/**
+ * The reference F5's draw: of region 1's components (each stage's input queue, container and
+ * store, then the last queue), a seed-chosen number, seed-chosen, in candidate order.
+ */
+export function drawRegion1Failures<K extends string>(rngSeed: number, topology: Topology, scenario: string, store: K) {
   const regions = topology.regions.map((r) => r.region);
   if (!regions.includes(1))
-    throw new InputError('scenario f5-fail-random', [`topology: it fails components of region 1; the topology's regions are ${regions.join(', ')}`]);
+    throw new InputError(`scenario ${scenario}`, [`topology: it fails components of region 1; the topology's regions are ${regions.join(', ')}`]);
   const names = queueNames(topology.stages);
-  // The reference's 16 candidates for five stages: each stage's input queue, container and table, then the last queue.
-  const candidates: { kind: 'queue' | 'container' | 'table'; id: string }[] = [
+  const candidates: { kind: 'queue' | 'container' | K; id: string }[] = [
     ...topology.stages.flatMap((stage, i) => [
       { kind: 'queue' as const, id: ids.queue(names[i], 1) },
       { kind: 'container' as const, id: ids.container(stage, 1) },
-      { kind: 'table' as const, id: ids.table(stage) },
+      { kind: store, id: ids.table(stage) },
     ]),
     { kind: 'queue', id: ids.queue(names[names.length - 1], 1) },
   ];
-  const rng = new Prng((seed ^ 0x5f5a11) >>> 0);
+  const rng = new Prng(rngSeed);
   const count = rng.int(1, candidates.length);
   const chosen = new Set<number>();
   while (chosen.size < count) chosen.add(rng.int(0, candidates.length - 1));
   const failed = [...chosen].sort((a, b) => a - b).map((i) => candidates[i]);
+  return { candidates, count, failed };
+}
+
+export function f5FailRandomPlan(seed: number, topology: Topology): ScenarioFile {
+  // The reference's 16 candidates for five stages.
+  const { candidates, count, failed } = drawRegion1Failures((seed ^ 0x5f5a11) >>> 0, topology, 'f5-fail-random', 'table');
   const command = (c: (typeof failed)[number], verb: 'fail' | 'recover') =>
     c.kind === 'table' ? { target: c.id, verb, args: { region: 1 } } : { target: c.id, verb };
   const order = (table: string) => ({
