@@ -48,6 +48,25 @@ export interface Layout {
 }
 
 /** Every component of a topology, with its systemId and wiring. */
+/** Every region's container of every stage, reading the stage's queue and feeding the next (both designs). */
+function stageContainers(stages: readonly string[], regions: readonly number[], queueId: (position: number, region: number) => string): ComponentSpec[] {
+  return regions.flatMap((region) =>
+    stages.map((stage, position) => ({
+      systemId: ids.container(stage, region),
+      kind: 'container' as const,
+      logic: containerMachine,
+      input: {
+        id: ids.container(stage, region),
+        stage,
+        region,
+        inputQueue: queueId(position, region),
+        table: ids.table(stage),
+        outputQueue: queueId(position + 1, region),
+      },
+    })),
+  );
+}
+
 export function layoutOf(topology: Topology, batches: TpsRecord[][]): Layout {
   if (topology.design === 'active-passive') return activePassiveLayoutOf(topology, batches);
   const regions = topology.regions.map((r) => r.region);
@@ -70,21 +89,7 @@ export function layoutOf(topology: Topology, batches: TpsRecord[][]): Layout {
       logic: globalTableMachine,
       input: { id: ids.table(stage), stage, regions },
     })),
-    ...regions.flatMap((region) =>
-      stages.map((stage, position) => ({
-        systemId: ids.container(stage, region),
-        kind: 'container' as const,
-        logic: containerMachine,
-        input: {
-          id: ids.container(stage, region),
-          stage,
-          region,
-          inputQueue: queueId(position, region),
-          table: ids.table(stage),
-          outputQueue: queueId(position + 1, region),
-        },
-      })),
-    ),
+    ...stageContainers(stages, regions, queueId),
     {
       systemId: ids.inDns,
       kind: 'dns',
@@ -134,21 +139,7 @@ export function activePassiveLayoutOf(topology: Topology, batches: TpsRecord[][]
       logic: globalDatabaseMachine,
       input: { id: ids.table(stage), stage, regions },
     })),
-    ...regions.flatMap((region) =>
-      stages.map((stage, position) => ({
-        systemId: ids.container(stage, region),
-        kind: 'container' as const,
-        logic: containerMachine,
-        input: {
-          id: ids.container(stage, region),
-          stage,
-          region,
-          inputQueue: queueId(position, region),
-          table: ids.table(stage),
-          outputQueue: queueId(position + 1, region),
-        },
-      })),
-    ),
+    ...stageContainers(stages, regions, queueId),
     dns(ids.inDns, 0),
     dns(ids.outDns, stages.length),
     { systemId: ids.source, kind: 'source', logic: recordSourceMachine, input: { id: ids.source, dns: ids.inDns, batches } },
