@@ -67,6 +67,13 @@ describe('snapshot contract in a whole run with a viewer attached', () => {
     expect(changedSince(seen).map((s) => `${s.actor}`)).toEqual([]);
   });
 
+  it('active-passive failover: no snapshot of its machines shown to the viewer changes afterwards', () => {
+    const { seen } = runKeepingSnapshots('active-passive-failover', 1);
+    for (const machine of ['globalDatabase', 'regionalDatabase', 'oneWayReplicator', 'failoverDns'])
+      expect(seen.some((s) => s.machine === machine)).toBe(true);
+    expect(changedSince(seen).map((s) => `${s.actor}`)).toEqual([]);
+  });
+
   it('every change of an actor context is a new snapshot object with a new context object', () => {
     const { seen } = runKeepingSnapshots('f2-fail-database', 1);
     const last = new Map<string, Seen>();
