@@ -1,4 +1,5 @@
-import type { AnyStateMachine } from 'xstate';
+import type { AnyStateMachine, AnyStateNode } from 'xstate';
+import { childrenOf, transitionsOf, type AnyTransition } from '../../actors/state-nodes';
 
 /**
  * Machine -> Graphviz DOT, read from the machine object itself
@@ -16,28 +17,6 @@ import type { AnyStateMachine } from 'xstate';
  *   `<name>:`) and the class `state`, so a page can highlight current states
  * Output is stable: states, events and transitions in definition order.
  */
-
-/** The parts of xstate's StateNode this reads (its public fields). */
-interface StateNodeLike {
-  key: string;
-  path: string[];
-  type: 'atomic' | 'compound' | 'parallel' | 'final' | 'history';
-  description?: string;
-  states: Record<string, StateNodeLike>;
-  initial?: { target: StateNodeLike[] };
-  transitions: Map<string, TransitionLike[]>;
-  always?: TransitionLike[];
-  invoke: { id: string; src: unknown }[];
-  entry: unknown[];
-}
-interface TransitionLike {
-  eventType: string;
-  guard?: unknown;
-  target?: readonly StateNodeLike[];
-  actions: unknown[];
-  description?: string;
-  reenter?: boolean;
-}
 
 export interface DotOptions {
   /** diagram name, used in element ids (default: the machine's id) */
@@ -102,7 +81,7 @@ function wrap(words: string[], sep: string): string[] {
 }
 
 /** `event [guard] / actions` on one line (`oneLine`), or wrapped: the event, the guard, the actions. */
-function edgeLabel(event: string, t: TransitionLike, withActions: boolean, oneLine = false): string {
+function edgeLabel(event: string, t: AnyTransition, withActions: boolean, oneLine = false): string {
   const guard = formatGuard(t.guard);
   const actions = withActions ? t.actions.map(formatAction).filter((a) => a !== 'inline' || t.actions.length === 1) : [];
   if (oneLine) return `${event}${guard ? ` [${guard}]` : ''}${actions.length ? ` / ${actions.join(', ')}` : ''}`;
@@ -111,21 +90,21 @@ function edgeLabel(event: string, t: TransitionLike, withActions: boolean, oneLi
 }
 
 export function machineToDot(machine: AnyStateMachine, options: DotOptions = {}): string {
-  const root = machine.root as unknown as StateNodeLike;
+  const root = machine.root;
   const name = options.name ?? machine.id;
   const withActions = options.actions ?? true;
   const lines: string[] = [];
   const edges: string[] = [];
   let edgeCount = 0;
-  const isCluster = (n: StateNodeLike) => n === root || n.type === 'compound' || n.type === 'parallel';
-  const nodeName = (n: StateNodeLike) => q(n.path.join('.') || '(machine)');
+  const isCluster = (n: AnyStateNode) => n === root || n.type === 'compound' || n.type === 'parallel';
+  const nodeName = (n: AnyStateNode) => q(n.path.join('.') || '(machine)');
   // A cluster is entered and left through its anchor: the initial dot.
-  const anchor = (n: StateNodeLike) => q(`${n.path.join('.')}/•`);
-  const clusterName = (n: StateNodeLike) => q(`cluster_${n.path.join('.') || '(machine)'}`);
-  const end = (n: StateNodeLike, side: 'tail' | 'head') =>
+  const anchor = (n: AnyStateNode) => q(`${n.path.join('.')}/•`);
+  const clusterName = (n: AnyStateNode) => q(`cluster_${n.path.join('.') || '(machine)'}`);
+  const end = (n: AnyStateNode, side: 'tail' | 'head') =>
     isCluster(n) ? { id: anchor(n), attr: `${side === 'tail' ? 'ltail' : 'lhead'}=${clusterName(n)}` } : { id: nodeName(n), attr: '' };
 
-  const addEdge = (from: StateNodeLike, to: StateNodeLike | undefined, label: string, style: 'normal' | 'always' | 'targetless', tooltip?: string) => {
+  const addEdge = (from: AnyStateNode, to: AnyStateNode | undefined, label: string, style: 'normal' | 'always' | 'targetless', tooltip?: string) => {
     const a = end(from, 'tail');
     const attrs = [`id=${q(`${name}:e${++edgeCount}`)}`, `label=${q(label)}`];
     if (style === 'always') attrs.push('style=bold');
@@ -137,27 +116,27 @@ export function machineToDot(machine: AnyStateMachine, options: DotOptions = {})
     }
     const b = end(to, 'head');
     // ltail/lhead only where the edge really leaves/enters the cluster.
-    const inside = (outer: StateNodeLike, inner: StateNodeLike) =>
+    const inside = (outer: AnyStateNode, inner: AnyStateNode) =>
       inner.path.length >= outer.path.length && outer.path.every((k, i) => inner.path[i] === k);
     if (a.attr && !inside(from, to)) attrs.push(a.attr);
     if (b.attr && !inside(to, from)) attrs.push(b.attr);
     edges.push(`  ${a.id} -> ${b.id} [${attrs.join(', ')}];`);
   };
 
-  const extras = (n: StateNodeLike) => {
+  const extras = (n: AnyStateNode) => {
     const parts: string[] = [];
     for (const inv of n.invoke) parts.push(`invoke ${typeof inv.src === 'string' ? inv.src : inv.id}`);
     return parts;
   };
 
-  const targetless = (n: StateNodeLike) => [
-    ...[...n.transitions].flatMap(([event, ts]) => ts.filter((t) => !t.target).map((t) => edgeLabel(formatEvent(event), t, withActions, true))),
-    ...(n.always ?? []).filter((t) => !t.target).map((t) => edgeLabel('always', t, withActions, true)),
-  ];
+  const targetless = (n: AnyStateNode) =>
+    transitionsOf(n)
+      .filter(({ transition }) => !transition.target)
+      .map(({ event, transition }) => edgeLabel(formatEvent(event), transition, withActions, true));
   /** targetless transitions as grey `⟲` lines under a state's name (HTML label) */
-  const internalLines = (n: StateNodeLike) => targetless(n).map((l) => `<br/><font point-size="9" color="#666666">⟲ ${html(l)}</font>`);
+  const internalLines = (n: AnyStateNode) => targetless(n).map((l) => `<br/><font point-size="9" color="#666666">⟲ ${html(l)}</font>`);
 
-  const visit = (n: StateNodeLike, indent: string) => {
+  const visit = (n: AnyStateNode, indent: string) => {
     const id = q(stateElementId(name, n.path));
     const tooltip = n.description ? `, tooltip=${q(n.description)}` : '';
     if (isCluster(n)) {
@@ -178,7 +157,7 @@ export function machineToDot(machine: AnyStateMachine, options: DotOptions = {})
         const to = end(initial, 'head');
         edges.push(`  ${anchor(n)} -> ${to.id} [id=${q(`${name}:e${++edgeCount}`)}${to.attr ? `, ${to.attr}` : ''}];`);
       }
-      for (const child of Object.values(n.states)) visit(child, indent + '  ');
+      for (const child of childrenOf(n)) visit(child, indent + '  ');
       lines.push(`${indent}}`);
     } else {
       // Its targetless transitions are listed in the box too: several self-loops overprint their labels.
@@ -189,16 +168,9 @@ export function machineToDot(machine: AnyStateMachine, options: DotOptions = {})
       const final = n.type === 'final' ? ', peripheries=2' : '';
       lines.push(`${indent}${nodeName(n)} [id=${id}, class="state", label=${label}${final}${tooltip}];`);
     }
-    for (const [event, transitions] of n.transitions) {
-      for (const t of transitions) {
-        const target = t.target?.[0];
-        if (!target) continue;
-        addEdge(n, target, edgeLabel(formatEvent(event), t, withActions), target ? 'normal' : 'targetless', t.description);
-      }
-    }
-    for (const t of n.always ?? []) {
-      if (!t.target) continue;
-      addEdge(n, t.target?.[0], edgeLabel('always', t, withActions), t.target ? 'always' : 'targetless', t.description);
+    for (const { event, transition: t, always } of transitionsOf(n)) {
+      const target = t.target?.[0];
+      if (target) addEdge(n, target, edgeLabel(formatEvent(event), t, withActions), always ? 'always' : 'normal', t.description);
     }
   };
 
