@@ -4,25 +4,26 @@ import type { DatabaseSwitch, DatabaseSwitchCompleted, ReplicatorSwitch } from '
 import { oneWayReplicatorMachine } from './one-way-replicator.machine';
 import type { TableFail, TableFailReplication, TableInsert, TableInsertCompleted, TableRecover, TableRecoverReplication } from './protocol';
 import { regionSchema } from './protocol';
+import { insertCompleted } from './messages';
 import { regionalDatabaseMachine } from './regional-database.machine';
-import { immediate, LATENCY, parseInput, peer } from './support';
+import { immediate, LATENCY, parseInput, peer, withActiveRegion } from './support';
 
-export const globalDatabaseInputSchema = z
-  .object({
-    id: z.string().min(1),
-    stage: z.string().min(1),
-    /** the primary region first: it is the active one at the start unless `activeRegion` says otherwise */
-    regions: z
-      .array(regionSchema)
-      .length(2, 'an active-passive database spans exactly two regions')
-      .refine((r) => r[0] !== r[1], 'regions must be distinct'),
-    activeRegion: regionSchema.optional(),
-  })
-  .strict()
-  .refine((i) => i.activeRegion === undefined || i.regions.includes(i.activeRegion), {
-    message: 'activeRegion must be one of regions',
-    path: ['activeRegion'],
-  });
+export const globalDatabaseInputSchema = withActiveRegion(
+  z
+    .object({
+      id: z.string().min(1),
+      stage: z.string().min(1),
+      /** the primary region first: it is the active one at the start unless `activeRegion` says otherwise */
+      regions: z
+        .array(regionSchema)
+        .length(2, 'an active-passive database spans exactly two regions')
+        .refine((r) => r[0] !== r[1], 'regions must be distinct'),
+      activeRegion: regionSchema.optional(),
+    })
+    .strict(),
+  (i) => i.regions,
+  'activeRegion must be one of regions',
+);
 export type GlobalDatabaseInput = z.input<typeof globalDatabaseInputSchema>;
 
 export type GlobalDatabaseEvent =
@@ -80,16 +81,8 @@ export const globalDatabaseMachine = setup({
       ({ event }) => (assertEvent(event, 'table.insert'), event.replyTo),
       ({ context, event }): TableInsertCompleted => {
         assertEvent(event, 'table.insert');
-        return {
-          type: 'table.insertCompleted',
-          table: regionalDatabaseId(context.id, context.activeRegion),
-          stage: context.stage,
-          region: context.activeRegion,
-          record: event.record,
-          success: false,
-          origin: event.origin ?? 'write',
-          corr: event.corr,
-        };
+        const table = regionalDatabaseId(context.id, context.activeRegion);
+        return insertCompleted({ table, stage: context.stage, region: context.activeRegion }, event, false);
       },
       { delay: LATENCY },
     ),

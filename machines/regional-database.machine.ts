@@ -15,6 +15,7 @@ import type {
   TpsRecord,
 } from './protocol';
 import { regionSchema } from './protocol';
+import { insertCompleted } from './messages';
 import { immediate, LATENCY, parseInput, peer } from './support';
 
 export const regionalDatabaseInputSchema = z
@@ -83,19 +84,9 @@ export const regionalDatabaseMachine = setup({
     }),
     answerInsert: sendTo(
       ({ event }) => (assertEvent(event, 'table.insert'), event.replyTo),
-      ({ context, event }, params: { success: boolean }): TableInsertCompleted => {
-        assertEvent(event, 'table.insert');
-        return {
-          type: 'table.insertCompleted',
-          table: context.id,
-          stage: context.stage,
-          region: context.region,
-          record: event.record,
-          success: params.success,
-          origin: originOf(event),
-          corr: event.corr,
-        };
-      },
+      ({ context, event }, params: { success: boolean }): TableInsertCompleted => (
+        assertEvent(event, 'table.insert'), insertCompleted({ table: context.id, stage: context.stage, region: context.region }, event, params.success)
+      ),
       { delay: LATENCY },
     ),
     tellReplicator: sendTo(

@@ -3,7 +3,6 @@ import { updater } from './context-update';
 import { askerOf, eventReader, isForeignRequest, protocolOf, wrongPeer, type EventReader } from './event-checks';
 import { z } from 'zod';
 import type {
-  InsertOrigin,
   ReplicatorReplicate,
   TableCount,
   TableCountReport,
@@ -16,6 +15,7 @@ import type {
   TpsRecord,
 } from './protocol';
 import { regionSchema } from './protocol';
+import { insertCompleted } from './messages';
 import { immediate, LATENCY, parseInput, peer } from './support';
 
 export const regionalTableInputSchema = z.object({
@@ -88,19 +88,9 @@ export const regionalTableMachine = setup({
     }),
     answerInsert: sendTo(
       ({ context, event }) => (read(context, event, 'table.insert'), event.replyTo),
-      ({ context, event }, params: { success: boolean }): TableInsertCompleted => {
-        read(context, event, 'table.insert');
-        return {
-          type: 'table.insertCompleted',
-          table: context.id,
-          stage: context.stage,
-          region: context.region,
-          record: event.record,
-          success: params.success,
-          origin: (event.origin ?? 'write') as InsertOrigin,
-          corr: event.corr,
-        };
-      },
+      ({ context, event }, params: { success: boolean }): TableInsertCompleted => (
+        read(context, event, 'table.insert'), insertCompleted({ table: context.id, stage: context.stage, region: context.region }, event, params.success)
+      ),
       { delay: LATENCY },
     ),
     tellReplicator: enqueueActions(({ context, event, system, enqueue }) => {

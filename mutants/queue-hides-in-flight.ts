@@ -1,6 +1,5 @@
 import { enqueueActions } from 'xstate';
-import { queueMachine } from '../machines/queue.machine';
-import type { QueueRecordDelivered } from '../machines/protocol';
+import { queueMachine, recordDelivered } from '../machines/queue.machine';
 import { keptActor, LATENCY } from '../machines/support';
 import type { MutantInfo } from './support';
 
@@ -20,8 +19,7 @@ export const machines = {
         const visible = context.inFlight === null ? held : held.filter((r) => r.recordId !== context.inFlight);
         const head = visible[0];
         if (!consumer || !head) return;
-        const delivery: QueueRecordDelivered = { type: 'queue.record', queue: context.id, region: context.region, record: head, corr: consumer.corr };
-        enqueue.sendTo(keptActor(system, consumer.replyTo, context.id), delivery, { delay: LATENCY });
+        enqueue.sendTo(keptActor(system, consumer.replyTo, context.id), recordDelivered(context, head, consumer), { delay: LATENCY });
         // the hidden record stays "in flight"; the new one is handed out beside it
         enqueue.assign({ consumer: null, inFlight: context.inFlight ?? head.recordId });
       }),

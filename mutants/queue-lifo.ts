@@ -1,6 +1,5 @@
 import { enqueueActions } from 'xstate';
-import { queueMachine } from '../machines/queue.machine';
-import type { QueueRecordDelivered } from '../machines/protocol';
+import { queueMachine, recordDelivered } from '../machines/queue.machine';
 import { keptActor, LATENCY } from '../machines/support';
 import type { MutantInfo } from './support';
 
@@ -18,8 +17,7 @@ export const machines = {
         const held = context.records;
         const newest = held[held.length - 1];
         if (!consumer || !newest) return;
-        const delivery: QueueRecordDelivered = { type: 'queue.record', queue: context.id, region: context.region, record: newest, corr: consumer.corr };
-        enqueue.sendTo(keptActor(system, consumer.replyTo, context.id), delivery, { delay: LATENCY });
+        enqueue.sendTo(keptActor(system, consumer.replyTo, context.id), recordDelivered(context, newest, consumer), { delay: LATENCY });
         enqueue.assign({ consumer: null, inFlight: newest.recordId });
       }),
     },
