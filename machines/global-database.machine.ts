@@ -51,6 +51,15 @@ export interface GlobalDatabaseContext {
 
 const otherRegion = (c: GlobalDatabaseContext) => (c.activeRegion === c.regions[0] ? c.regions[1] : c.regions[0]);
 
+/** What either active region does: the same but for the region a switch goes to. */
+const serving = (other: 'region1Active' | 'region2Active') =>
+  ({
+    'table.insert': { actions: 'routeWrite' },
+    'database.switch': { target: other, actions: 'switchRegions' },
+    'table.fail': { target: 'failed', actions: 'failAll' },
+    'table.recover': { description: 'Already serving.' },
+  }) as const;
+
 /**
  * An active-passive global database (Aurora Global Database): a regional
  * database per region, of which only the active one takes writes, and a
@@ -154,24 +163,8 @@ export const globalDatabaseMachine = setup({
     starting: {
       always: [{ guard: 'primaryIsActive', target: 'region1Active' }, { target: 'region2Active' }],
     },
-    region1Active: {
-      description: 'The primary region (the first of `regions`) is active.',
-      on: {
-        'table.insert': { actions: 'routeWrite' },
-        'database.switch': { target: 'region2Active', actions: 'switchRegions' },
-        'table.fail': { target: 'failed', actions: 'failAll' },
-        'table.recover': { description: 'Already serving.' },
-      },
-    },
-    region2Active: {
-      description: 'The secondary region is active.',
-      on: {
-        'table.insert': { actions: 'routeWrite' },
-        'database.switch': { target: 'region1Active', actions: 'switchRegions' },
-        'table.fail': { target: 'failed', actions: 'failAll' },
-        'table.recover': { description: 'Already serving.' },
-      },
-    },
+    region1Active: { description: 'The primary region (the first of `regions`) is active.', on: serving('region2Active') },
+    region2Active: { description: 'The secondary region is active.', on: serving('region1Active') },
     failed: {
       on: {
         'table.insert': { actions: 'refuseWrite' },

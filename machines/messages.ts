@@ -11,8 +11,14 @@ import type {
   QueueRemoveCompleted,
   QueueSendCompleted,
   Region,
+  TableCount,
+  TableCountReport,
+  TableFail,
   TableInsert,
   TableInsertCompleted,
+  TableRead,
+  TableReadResult,
+  TableRecover,
   TpsRecord,
 } from './protocol';
 import { keepActor, type KeptActor } from './support';
@@ -24,6 +30,25 @@ import { keepActor, type KeptActor } from './support';
  */
 
 // ---- tables --------------------------------------------------------------
+/** What a regional table or database is asked. */
+export type TableRequest = TableInsert | TableRead | TableCount | TableFail | TableRecover;
+
+/** A regional table's or database's answer to a read: the row, or null. */
+export const readResult = (by: { id: string; region: Region }, recordId: number, record: TpsRecord | undefined): TableReadResult => ({
+  type: 'table.readResult',
+  table: by.id,
+  region: by.region,
+  recordId,
+  record: record ?? null,
+});
+
+export const countReport = (by: { id: string; region: Region }, count: number): TableCountReport => ({
+  type: 'table.countReport',
+  table: by.id,
+  region: by.region,
+  count,
+});
+
 /** The answer to an insert from the table that took (or refused) it. */
 export const insertCompleted = (
   by: { table: string; stage: string; region: Region },

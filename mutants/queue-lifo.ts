@@ -1,7 +1,4 @@
-import { enqueueActions } from 'xstate';
-import { queueMachine, recordDelivered } from '../machines/queue.machine';
-import { keptActor, LATENCY } from '../machines/support';
-import type { MutantInfo } from './support';
+import { queueHandingOut, type MutantInfo } from './support';
 
 export const mutant: MutantInfo = {
   name: 'queue-lifo',
@@ -9,17 +6,7 @@ export const mutant: MutantInfo = {
   component: 'queue',
 };
 
-export const machines = {
-  queue: queueMachine.provide({
-    actions: {
-      deliverHead: enqueueActions(({ context, enqueue, system }) => {
-        const consumer = context.consumer;
-        const held = context.records;
-        const newest = held[held.length - 1];
-        if (!consumer || !newest) return;
-        enqueue.sendTo(keptActor(system, consumer.replyTo, context.id), recordDelivered(context, newest, consumer), { delay: LATENCY });
-        enqueue.assign({ consumer: null, inFlight: newest.recordId });
-      }),
-    },
-  }),
-};
+export const machines = queueHandingOut(
+  (context) => context.records[context.records.length - 1],
+  (_context, record) => record.recordId,
+);

@@ -29,30 +29,8 @@ import { scenarioDriverMachine } from '../scenarios/scenario-driver.machine';
  * workers or shards adds up with `mergeCoverage`.
  */
 
-/** The machine kinds covered. */
-export const coverageKindList = [
-  'queue',
-  'container',
-  'regional-table',
-  'replicator',
-  'global-table',
-  'weighted-dns',
-  'record-source',
-  'record-destination',
-  'spec',
-  'driver',
-  'fault-injector',
-  // the active-passive design's
-  'regional-database',
-  'one-way-replicator',
-  'global-database',
-  'failover-dns',
-  'active-passive-spec',
-] as const;
-export type CoverageKind = (typeof coverageKindList)[number];
-
-/** The machine each kind runs by default. */
-const defaultMachines: Record<CoverageKind, AnyStateMachine> = {
+/** The machine kinds covered, each with the machine it runs by default. */
+const defaultMachines = {
   queue: queueMachine,
   container: containerMachine,
   'regional-table': regionalTableMachine,
@@ -69,7 +47,8 @@ const defaultMachines: Record<CoverageKind, AnyStateMachine> = {
   'global-database': globalDatabaseMachine,
   'failover-dns': failoverDnsMachine,
   'active-passive-spec': activePassiveSpecMachine,
-};
+} satisfies Record<string, AnyStateMachine>;
+export type CoverageKind = keyof typeof defaultMachines;
 
 /** --machines component kinds -> coverage kinds. */
 const overrideKinds: Record<string, CoverageKind> = {
@@ -157,7 +136,7 @@ function walk(machine: AnyStateMachine, kind: CoverageKind): Walked {
 
 /** Every state and transition of every covered machine kind (the overrides' own machines where given). */
 export function coverageDefinitions(overrides?: MachineOverrides): MachineDefinition[] {
-  const machines = { ...defaultMachines };
+  const machines: Record<CoverageKind, AnyStateMachine> = { ...defaultMachines };
   declareOverrides(overrides);
   for (const [k, m] of Object.entries(overrides ?? {})) if (overrideKinds[k] && m) machines[overrideKinds[k]] = m;
   return (Object.keys(machines) as CoverageKind[]).map((kind) => walk(machines[kind], kind).definition);
