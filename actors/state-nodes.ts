@@ -71,8 +71,12 @@ export const initialStateNodes = (machine: AnyStateMachine): AnyStateNode[] => [
 
 const namesCache = new WeakMap<AnyStateMachine, ReadonlySet<string>>();
 
-/** Every state's name (key) and dotted path, root excluded: what a scenario may name. */
-export function stateNames(machine: AnyStateMachine): ReadonlySet<string> {
+/**
+ * Every state's name (key) and dotted path, root excluded: what a scenario may name. Undefined
+ * for no machine, or logic that is not a state machine (no states to name).
+ */
+export function stateNames(machine: AnyStateMachine | undefined): ReadonlySet<string> | undefined {
+  if (!machine?.root) return undefined;
   const cached = namesCache.get(machine);
   if (cached) return cached;
   const names = new Set<string>();
