@@ -1,4 +1,4 @@
-import { sendTo, setup } from 'xstate';
+import { sendTo, setup, type AnyActorRef } from 'xstate';
 import { updater } from './context-update';
 import { askerOf, eventReader, isForeignRequest, protocolOf, wrongPeer, wrongPeerError, type EventReader } from './event-checks';
 import { z } from 'zod';
@@ -53,6 +53,15 @@ export interface ContainerContext extends z.infer<typeof containerInputSchema> {
 
 const replies = ['queue.record', 'table.insertCompleted', 'queue.sendCompleted', 'queue.removeCompleted'] as const;
 const answers = ['table.insertCompleted', 'queue.sendCompleted', 'queue.removeCompleted'] as const;
+
+/** The write of the current record to the table, under the latest ticket; its region is the container's own. */
+export const tableWrite = (context: ContainerContext, self: AnyActorRef, region = context.region): TableInsert => ({
+  type: 'table.insert',
+  region,
+  record: context.current!,
+  replyTo: self,
+  corr: context.ticket,
+});
 
 const change = updater<ContainerContext, ContainerEvent>();
 
@@ -118,13 +127,7 @@ export const containerMachine = setup({
     }),
     writeRecord: sendTo(
       ({ context, system }) => peer(system, context.table, context.id),
-      ({ context, self }): TableInsert => ({
-        type: 'table.insert',
-        region: context.region,
-        record: context.current!,
-        replyTo: self,
-        corr: context.ticket,
-      }),
+      ({ context, self }): TableInsert => tableWrite(context, self),
       { delay: LATENCY },
     ),
     publishRecord: sendTo(

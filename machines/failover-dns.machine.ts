@@ -1,54 +1,39 @@
-import { assertEvent, enqueueActions, setup, type AnyActorRef } from 'xstate';
+import { assertEvent, enqueueActions, setup } from 'xstate';
 import { z } from 'zod';
 import type { DnsSwitch } from './active-passive-protocol';
-import type {
-  DnsReceive,
-  DnsRecordDelivered,
-  DnsRemove,
-  DnsRemoveCompleted,
-  DnsSend,
-  DnsSendCompleted,
-  QueueReceive,
-  QueueRecordDelivered,
-  QueueRemove,
-  QueueRemoveCompleted,
-  QueueSend,
-  QueueSendCompleted,
-} from './protocol';
+import {
+  relayedRecord,
+  removeCompleted,
+  removeRefused,
+  requesterOf,
+  sendCompleted,
+  withoutKey,
+  type DnsRequest,
+  type QueueAnswer,
+  type Requester,
+} from './messages';
+import type { QueueReceive, QueueRemove, QueueSend } from './protocol';
 import { regionSchema } from './protocol';
-import { immediate, keepActor, keptActor, LATENCY, parseInput, peer, type KeptActor } from './support';
+import { immediate, keptActor, LATENCY, parseInput, peer, withActiveRegion } from './support';
 
-export const failoverDnsInputSchema = z
-  .object({
-    id: z.string().min(1),
-    /** the primary region's queue first, then the secondary's */
-    targets: z
-      .array(z.object({ region: regionSchema, queue: z.string().min(1) }).strict())
-      .length(2, 'a failover DNS has exactly two targets, primary then secondary')
-      .refine((t) => t.length !== 2 || t[0].region !== t[1].region, 'one target per region'),
-    activeRegion: regionSchema.optional(),
-  })
-  .strict()
-  .refine((i) => i.activeRegion === undefined || i.targets.some((t) => t.region === i.activeRegion), {
-    message: 'activeRegion must be the region of a target',
-    path: ['activeRegion'],
-  });
+export const failoverDnsInputSchema = withActiveRegion(
+  z
+    .object({
+      id: z.string().min(1),
+      /** the primary region's queue first, then the secondary's */
+      targets: z
+        .array(z.object({ region: regionSchema, queue: z.string().min(1) }).strict())
+        .length(2, 'a failover DNS has exactly two targets, primary then secondary')
+        .refine((t) => t.length !== 2 || t[0].region !== t[1].region, 'one target per region'),
+      activeRegion: regionSchema.optional(),
+    })
+    .strict(),
+  (i) => i.targets.map((t) => t.region),
+  'activeRegion must be the region of a target',
+);
 export type FailoverDnsInput = z.input<typeof failoverDnsInputSchema>;
 
-export type FailoverDnsEvent =
-  | DnsSend
-  | DnsReceive
-  | DnsRemove
-  | DnsSwitch
-  | QueueSendCompleted
-  | QueueRecordDelivered
-  | QueueRemoveCompleted;
-
-/** Who asked, to answer them: an address, not data the DNS owns. */
-interface Requester {
-  readonly replyTo: KeptActor;
-  readonly corr?: number;
-}
+export type FailoverDnsEvent = DnsRequest | DnsSwitch | QueueAnswer;
 
 export interface FailoverDnsContext {
   readonly id: string;
@@ -67,9 +52,10 @@ export interface FailoverDnsContext {
 }
 
 const queueOf = (c: FailoverDnsContext, region: number) => c.targets.find((t) => t.region === region)!.queue;
-const withoutKey = <T>(map: Readonly<Record<number, T>>, key: number): Record<number, T> => {
-  const { [key]: _gone, ...rest } = map;
-  return rest;
+/** A request forwarded under a fresh ticket, remembering who asked. */
+const held = (c: FailoverDnsContext, event: DnsRequest): Pick<FailoverDnsContext, 'ticket' | 'pending'> => {
+  const ticket = c.ticket + 1;
+  return { ticket, pending: { ...c.pending, [ticket]: requesterOf(event) } };
 };
 
 /**
@@ -95,77 +81,52 @@ export const failoverDnsMachine = setup({
   actions: {
     routeSend: enqueueActions(({ context, event, enqueue, system, self }) => {
       assertEvent(event, 'dns.send');
-      const ticket = context.ticket + 1;
-      const send: QueueSend = { type: 'queue.send', record: event.record, replyTo: self, corr: ticket };
-      enqueue.assign({ ticket, pending: { ...context.pending, [ticket]: { replyTo: keepActor(event.replyTo), corr: event.corr } } });
+      const hold = held(context, event);
+      const send: QueueSend = { type: 'queue.send', record: event.record, replyTo: self, corr: hold.ticket };
+      enqueue.assign(hold);
       enqueue.sendTo(peer(system, queueOf(context, context.activeRegion), context.id), send, { delay: LATENCY });
     }),
     answerSend: enqueueActions(({ context, event, enqueue, system }) => {
       assertEvent(event, 'queue.sendCompleted');
       const request = context.pending[event.corr!];
-      const answer: DnsSendCompleted = {
-        type: 'dns.sendCompleted',
-        dns: context.id,
-        record: event.record,
-        region: event.region,
-        success: event.success,
-        corr: request.corr,
-      };
       enqueue.assign({
         pending: withoutKey(context.pending, event.corr!),
         routed: event.success ? { ...context.routed, [event.region]: (context.routed[event.region] ?? 0) + 1 } : context.routed,
       });
-      enqueue.sendTo(keptActor(system, request.replyTo, context.id), answer, { delay: LATENCY });
+      enqueue.sendTo(keptActor(system, request.replyTo, context.id), sendCompleted(context.id, event, request.corr), { delay: LATENCY });
     }),
     registerConsumer: enqueueActions(({ context, event, enqueue, system, self }) => {
       assertEvent(event, 'dns.receive');
       // whichever region the consumer names, it is served by the active one
       const receive: QueueReceive = { type: 'queue.receive', replyTo: self };
-      enqueue.assign({ consumer: { replyTo: keepActor(event.replyTo), corr: event.corr } });
+      enqueue.assign({ consumer: requesterOf(event) });
       enqueue.sendTo(peer(system, queueOf(context, context.activeRegion), context.id), receive, { delay: LATENCY });
     }),
     relayRecord: enqueueActions(({ context, event, enqueue, system }) => {
       assertEvent(event, 'queue.record');
       enqueue.assign({ origin: { ...context.origin, [event.record.recordId]: event.region } });
       if (!context.consumer) return;
-      const delivery: DnsRecordDelivered = { type: 'dns.record', dns: context.id, region: event.region, record: event.record };
-      enqueue.sendTo(keptActor(system, context.consumer.replyTo, context.id), delivery, { delay: LATENCY });
+      enqueue.sendTo(keptActor(system, context.consumer.replyTo, context.id), relayedRecord(context.id, event), { delay: LATENCY });
     }),
     routeRemove: enqueueActions(({ context, event, enqueue, system, self }) => {
       assertEvent(event, 'dns.remove');
-      const ticket = context.ticket + 1;
-      const remove: QueueRemove = { type: 'queue.remove', recordId: event.recordId, replyTo: self, corr: ticket };
-      enqueue.assign({ ticket, pending: { ...context.pending, [ticket]: { replyTo: keepActor(event.replyTo), corr: event.corr } } });
+      const hold = held(context, event);
+      const remove: QueueRemove = { type: 'queue.remove', recordId: event.recordId, replyTo: self, corr: hold.ticket };
+      enqueue.assign(hold);
       enqueue.sendTo(peer(system, queueOf(context, context.origin[event.recordId]), context.id), remove, { delay: LATENCY });
     }),
     refuseRemove: enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, 'dns.remove');
-      const refused: DnsRemoveCompleted = {
-        type: 'dns.removeCompleted',
-        dns: context.id,
-        region: null,
-        recordId: event.recordId,
-        success: false,
-        corr: event.corr,
-      };
-      enqueue.sendTo(event.replyTo, refused, { delay: LATENCY });
+      enqueue.sendTo(event.replyTo, removeRefused(context.id, event), { delay: LATENCY });
     }),
     answerRemove: enqueueActions(({ context, event, enqueue, system }) => {
       assertEvent(event, 'queue.removeCompleted');
       const request = context.pending[event.corr!];
-      const answer: DnsRemoveCompleted = {
-        type: 'dns.removeCompleted',
-        dns: context.id,
-        region: event.region,
-        recordId: event.recordId,
-        success: event.success,
-        corr: request.corr,
-      };
       enqueue.assign({
         pending: withoutKey(context.pending, event.corr!),
         origin: event.success ? withoutKey(context.origin, event.recordId) : context.origin,
       });
-      enqueue.sendTo(keptActor(system, request.replyTo, context.id), answer, { delay: LATENCY });
+      enqueue.sendTo(keptActor(system, request.replyTo, context.id), removeCompleted(context.id, event, request.corr), { delay: LATENCY });
     }),
     ignoreStaleAnswer: () => {},
     // A registered consumer is registered with the new active region's queue too.

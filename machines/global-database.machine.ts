@@ -4,25 +4,26 @@ import type { DatabaseSwitch, DatabaseSwitchCompleted, ReplicatorSwitch } from '
 import { oneWayReplicatorMachine } from './one-way-replicator.machine';
 import type { TableFail, TableFailReplication, TableInsert, TableInsertCompleted, TableRecover, TableRecoverReplication } from './protocol';
 import { regionSchema } from './protocol';
+import { insertCompleted } from './messages';
 import { regionalDatabaseMachine } from './regional-database.machine';
-import { immediate, LATENCY, parseInput, peer } from './support';
+import { immediate, LATENCY, parseInput, peer, withActiveRegion } from './support';
 
-export const globalDatabaseInputSchema = z
-  .object({
-    id: z.string().min(1),
-    stage: z.string().min(1),
-    /** the primary region first: it is the active one at the start unless `activeRegion` says otherwise */
-    regions: z
-      .array(regionSchema)
-      .length(2, 'an active-passive database spans exactly two regions')
-      .refine((r) => r[0] !== r[1], 'regions must be distinct'),
-    activeRegion: regionSchema.optional(),
-  })
-  .strict()
-  .refine((i) => i.activeRegion === undefined || i.regions.includes(i.activeRegion), {
-    message: 'activeRegion must be one of regions',
-    path: ['activeRegion'],
-  });
+export const globalDatabaseInputSchema = withActiveRegion(
+  z
+    .object({
+      id: z.string().min(1),
+      stage: z.string().min(1),
+      /** the primary region first: it is the active one at the start unless `activeRegion` says otherwise */
+      regions: z
+        .array(regionSchema)
+        .length(2, 'an active-passive database spans exactly two regions')
+        .refine((r) => r[0] !== r[1], 'regions must be distinct'),
+      activeRegion: regionSchema.optional(),
+    })
+    .strict(),
+  (i) => i.regions,
+  'activeRegion must be one of regions',
+);
 export type GlobalDatabaseInput = z.input<typeof globalDatabaseInputSchema>;
 
 export type GlobalDatabaseEvent =
@@ -49,6 +50,15 @@ export interface GlobalDatabaseContext {
 }
 
 const otherRegion = (c: GlobalDatabaseContext) => (c.activeRegion === c.regions[0] ? c.regions[1] : c.regions[0]);
+
+/** What either active region does: the same but for the region a switch goes to. */
+const serving = (other: 'region1Active' | 'region2Active') =>
+  ({
+    'table.insert': { actions: 'routeWrite' },
+    'database.switch': { target: other, actions: 'switchRegions' },
+    'table.fail': { target: 'failed', actions: 'failAll' },
+    'table.recover': { description: 'Already serving.' },
+  }) as const;
 
 /**
  * An active-passive global database (Aurora Global Database): a regional
@@ -80,16 +90,8 @@ export const globalDatabaseMachine = setup({
       ({ event }) => (assertEvent(event, 'table.insert'), event.replyTo),
       ({ context, event }): TableInsertCompleted => {
         assertEvent(event, 'table.insert');
-        return {
-          type: 'table.insertCompleted',
-          table: regionalDatabaseId(context.id, context.activeRegion),
-          stage: context.stage,
-          region: context.activeRegion,
-          record: event.record,
-          success: false,
-          origin: event.origin ?? 'write',
-          corr: event.corr,
-        };
+        const table = regionalDatabaseId(context.id, context.activeRegion);
+        return insertCompleted({ table, stage: context.stage, region: context.activeRegion }, event, false);
       },
       { delay: LATENCY },
     ),
@@ -161,24 +163,8 @@ export const globalDatabaseMachine = setup({
     starting: {
       always: [{ guard: 'primaryIsActive', target: 'region1Active' }, { target: 'region2Active' }],
     },
-    region1Active: {
-      description: 'The primary region (the first of `regions`) is active.',
-      on: {
-        'table.insert': { actions: 'routeWrite' },
-        'database.switch': { target: 'region2Active', actions: 'switchRegions' },
-        'table.fail': { target: 'failed', actions: 'failAll' },
-        'table.recover': { description: 'Already serving.' },
-      },
-    },
-    region2Active: {
-      description: 'The secondary region is active.',
-      on: {
-        'table.insert': { actions: 'routeWrite' },
-        'database.switch': { target: 'region1Active', actions: 'switchRegions' },
-        'table.fail': { target: 'failed', actions: 'failAll' },
-        'table.recover': { description: 'Already serving.' },
-      },
-    },
+    region1Active: { description: 'The primary region (the first of `regions`) is active.', on: serving('region2Active') },
+    region2Active: { description: 'The secondary region is active.', on: serving('region1Active') },
     failed: {
       on: {
         'table.insert': { actions: 'refuseWrite' },

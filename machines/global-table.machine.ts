@@ -9,6 +9,7 @@ import type {
   TableRecoverReplication,
 } from './protocol';
 import { regionSchema } from './protocol';
+import { insertCompleted } from './messages';
 import { askerOf, eventReader, isForeignRequest, protocolOf, wrongPeer, type EventReader } from './event-checks';
 import { regionalTableMachine } from './regional-table.machine';
 import { replicatorMachine } from './replicator.machine';
@@ -86,47 +87,37 @@ export const globalTableMachine = setup({
     ),
     refuseUnknownRegion: sendTo(
       ({ context, event }) => (read(context, event, 'table.insert'), event.replyTo),
-      ({ context, event }): TableInsertCompleted => {
-        read(context, event, 'table.insert');
-        return {
-          type: 'table.insertCompleted',
-          table: context.id,
-          stage: context.stage,
-          region: event.region,
-          record: event.record,
-          success: false,
-          origin: event.origin ?? 'write',
-          corr: event.corr,
-        };
-      },
+      ({ context, event }): TableInsertCompleted => (
+        read(context, event, 'table.insert'), insertCompleted({ table: context.id, stage: context.stage, region: event.region }, event, false)
+      ),
       { delay: LATENCY },
     ),
     failTables: enqueueActions(({ context, event, enqueue }) => {
       read(context, event, 'table.fail');
-      const e = event;
+      const only = event.region;
       // an unknown region is ignored: an undefined sendTo target would be this machine itself
-      const regions = e.region === undefined ? context.regions : context.regions.filter((r) => r === e.region);
+      const regions = only === undefined ? context.regions : context.regions.filter((r) => r === only);
       for (const region of regions) enqueue.sendTo(context.tables[region], { type: 'table.fail' });
-      if (e.region === undefined) enqueue.sendTo(context.replicator, { type: 'replicator.fail' });
+      if (only === undefined) enqueue.sendTo(context.replicator, { type: 'replicator.fail' });
       enqueue.assign({
         failedRegions: [...new Set([...context.failedRegions, ...regions])].sort((a, b) => a - b),
-        replicationFailed: e.region === undefined ? true : context.replicationFailed,
+        replicationFailed: only === undefined ? true : context.replicationFailed,
       });
     }),
     recoverTables: enqueueActions(({ context, event, enqueue }) => {
       read(context, event, 'table.recover');
-      const e = event;
+      const only = event.region;
       // an unknown region is ignored: an undefined sendTo target would be this machine itself
-      const regions = e.region === undefined ? context.regions : context.regions.filter((r) => r === e.region);
+      const regions = only === undefined ? context.regions : context.regions.filter((r) => r === only);
       for (const region of regions) {
         enqueue.sendTo(context.tables[region], { type: 'table.recover' });
         // held copies for this region may now be applied
         enqueue.sendTo(context.replicator, { type: 'replicator.regionRecovered', region });
       }
-      if (e.region === undefined) enqueue.sendTo(context.replicator, { type: 'replicator.recover' });
+      if (only === undefined) enqueue.sendTo(context.replicator, { type: 'replicator.recover' });
       enqueue.assign({
         failedRegions: context.failedRegions.filter((r) => !regions.includes(r)),
-        replicationFailed: e.region === undefined ? false : context.replicationFailed,
+        replicationFailed: only === undefined ? false : context.replicationFailed,
       });
     }),
     failReplication: enqueueActions(({ context, enqueue }) => {

@@ -12,6 +12,7 @@ import type {
 import { regionSchema } from './protocol';
 import { updater } from './context-update';
 import { askerOf, eventReader, isForeignRequest, protocolOf, wrongPeer, type EventReader } from './event-checks';
+import { reachedWaiters, waiterOf, waitingWaiters, type Waiter } from './messages';
 import { immediate, keepActor, keptActor, LATENCY, parseInput, type KeptActor } from './support';
 
 export const queueInputSchema = z.object({
@@ -34,7 +35,7 @@ export interface QueueContext {
   lastReceive: { replyTo: KeptActor; corr?: number } | null;
   /** successful sends ever, for count notifications */
   sentCount: number;
-  waiters: { count: number; replyTo: KeptActor }[];
+  waiters: Waiter[];
 }
 
 const change = updater<QueueContext, QueueEvent>();
@@ -49,6 +50,15 @@ const protocol = protocolOf<QueueEvent>({
   'queue.notifyAt': true,
   'queue.fail': true,
   'queue.recover': true,
+});
+
+/** The delivery of a record to the registered consumer (its last receive's `corr`). */
+export const recordDelivered = (context: QueueContext, record: TpsRecord, consumer: { corr?: number }): QueueRecordDelivered => ({
+  type: 'queue.record',
+  queue: context.id,
+  region: context.region,
+  record,
+  corr: consumer.corr,
 });
 
 const indexOfRecord = (records: readonly TpsRecord[], recordId: number): number =>
@@ -134,14 +144,7 @@ export const queueMachine = setup({
       const consumer = context.consumer;
       const head = context.records[0];
       if (!consumer || !head) return;
-      const delivery: QueueRecordDelivered = {
-        type: 'queue.record',
-        queue: context.id,
-        region: context.region,
-        record: head,
-        corr: consumer.corr,
-      };
-      enqueue.sendTo(keptActor(system, consumer.replyTo, context.id), delivery, { delay: LATENCY });
+      enqueue.sendTo(keptActor(system, consumer.replyTo, context.id), recordDelivered(context, head, consumer), { delay: LATENCY });
     }),
     // after deliverHead: the head is in flight and the consumer served
     handOverHead: change((context) => {
@@ -164,12 +167,10 @@ export const queueMachine = setup({
     ),
     addWaiter: change((context, event) => {
       read(context, event, 'queue.notifyAt');
-      context.waiters.push({ count: event.count, replyTo: keepActor(event.replyTo) });
+      context.waiters.push(waiterOf(event));
     }),
     notifyWaiters: enqueueActions(({ context, enqueue, system }) => {
-      if (!context.waiters.some((w) => w.count <= context.sentCount)) return;
-      for (const w of context.waiters) {
-        if (w.count > context.sentCount) continue;
+      for (const w of reachedWaiters(context.waiters, context.sentCount)) {
         const reached: QueueCountReached = {
           type: 'queue.countReached',
           queue: context.id,
@@ -180,7 +181,7 @@ export const queueMachine = setup({
       }
     }),
     dropReachedWaiters: change((context) => {
-      context.waiters = context.waiters.filter((w) => w.count > context.sentCount);
+      context.waiters = waitingWaiters(context.waiters, context.sentCount);
     }),
   },
 }).createMachine({

@@ -12,7 +12,8 @@ import type {
   TpsRecord,
   WrongPeer,
 } from './protocol';
-import { immediate, keepActor, keptActor, LATENCY, parseInput, peer, type KeptActor } from './support';
+import { reachedWaiters, waiterOf, waitingWaiters, type Waiter } from './messages';
+import { immediate, keptActor, LATENCY, parseInput, peer } from './support';
 
 export const recordDestinationInputSchema = z.object({
   id: z.string().min(1),
@@ -33,7 +34,7 @@ export interface RecordDestinationContext {
   count: number;
   /** deliveries of a record already kept (at-least-once redelivery) */
   redeliveries: number;
-  waiters: { count: number; replyTo: KeptActor }[];
+  waiters: Waiter[];
 }
 
 const change = updater<RecordDestinationContext, RecordDestinationEvent>();
@@ -103,18 +104,16 @@ export const recordDestinationMachine = setup({
     }),
     addWaiter: change((context, event) => {
       read(context, event, 'destination.notifyAt');
-      context.waiters.push({ count: event.count, replyTo: keepActor(event.replyTo) });
+      context.waiters.push(waiterOf(event));
     }),
     notifyWaiters: enqueueActions(({ context, enqueue, system }) => {
-      if (!context.waiters.some((w) => w.count <= context.count)) return;
-      for (const w of context.waiters) {
-        if (w.count > context.count) continue;
+      for (const w of reachedWaiters(context.waiters, context.count)) {
         const reached: DestinationCountReached = { type: 'destination.countReached', count: w.count };
         enqueue.sendTo(keptActor(system, w.replyTo, context.id), reached, { delay: LATENCY });
       }
     }),
     dropReachedWaiters: change((context) => {
-      context.waiters = context.waiters.filter((w) => w.count > context.count);
+      context.waiters = waitingWaiters(context.waiters, context.count);
     }),
   },
 }).createMachine({

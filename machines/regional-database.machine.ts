@@ -1,19 +1,8 @@
 import { and, assertEvent, assign, sendTo, setup } from 'xstate';
 import { z } from 'zod';
 import type { DatabaseSetRole } from './active-passive-protocol';
-import type {
-  InsertOrigin,
-  ReplicatorReplicate,
-  TableCount,
-  TableCountReport,
-  TableFail,
-  TableInsert,
-  TableInsertCompleted,
-  TableRead,
-  TableReadResult,
-  TableRecover,
-  TpsRecord,
-} from './protocol';
+import { countReport, insertCompleted, readResult, type TableRequest } from './messages';
+import type { InsertOrigin, ReplicatorReplicate, TableCountReport, TableInsert, TableInsertCompleted, TableReadResult, TpsRecord } from './protocol';
 import { regionSchema } from './protocol';
 import { immediate, LATENCY, parseInput, peer } from './support';
 
@@ -31,7 +20,7 @@ export const regionalDatabaseInputSchema = z
   .strict();
 export type RegionalDatabaseInput = z.input<typeof regionalDatabaseInputSchema>;
 
-export type RegionalDatabaseEvent = TableInsert | TableRead | TableCount | TableFail | TableRecover | DatabaseSetRole;
+export type RegionalDatabaseEvent = TableRequest | DatabaseSetRole;
 
 export interface RegionalDatabaseContext {
   readonly id: string;
@@ -83,19 +72,9 @@ export const regionalDatabaseMachine = setup({
     }),
     answerInsert: sendTo(
       ({ event }) => (assertEvent(event, 'table.insert'), event.replyTo),
-      ({ context, event }, params: { success: boolean }): TableInsertCompleted => {
-        assertEvent(event, 'table.insert');
-        return {
-          type: 'table.insertCompleted',
-          table: context.id,
-          stage: context.stage,
-          region: context.region,
-          record: event.record,
-          success: params.success,
-          origin: originOf(event),
-          corr: event.corr,
-        };
-      },
+      ({ context, event }, params: { success: boolean }): TableInsertCompleted => (
+        assertEvent(event, 'table.insert'), insertCompleted({ table: context.id, stage: context.stage, region: context.region }, event, params.success)
+      ),
       { delay: LATENCY },
     ),
     tellReplicator: sendTo(
@@ -112,19 +91,13 @@ export const regionalDatabaseMachine = setup({
       ({ context, event }): TableReadResult => {
         assertEvent(event, 'table.read');
         const recordId = event.recordId;
-        const record = context.rows.find((r) => r.recordId === recordId) ?? null;
-        return { type: 'table.readResult', table: context.id, region: context.region, recordId, record };
+        return readResult(context, recordId, context.rows.find((r) => r.recordId === recordId));
       },
       { delay: LATENCY },
     ),
     answerCount: sendTo(
       ({ event }) => (assertEvent(event, 'table.count'), event.replyTo),
-      ({ context }): TableCountReport => ({
-        type: 'table.countReport',
-        table: context.id,
-        region: context.region,
-        count: context.rows.length,
-      }),
+      ({ context }): TableCountReport => countReport(context, context.rows.length),
       { delay: LATENCY },
     ),
   },

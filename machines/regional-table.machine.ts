@@ -2,19 +2,8 @@ import { enqueueActions, sendTo, setup } from 'xstate';
 import { updater } from './context-update';
 import { askerOf, eventReader, isForeignRequest, protocolOf, wrongPeer, type EventReader } from './event-checks';
 import { z } from 'zod';
-import type {
-  InsertOrigin,
-  ReplicatorReplicate,
-  TableCount,
-  TableCountReport,
-  TableFail,
-  TableInsert,
-  TableInsertCompleted,
-  TableRead,
-  TableReadResult,
-  TableRecover,
-  TpsRecord,
-} from './protocol';
+import { countReport, insertCompleted, readResult, type TableRequest } from './messages';
+import type { ReplicatorReplicate, TableCountReport, TableInsertCompleted, TableReadResult, TpsRecord } from './protocol';
 import { regionSchema } from './protocol';
 import { immediate, LATENCY, parseInput, peer } from './support';
 
@@ -28,7 +17,7 @@ export const regionalTableInputSchema = z.object({
 });
 export type RegionalTableInput = z.input<typeof regionalTableInputSchema>;
 
-export type RegionalTableEvent = TableInsert | TableRead | TableCount | TableFail | TableRecover;
+export type RegionalTableEvent = TableRequest;
 
 export interface RegionalTableContext {
   id: string;
@@ -88,19 +77,9 @@ export const regionalTableMachine = setup({
     }),
     answerInsert: sendTo(
       ({ context, event }) => (read(context, event, 'table.insert'), event.replyTo),
-      ({ context, event }, params: { success: boolean }): TableInsertCompleted => {
-        read(context, event, 'table.insert');
-        return {
-          type: 'table.insertCompleted',
-          table: context.id,
-          stage: context.stage,
-          region: context.region,
-          record: event.record,
-          success: params.success,
-          origin: (event.origin ?? 'write') as InsertOrigin,
-          corr: event.corr,
-        };
-      },
+      ({ context, event }, params: { success: boolean }): TableInsertCompleted => (
+        read(context, event, 'table.insert'), insertCompleted({ table: context.id, stage: context.stage, region: context.region }, event, params.success)
+      ),
       { delay: LATENCY },
     ),
     tellReplicator: enqueueActions(({ context, event, system, enqueue }) => {
@@ -115,27 +94,12 @@ export const regionalTableMachine = setup({
     }),
     answerRead: sendTo(
       ({ context, event }) => (read(context, event, 'table.read'), event.replyTo),
-      ({ context, event }): TableReadResult => {
-        read(context, event, 'table.read');
-        const recordId = event.recordId;
-        return {
-          type: 'table.readResult',
-          table: context.id,
-          region: context.region,
-          recordId,
-          record: context.rows[recordId] ?? null,
-        };
-      },
+      ({ context, event }): TableReadResult => (read(context, event, 'table.read'), readResult(context, event.recordId, context.rows[event.recordId])),
       { delay: LATENCY },
     ),
     answerCount: sendTo(
       ({ context, event }) => (read(context, event, 'table.count'), event.replyTo),
-      ({ context }): TableCountReport => ({
-        type: 'table.countReport',
-        table: context.id,
-        region: context.region,
-        count: context.count,
-      }),
+      ({ context }): TableCountReport => countReport(context, context.count),
       { delay: LATENCY },
     ),
   },

@@ -64,3 +64,10 @@ export const keepActor = (ref: AnyActorRef): KeptActor => (ref as { systemId?: s
 /** The actor a KeptActor names, failing loudly when its systemId is not in the system. */
 export const keptActor = (system: ActorSystem<any>, kept: KeptActor, asker: string): AnyActorRef =>
   typeof kept === 'string' ? peer(system, kept, asker) : kept;
+
+/** An input whose optional `activeRegion` must be one of the regions it spans (failover DNS, global database). */
+export const withActiveRegion = <S extends z.ZodType<{ activeRegion?: number }>>(
+  schema: S,
+  regionsOf: (input: z.infer<S>) => readonly number[],
+  message: string,
+): S => schema.refine((i) => i.activeRegion === undefined || regionsOf(i).includes(i.activeRegion), { message, path: ['activeRegion'] });

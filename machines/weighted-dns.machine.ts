@@ -1,22 +1,21 @@
-import { enqueueActions, sendTo, setup } from 'xstate';
+import { enqueueActions, sendTo, setup, type ActorSystem, type AnyActorRef } from 'xstate';
 import { updater } from './context-update';
 import { askerOf, eventReader, isForeignRequest, protocolOf, wrongPeer, wrongPeerError, type EventReader } from './event-checks';
 import { z } from 'zod';
-import type {
-  DnsReceive,
-  DnsRecordDelivered,
-  DnsRemove,
-  DnsRemoveCompleted,
-  DnsSend,
-  DnsSendCompleted,
-  DnsSetRegionOnline,
-  QueueRecordDelivered,
-  QueueRemoveCompleted,
-  QueueSendCompleted,
-  WrongPeer,
-} from './protocol';
+import {
+  relayedRecord,
+  removeCompleted,
+  removeRefused,
+  requesterOf,
+  sendCompleted,
+  sendRefused,
+  type DnsRequest,
+  type QueueAnswer,
+  type Requester,
+} from './messages';
+import type { DnsRemoveCompleted, DnsSendCompleted, DnsSetRegionOnline, WrongPeer } from './protocol';
 import { regionSchema } from './protocol';
-import { immediate, keepActor, keptActor, LATENCY, parseInput, peer, type KeptActor } from './support';
+import { immediate, keptActor, LATENCY, parseInput, peer } from './support';
 
 export const weightedDnsInputSchema = z.object({
   id: z.string().min(1),
@@ -34,15 +33,7 @@ export const weightedDnsInputSchema = z.object({
 });
 export type WeightedDnsInput = z.input<typeof weightedDnsInputSchema>;
 
-export type WeightedDnsEvent =
-  | DnsSend
-  | DnsReceive
-  | DnsRemove
-  | DnsSetRegionOnline
-  | QueueSendCompleted
-  | QueueRecordDelivered
-  | QueueRemoveCompleted
-  | WrongPeer;
+export type WeightedDnsEvent = DnsRequest | DnsSetRegionOnline | QueueAnswer | WrongPeer;
 
 interface Target {
   region: number;
@@ -58,9 +49,9 @@ export interface WeightedDnsContext {
   targets: Target[];
   ticket: number;
   /** requests forwarded to a queue and not answered yet, by ticket */
-  pending: Record<number, { replyTo: KeptActor; corr?: number }>;
+  pending: Record<number, Requester>;
   /** the consumer of the out role and its last receive request */
-  consumer: { replyTo: KeptActor; corr?: number } | null;
+  consumer: Requester | null;
   /** region each delivered record came from, so its remove goes back there */
   origin: Record<number, number>;
   /** regions whose receive is held while they are offline, asked again when back online */
@@ -95,6 +86,10 @@ function settleCredit(targets: Target[], chosen: number): void {
 
 const targetOfOrigin = (context: WeightedDnsContext, recordId: number): Target | undefined =>
   context.targets.find((t) => t.region === context.origin[recordId]);
+
+/** Who asked the request a queue's answer (by its ticket) answers. */
+const asker = (system: ActorSystem<any>, context: WeightedDnsContext, ticket: number): AnyActorRef =>
+  keptActor(system, context.pending[ticket].replyTo, context.id);
 
 const change = updater<WeightedDnsContext, WeightedDnsEvent>();
 
@@ -146,7 +141,7 @@ export const weightedDnsMachine = setup({
     holdRequest: change((context, event) => {
       read(context, event, ['dns.send', 'dns.remove']);
       context.ticket++;
-      context.pending[context.ticket] = { replyTo: keepActor(event.replyTo), corr: event.corr };
+      context.pending[context.ticket] = requesterOf(event);
     }),
     forwardSend: sendTo(
       ({ context, system }) => peer(system, pickTarget(context.targets)!.queue, context.id),
@@ -158,25 +153,14 @@ export const weightedDnsMachine = setup({
     ),
     refuseSend: sendTo(
       ({ context, event }) => (read(context, event, 'dns.send'), event.replyTo),
-      ({ context, event }): DnsSendCompleted => {
-        read(context, event, 'dns.send');
-        return { type: 'dns.sendCompleted', dns: context.id, record: event.record, region: null, success: false, corr: event.corr };
-      },
+      ({ context, event }): DnsSendCompleted => (read(context, event, 'dns.send'), sendRefused(context.id, event)),
       { delay: LATENCY },
     ),
     answerSend: sendTo(
-      ({ context, event, system }) => (read(context, event, 'queue.sendCompleted'), keptActor(system, context.pending[event.corr!].replyTo, context.id)),
-      ({ context, event }): DnsSendCompleted => {
-        read(context, event, 'queue.sendCompleted');
-        return {
-          type: 'dns.sendCompleted',
-          dns: context.id,
-          record: event.record,
-          region: event.region,
-          success: event.success,
-          corr: context.pending[event.corr!].corr,
-        };
-      },
+      ({ context, event, system }) => (read(context, event, 'queue.sendCompleted'), asker(system, context, event.corr!)),
+      ({ context, event }): DnsSendCompleted => (
+        read(context, event, 'queue.sendCompleted'), sendCompleted(context.id, event, context.pending[event.corr!].corr)
+      ),
       { delay: LATENCY },
     ),
     settleSend: change((context, event) => {
@@ -189,7 +173,7 @@ export const weightedDnsMachine = setup({
     // An offline region is not read from; its receive waits until it is back online.
     registerConsumer: change((context, event) => {
       read(context, event, 'dns.receive');
-      context.consumer = { replyTo: keepActor(event.replyTo), corr: event.corr };
+      context.consumer = requesterOf(event);
       for (const t of context.targets) {
         if ((event.region === undefined || t.region === event.region) && !t.online) context.heldReceives[t.region] = true;
       }
@@ -208,8 +192,7 @@ export const weightedDnsMachine = setup({
     relayRecord: enqueueActions(({ context, event, enqueue, system }) => {
       read(context, event, 'queue.record');
       if (!context.consumer) return;
-      const delivery: DnsRecordDelivered = { type: 'dns.record', dns: context.id, region: event.region, record: event.record };
-      enqueue.sendTo(keptActor(system, context.consumer.replyTo, context.id), delivery, { delay: LATENCY });
+      enqueue.sendTo(keptActor(system, context.consumer.replyTo, context.id), relayedRecord(context.id, event), { delay: LATENCY });
     }),
     forwardRemove: sendTo(
       ({ context, event, system }) => (read(context, event, 'dns.remove'), peer(system, targetOfOrigin(context, event.recordId)!.queue, context.id)),
@@ -221,25 +204,14 @@ export const weightedDnsMachine = setup({
     ),
     refuseRemove: sendTo(
       ({ context, event }) => (read(context, event, 'dns.remove'), event.replyTo),
-      ({ context, event }): DnsRemoveCompleted => {
-        read(context, event, 'dns.remove');
-        return { type: 'dns.removeCompleted', dns: context.id, region: null, recordId: event.recordId, success: false, corr: event.corr };
-      },
+      ({ context, event }): DnsRemoveCompleted => (read(context, event, 'dns.remove'), removeRefused(context.id, event)),
       { delay: LATENCY },
     ),
     answerRemove: sendTo(
-      ({ context, event, system }) => (read(context, event, 'queue.removeCompleted'), keptActor(system, context.pending[event.corr!].replyTo, context.id)),
-      ({ context, event }): DnsRemoveCompleted => {
-        read(context, event, 'queue.removeCompleted');
-        return {
-          type: 'dns.removeCompleted',
-          dns: context.id,
-          region: event.region,
-          recordId: event.recordId,
-          success: event.success,
-          corr: context.pending[event.corr!].corr,
-        };
-      },
+      ({ context, event, system }) => (read(context, event, 'queue.removeCompleted'), asker(system, context, event.corr!)),
+      ({ context, event }): DnsRemoveCompleted => (
+        read(context, event, 'queue.removeCompleted'), removeCompleted(context.id, event, context.pending[event.corr!].corr)
+      ),
       { delay: LATENCY },
     ),
     settleRemove: change((context, event) => {

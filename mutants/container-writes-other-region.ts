@@ -1,6 +1,5 @@
 import { enqueueActions } from 'xstate';
-import { containerMachine } from '../machines/container.machine';
-import type { TableInsert } from '../machines/protocol';
+import { containerMachine, tableWrite } from '../machines/container.machine';
 import { LATENCY } from '../machines/support';
 import type { MutantInfo } from './support';
 
@@ -14,9 +13,8 @@ export const machines = {
   container: containerMachine.provide({
     actions: {
       writeRecord: enqueueActions(({ context, enqueue, system, self }) => {
-        const corr = context.ticket; // nextTicket ran first
-        const insert: TableInsert = { type: 'table.insert', region: 1, record: context.current!, replyTo: self, corr };
-        enqueue.sendTo(system.get(context.table), insert, { delay: LATENCY });
+        // the bug: region 1 whatever the container's own
+        enqueue.sendTo(system.get(context.table), tableWrite(context, self, 1), { delay: LATENCY });
       }),
     },
   }),

@@ -1,9 +1,8 @@
 import { assign, enqueueActions } from 'xstate';
-import { globalDatabaseMachine } from '../machines/global-database.machine';
-import { oneWayReplicatorMachine, passiveRegion } from '../machines/one-way-replicator.machine';
+import { passiveRegion } from '../machines/one-way-replicator.machine';
 import type { TableInsert } from '../machines/protocol';
 import { LATENCY, peer } from '../machines/support';
-import type { MutantInfo } from './support';
+import { databaseWithReplicatorActions, type MutantInfo } from './support';
 
 export const mutant: MutantInfo = {
   name: 'one-way-replicator-newest-first',
@@ -11,27 +10,23 @@ export const mutant: MutantInfo = {
   component: 'database',
 };
 
-const replicator = oneWayReplicatorMachine.provide({
-  actions: {
-    applyNextCopy: enqueueActions(({ context, enqueue, system, self }) => {
-      if (context.busy || context.blocked || context.pending.length === 0) return;
-      const to = passiveRegion(context);
-      const insert: TableInsert = {
-        type: 'table.insert',
-        region: to,
-        record: context.pending[context.pending.length - 1], // the bug: newest first
-        origin: 'replication',
-        corr: context.generation,
-        replyTo: self,
-      };
-      enqueue.sendTo(peer(system, context.databases.find((d) => d.region === to)!.database, context.id), insert, { delay: LATENCY });
-      enqueue.assign({ busy: true });
-    }),
-    settleApplied: assign(({ context, event }) => {
-      if (event.type !== 'table.insertCompleted') return {};
-      return { busy: false, pending: context.pending.filter((r) => r.recordId !== event.record.recordId) };
-    }),
-  },
+export const machines = databaseWithReplicatorActions({
+  applyNextCopy: enqueueActions(({ context, enqueue, system, self }) => {
+    if (context.busy || context.blocked || context.pending.length === 0) return;
+    const to = passiveRegion(context);
+    const insert: TableInsert = {
+      type: 'table.insert',
+      region: to,
+      record: context.pending[context.pending.length - 1], // the bug: newest first
+      origin: 'replication',
+      corr: context.generation,
+      replyTo: self,
+    };
+    enqueue.sendTo(peer(system, context.databases.find((d) => d.region === to)!.database, context.id), insert, { delay: LATENCY });
+    enqueue.assign({ busy: true });
+  }),
+  settleApplied: assign(({ context, event }) => {
+    if (event.type !== 'table.insertCompleted') return {};
+    return { busy: false, pending: context.pending.filter((r) => r.recordId !== event.record.recordId) };
+  }),
 });
-
-export const machines = { database: globalDatabaseMachine.provide({ actors: { replicator } }) };

@@ -1,8 +1,4 @@
-import { enqueueActions } from 'xstate';
-import { queueMachine } from '../machines/queue.machine';
-import type { QueueRecordDelivered } from '../machines/protocol';
-import { keptActor, LATENCY } from '../machines/support';
-import type { MutantInfo } from './support';
+import { queueHandingOut, type MutantInfo } from './support';
 
 export const mutant: MutantInfo = {
   name: 'queue-hides-in-flight',
@@ -11,20 +7,8 @@ export const mutant: MutantInfo = {
   component: 'queue',
 };
 
-export const machines = {
-  queue: queueMachine.provide({
-    actions: {
-      deliverHead: enqueueActions(({ context, enqueue, system }) => {
-        const consumer = context.consumer;
-        const held = context.records;
-        const visible = context.inFlight === null ? held : held.filter((r) => r.recordId !== context.inFlight);
-        const head = visible[0];
-        if (!consumer || !head) return;
-        const delivery: QueueRecordDelivered = { type: 'queue.record', queue: context.id, region: context.region, record: head, corr: consumer.corr };
-        enqueue.sendTo(keptActor(system, consumer.replyTo, context.id), delivery, { delay: LATENCY });
-        // the hidden record stays "in flight"; the new one is handed out beside it
-        enqueue.assign({ consumer: null, inFlight: context.inFlight ?? head.recordId });
-      }),
-    },
-  }),
-};
+// the hidden record stays "in flight"; the next one is handed out beside it
+export const machines = queueHandingOut(
+  (context) => context.records.find((r) => r.recordId !== context.inFlight),
+  (context, record) => context.inFlight ?? record.recordId,
+);

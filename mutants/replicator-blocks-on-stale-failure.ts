@@ -1,7 +1,6 @@
 import { enqueueActions } from 'xstate';
-import { globalTableMachine } from '../machines/global-table.machine';
 import { replicatorMachine } from '../machines/replicator.machine';
-import type { MutantInfo } from './support';
+import { tableWithReplicatorActions, type MutantInfo } from './support';
 
 export const mutant: MutantInfo = {
   name: 'replicator-blocks-on-stale-failure',
@@ -12,14 +11,10 @@ export const mutant: MutantInfo = {
 
 const settleCopy = replicatorMachine.implementations.actions.settleCopy;
 
-const replicator = replicatorMachine.provide({
-  actions: {
-    // the bug: a failure answer is taken as current whatever generation it carries
-    settleCopy: enqueueActions(({ context, event, enqueue }) => {
-      if (event.type !== 'table.insertCompleted' || event.success || !context.lanes[event.region]) return enqueue(settleCopy as never);
-      enqueue.assign({ lanes: { ...context.lanes, [event.region]: { ...context.lanes[event.region], busy: false, blocked: true } } });
-    }),
-  },
+export const machines = tableWithReplicatorActions({
+  // the bug: a failure answer is taken as current whatever generation it carries
+  settleCopy: enqueueActions(({ context, event, enqueue }) => {
+    if (event.type !== 'table.insertCompleted' || event.success || !context.lanes[event.region]) return enqueue(settleCopy as never);
+    enqueue.assign({ lanes: { ...context.lanes, [event.region]: { ...context.lanes[event.region], busy: false, blocked: true } } });
+  }),
 });
-
-export const machines = { table: globalTableMachine.provide({ actors: { replicator } }) };

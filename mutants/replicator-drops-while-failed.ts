@@ -1,7 +1,6 @@
 import { enqueueActions } from 'xstate';
-import { globalTableMachine } from '../machines/global-table.machine';
 import { replicatorMachine } from '../machines/replicator.machine';
-import type { MutantInfo } from './support';
+import { tableWithReplicatorActions, type MutantInfo } from './support';
 
 export const mutant: MutantInfo = {
   name: 'replicator-drops-while-failed',
@@ -11,13 +10,9 @@ export const mutant: MutantInfo = {
 
 const holdCopies = replicatorMachine.implementations.actions.holdCopies;
 
-const replicator = replicatorMachine.provide({
-  actions: {
-    holdCopies: enqueueActions(({ self, enqueue }) => {
-      if (self.getSnapshot().matches('failed')) return; // the bug: a copy made while failed is lost
-      enqueue(holdCopies as never);
-    }),
-  },
+export const machines = tableWithReplicatorActions({
+  holdCopies: enqueueActions(({ self, enqueue }) => {
+    if (self.getSnapshot().matches('failed')) return; // the bug: a copy made while failed is lost
+    enqueue(holdCopies as never);
+  }),
 });
-
-export const machines = { table: globalTableMachine.provide({ actors: { replicator } }) };

@@ -1,7 +1,6 @@
-import { globalTableMachine } from '../machines/global-table.machine';
 import { update } from '../machines/context-update';
-import { replicatorMachine, type ReplicatorContext, type ReplicatorEvent } from '../machines/replicator.machine';
-import type { MutantInfo } from './support';
+import type { ReplicatorContext, ReplicatorEvent } from '../machines/replicator.machine';
+import { tableWithReplicatorActions, type MutantInfo } from './support';
 
 export const mutant: MutantInfo = {
   name: 'replicator-drops-while-peer-failed',
@@ -9,16 +8,12 @@ export const mutant: MutantInfo = {
   component: 'table',
 };
 
-const replicator = replicatorMachine.provide({
-  actions: {
-    settleCopy: update<ReplicatorContext, ReplicatorEvent>((context, event) => {
-      if (event.type !== 'table.insertCompleted') return;
-      const lane = context.lanes[event.region];
-      if (!lane) return;
-      lane.busy = false;
-      lane.pending = lane.pending.filter((r) => r.recordId !== event.record.recordId); // the bug: success or not
-    }),
-  },
+export const machines = tableWithReplicatorActions({
+  settleCopy: update<ReplicatorContext, ReplicatorEvent>((context, event) => {
+    if (event.type !== 'table.insertCompleted') return;
+    const lane = context.lanes[event.region];
+    if (!lane) return;
+    lane.busy = false;
+    lane.pending = lane.pending.filter((r) => r.recordId !== event.record.recordId); // the bug: success or not
+  }),
 });
-
-export const machines = { table: globalTableMachine.provide({ actors: { replicator } }) };

@@ -1,7 +1,6 @@
 import { enqueueActions } from 'xstate';
-import { globalTableMachine } from '../machines/global-table.machine';
 import { replicatorMachine } from '../machines/replicator.machine';
-import type { MutantInfo } from './support';
+import { tableWithReplicatorActions, type MutantInfo } from './support';
 
 export const mutant: MutantInfo = {
   name: 'replicator-idle-after-recovery',
@@ -12,13 +11,9 @@ export const mutant: MutantInfo = {
 
 const applyCopies = replicatorMachine.implementations.actions.applyCopies;
 
-const replicator = replicatorMachine.provide({
-  actions: {
-    // the bug: the recovery itself does not apply the held copies
-    applyCopies: enqueueActions(({ event, enqueue }) => {
-      if (event.type !== 'replicator.recover') enqueue(applyCopies as never);
-    }),
-  },
+export const machines = tableWithReplicatorActions({
+  // the bug: the recovery itself does not apply the held copies
+  applyCopies: enqueueActions(({ event, enqueue }) => {
+    if (event.type !== 'replicator.recover') enqueue(applyCopies as never);
+  }),
 });
-
-export const machines = { table: globalTableMachine.provide({ actors: { replicator } }) };

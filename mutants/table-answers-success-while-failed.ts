@@ -1,6 +1,7 @@
 import { sendTo } from 'xstate';
 import { globalTableMachine } from '../machines/global-table.machine';
-import type { InsertOrigin, TableInsert, TableInsertCompleted } from '../machines/protocol';
+import { insertCompleted } from '../machines/messages';
+import type { TableInsert, TableInsertCompleted } from '../machines/protocol';
 import { regionalTableMachine } from '../machines/regional-table.machine';
 import { LATENCY } from '../machines/support';
 import type { MutantInfo } from './support';
@@ -15,13 +16,8 @@ const regionalTable = regionalTableMachine.provide({
   actions: {
     answerInsert: sendTo(
       ({ event }) => (event as TableInsert).replyTo,
-      ({ context, event }): TableInsertCompleted => {
-        const e = event as TableInsert;
-        return {
-          type: 'table.insertCompleted', table: context.id, stage: context.stage, region: context.region,
-          record: e.record, success: true, origin: (e.origin ?? 'write') as InsertOrigin, corr: e.corr,
-        };
-      },
+      ({ context, event }): TableInsertCompleted =>
+        insertCompleted({ table: context.id, stage: context.stage, region: context.region }, event as TableInsert, true),
       { delay: LATENCY },
     ),
   },

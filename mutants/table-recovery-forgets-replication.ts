@@ -1,7 +1,6 @@
-import { globalTableMachine } from '../machines/global-table.machine';
 import { update } from '../machines/context-update';
-import { replicatorMachine, type ReplicatorContext, type ReplicatorEvent } from '../machines/replicator.machine';
-import type { MutantInfo } from './support';
+import type { ReplicatorContext, ReplicatorEvent } from '../machines/replicator.machine';
+import { tableWithReplicatorActions, type MutantInfo } from './support';
 
 export const mutant: MutantInfo = {
   name: 'table-recovery-forgets-replication',
@@ -9,17 +8,13 @@ export const mutant: MutantInfo = {
   component: 'table',
 };
 
-const replicator = replicatorMachine.provide({
-  actions: {
-    unblockRegion: update<ReplicatorContext, ReplicatorEvent>((context, event) => {
-      if (event.type !== 'replicator.regionRecovered') return;
-      const lane = context.lanes[event.region];
-      if (!lane) return;
-      lane.blocked = false;
-      lane.generation++;
-      lane.pending = []; // the bug
-    }),
-  },
+export const machines = tableWithReplicatorActions({
+  unblockRegion: update<ReplicatorContext, ReplicatorEvent>((context, event) => {
+    if (event.type !== 'replicator.regionRecovered') return;
+    const lane = context.lanes[event.region];
+    if (!lane) return;
+    lane.blocked = false;
+    lane.generation++;
+    lane.pending = []; // the bug
+  }),
 });
-
-export const machines = { table: globalTableMachine.provide({ actors: { replicator } }) };

@@ -1,5 +1,12 @@
 import type { AnyActorRef, EventObject } from 'xstate';
-import type { LostCopy } from '../machines/active-passive-protocol';
+import type { OneWayReplicatorContext } from '../machines/one-way-replicator.machine';
+import type {
+  DnsRecordDelivered,
+  QueueRemoveCompleted,
+  QueueSendCompleted,
+  TableInsertCompleted,
+} from '../machines/protocol';
+import type { RecordDestinationContext } from '../machines/record-destination.machine';
 import type { Layout } from '../system/layout';
 import { ids } from '../system/layout';
 import type { ActivePassiveSpecEvent } from './active-passive-spec.machine';
@@ -9,13 +16,16 @@ import type { ActivePassiveSpecEvent } from './active-passive-spec.machine';
  * the answers are sent (when the fact happened). The components never learn
  * the spec exists.
  */
+/** The messages it reads facts from; any other event passes by (the switch narrows on `type`). */
+type Observed = QueueSendCompleted | QueueRemoveCompleted | TableInsertCompleted | DnsRecordDelivered;
+
 export function createActivePassiveObserver(layout: Layout, now: () => number, feed: (e: ActivePassiveSpecEvent) => void) {
   const queues = new Map(layout.queues.map((q) => [q.id, q]));
   const stageOfDatabase = new Map<string, number>();
   layout.stages.forEach((stage, i) => layout.regions.forEach((region) => stageOfDatabase.set(ids.regionalTable(stage, region), i)));
 
   return (target: AnyActorRef, event: EventObject): void => {
-    const e = event as any;
+    const e = event as Observed;
     switch (e.type) {
       case 'queue.sendCompleted': {
         const q = queues.get(e.queue);
@@ -49,15 +59,15 @@ export function createActivePassiveAfterObserver(layout: Layout, now: () => numb
   const stageOfReplicator = new Map(layout.stages.map((stage, i) => [`${ids.table(stage)}:replicator`, i]));
   const told = new Map<string, number>();
   return (target: AnyActorRef, event: EventObject): void => {
-    const e = event as any;
+    const e = event as DnsRecordDelivered;
     if (e.type === 'dns.record' && target.id === ids.destination) {
-      const c = target.getSnapshot().context as { records: Record<number, unknown>; count: number };
+      const c = target.getSnapshot().context as RecordDestinationContext;
       feed({ type: 'spec.kept', recordId: e.record.recordId, count: c.count, distinct: Object.keys(c.records).length, at: now() });
       return;
     }
     const stage = stageOfReplicator.get(target.id);
     if (stage === undefined) return;
-    const lost = (target.getSnapshot().context as { lost: readonly LostCopy[] }).lost;
+    const lost = (target.getSnapshot().context as OneWayReplicatorContext).lost;
     const seen = told.get(target.id) ?? 0;
     if (lost.length <= seen) return;
     told.set(target.id, lost.length);

@@ -1,4 +1,14 @@
 import type { AnyActorRef, EventObject } from 'xstate';
+import type {
+  DnsRecordDelivered,
+  DnsSetRegionOnline,
+  QueueRecordDelivered,
+  QueueRemoveCompleted,
+  QueueSend,
+  QueueSendCompleted,
+  TableInsertCompleted,
+} from '../machines/protocol';
+import type { RecordDestinationContext } from '../machines/record-destination.machine';
 import type { Layout } from '../system/layout';
 import { ids } from '../system/layout';
 import type { SpecEvent } from './active-active-spec.machine';
@@ -9,6 +19,16 @@ import type { SpecEvent } from './active-active-spec.machine';
  * they send (a send completed, a record handed over, a row written, a remove
  * done) at the moment they are sent, which is when the fact happened.
  */
+/** The messages it reads facts from; any other event passes by (the switch narrows on `type`). */
+type Observed =
+  | QueueSendCompleted
+  | QueueRecordDelivered
+  | QueueRemoveCompleted
+  | TableInsertCompleted
+  | DnsRecordDelivered
+  | QueueSend;
+type ObservedAfter = DnsRecordDelivered | DnsSetRegionOnline;
+
 export function createDeliveryObserver(layout: Layout, now: () => number, feed: (e: SpecEvent) => void) {
   const queues = new Map(layout.queues.map((q) => [q.id, q]));
   const stageIndex = new Map<string, number>();
@@ -17,7 +37,7 @@ export function createDeliveryObserver(layout: Layout, now: () => number, feed: 
   );
 
   return (target: AnyActorRef, event: EventObject): void => {
-    const e = event as any;
+    const e = event as Observed;
     switch (e.type) {
       case 'queue.sendCompleted': {
         const q = queues.get(e.queue);
@@ -70,9 +90,10 @@ export function createDeliveryObserver(layout: Layout, now: () => number, feed: 
  */
 export function createAfterDeliveryObserver(now: () => number, feed: (e: SpecEvent) => void) {
   return (target: AnyActorRef, event: EventObject): void => {
-    const e = event as any;
+    const e = event as ObservedAfter;
     if (e.type === 'dns.record' && target.id === ids.destination) {
-      const context = target.getSnapshot().context as { records?: Record<number, unknown>; count?: number } | undefined;
+      // a replacement destination (--machines) may keep other fields: read them as optional
+      const context = target.getSnapshot().context as Partial<RecordDestinationContext> | undefined;
       const recordId = e.record.recordId;
       feed({ type: 'spec.kept', recordId, kept: !!context?.records && recordId in context.records, count: context?.count ?? 0, at: now() });
     } else if (e.type === 'dns.setRegionOnline' && target.id === ids.inDns) {

@@ -1,4 +1,5 @@
-import type { ActorSystem, AnyActorRef, AnyMachineSnapshot, EventObject, InspectionEvent } from 'xstate';
+import type { ActorSystem, AnyActorRef, AnyMachineSnapshot, AnyStateNode, EventObject, InspectionEvent } from 'xstate';
+import { matchesEventDescriptor } from '../actors/state-nodes';
 
 /**
  * The one place that touches XState internals (fields marked @internal or not
@@ -56,8 +57,8 @@ export function replaceScheduler(system: AnySystem, methods: SchedulerMethods): 
  * evaluated each time.
  */
 export function handles(snapshot: AnyMachineSnapshot, event: EventObject): boolean {
-  const nodes = (snapshot as unknown as { _nodes: NodeLike[] })._nodes;
-  let atomic: NodeLike | undefined;
+  const nodes = (snapshot as unknown as { _nodes: AnyStateNode[] })._nodes;
+  let atomic: AnyStateNode | undefined;
   for (const node of nodes) {
     if (node.type === 'parallel') return snapshot.machine.getTransitionData(snapshot, event).length > 0;
     if (node.type === 'atomic' || node.type === 'final') atomic = node;
@@ -70,11 +71,10 @@ export function handles(snapshot: AnyMachineSnapshot, event: EventObject): boole
   return answer === 'guarded' ? snapshot.machine.getTransitionData(snapshot, event).length > 0 : answer;
 }
 
-type NodeLike = { type: string; transitions: Map<string, { guard?: unknown }[]> };
 /** With no parallel state, the one active atomic node determines the active configuration. */
-const handledCache = new WeakMap<NodeLike, Map<string, boolean | 'guarded'>>();
+const handledCache = new WeakMap<AnyStateNode, Map<string, boolean | 'guarded'>>();
 
-function classify(nodes: readonly NodeLike[], type: string): boolean | 'guarded' {
+function classify(nodes: readonly AnyStateNode[], type: string): boolean | 'guarded' {
   let candidates = false;
   for (const node of nodes)
     for (const [descriptor, list] of node.transitions) {
@@ -85,19 +85,6 @@ function classify(nodes: readonly NodeLike[], type: string): boolean | 'guarded'
       }
     }
   return candidates ? 'guarded' : false;
-}
-
-/** XState's own matching of an event type against a transition's descriptor ('a.b', 'a.*', '*'). */
-function matchesEventDescriptor(type: string, descriptor: string): boolean {
-  if (descriptor === type || descriptor === '*') return true;
-  if (!descriptor.endsWith('.*')) return false;
-  const partial = descriptor.split('.');
-  const tokens = type.split('.');
-  for (let i = 0; i < partial.length; i++) {
-    if (partial[i] === '*') return i === partial.length - 1;
-    if (partial[i] !== tokens[i]) return false;
-  }
-  return true;
 }
 
 /**

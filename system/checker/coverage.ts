@@ -1,4 +1,5 @@
 import type { AnyStateMachine, InspectionEvent } from 'xstate';
+import { allStateNodes, enteredBy, initialStateNodes, statePath, transitionsOf, type AnyTransition } from '../../actors/state-nodes';
 import { containerMachine } from '../../machines/container.machine';
 import { globalTableMachine } from '../../machines/global-table.machine';
 import { queueMachine } from '../../machines/queue.machine';
@@ -28,30 +29,8 @@ import { scenarioDriverMachine } from '../scenarios/scenario-driver.machine';
  * workers or shards adds up with `mergeCoverage`.
  */
 
-/** The machine kinds covered, by the machine's id. */
-export const coverageKinds = {
-  queue: 'queue',
-  container: 'container',
-  regionalTable: 'regional-table',
-  replicator: 'replicator',
-  globalTable: 'global-table',
-  weightedDns: 'weighted-dns',
-  recordSource: 'record-source',
-  recordDestination: 'record-destination',
-  activeActiveSpec: 'spec',
-  scenarioDriver: 'driver',
-  faultInjector: 'fault-injector',
-  // the active-passive design's
-  regionalDatabase: 'regional-database',
-  oneWayReplicator: 'one-way-replicator',
-  globalDatabase: 'global-database',
-  failoverDns: 'failover-dns',
-  activePassiveSpec: 'active-passive-spec',
-} as const;
-export type CoverageKind = (typeof coverageKinds)[keyof typeof coverageKinds];
-
-/** The machine each kind runs by default. */
-const defaultMachines: Record<CoverageKind, AnyStateMachine> = {
+/** The machine kinds covered, each with the machine it runs by default. */
+const defaultMachines = {
   queue: queueMachine,
   container: containerMachine,
   'regional-table': regionalTableMachine,
@@ -68,7 +47,8 @@ const defaultMachines: Record<CoverageKind, AnyStateMachine> = {
   'global-database': globalDatabaseMachine,
   'failover-dns': failoverDnsMachine,
   'active-passive-spec': activePassiveSpecMachine,
-};
+} satisfies Record<string, AnyStateMachine>;
+export type CoverageKind = keyof typeof defaultMachines;
 
 /** --machines component kinds -> coverage kinds. */
 const overrideKinds: Record<string, CoverageKind> = {
@@ -82,20 +62,26 @@ const overrideKinds: Record<string, CoverageKind> = {
   failoverDns: 'failover-dns',
 };
 
-interface StateNodeLike {
-  path: string[];
-  type: string;
-  states: Record<string, StateNodeLike>;
-  initial?: { target: StateNodeLike[] };
-  parent?: StateNodeLike;
-  transitions: Map<string, TransitionLike[]>;
-  always?: TransitionLike[];
+/**
+ * A machine's kind, known by its definition, not its id: `machine.provide(...)` keeps the config
+ * object, so a planted bug or an in-place form of a machine is covered under its kind whatever its
+ * id; a machine with a config of its own is declared (`declareCoverageKind`, or given as an override).
+ */
+const kindByConfig = new WeakMap<object, CoverageKind>();
+for (const [kind, machine] of Object.entries(defaultMachines)) kindByConfig.set(machine.config, kind as CoverageKind);
+
+/** Declares the kind a machine (and every machine provided from it) is covered under. */
+export function declareCoverageKind(machine: AnyStateMachine, kind: CoverageKind): void {
+  kindByConfig.set(machine.config, kind);
 }
-interface TransitionLike {
-  eventType: string;
-  guard?: unknown;
-  target?: readonly StateNodeLike[];
-}
+
+const declareOverrides = (overrides: MachineOverrides | undefined) => {
+  for (const [k, m] of Object.entries(overrides ?? {})) if (overrideKinds[k] && m && !kindByConfig.has(m.config)) declareCoverageKind(m, overrideKinds[k]);
+};
+
+/** The kind a machine is covered under, if it is one of the covered kinds. */
+export const coverageKindOf = (machine: AnyStateMachine): CoverageKind | undefined =>
+  typeof machine.config === 'object' && machine.config !== null ? kindByConfig.get(machine.config) : undefined;
 
 export interface TransitionDef {
   id: string;
@@ -113,27 +99,10 @@ export interface MachineDefinition {
   transitions: TransitionDef[];
 }
 
-const pathOf = (n: StateNodeLike) => n.path.join('.') || '(machine)';
-
-/** The states a transition leaves active: the target, its ancestors and its initial descendants. */
-function entered(target: StateNodeLike): string[] {
-  const out = new Set<string>();
-  for (let n: StateNodeLike | undefined = target; n && n.path.length > 0; n = n.parent) out.add(pathOf(n));
-  const down = (n: StateNodeLike) => {
-    const children = n.type === 'parallel' ? Object.values(n.states) : n.type === 'compound' ? (n.initial?.target ?? []) : [];
-    for (const child of children) {
-      out.add(pathOf(child));
-      down(child);
-    }
-  };
-  down(target);
-  return [...out];
-}
-
 interface Walked {
   definition: MachineDefinition;
   /** transition object -> [id, states it leaves active] */
-  byObject: Map<TransitionLike, [string, string[]]>;
+  byObject: Map<AnyTransition, [string, string[]]>;
   initialStates: string[];
 }
 
@@ -142,29 +111,24 @@ const walkedCache = new WeakMap<AnyStateMachine, Walked>();
 function walk(machine: AnyStateMachine, kind: CoverageKind): Walked {
   const cached = walkedCache.get(machine);
   if (cached) return cached;
-  const root = machine.root as unknown as StateNodeLike;
   const states: string[] = [];
   const transitions: TransitionDef[] = [];
-  const byObject = new Map<TransitionLike, [string, string[]]>();
+  const byObject = new Map<AnyTransition, [string, string[]]>();
   const seen = new Map<string, number>();
-  const add = (n: StateNodeLike, event: string, t: TransitionLike) => {
-    const guard = formatGuard(t.guard) || 'no guard';
-    const target = t.target?.length ? t.target.map(pathOf).join(',') : 'targetless';
-    const base = `${pathOf(n)}: ${event} [${guard}] -> ${target}`;
-    const dup = (seen.get(base) ?? 0) + 1;
-    seen.set(base, dup);
-    const id = dup === 1 ? base : `${base} #${dup}`;
-    transitions.push({ id, source: pathOf(n), event, guard, target });
-    byObject.set(t, [id, (t.target ?? []).flatMap(entered)]);
-  };
-  const visit = (n: StateNodeLike) => {
-    if (n.path.length > 0) states.push(pathOf(n));
-    for (const [event, ts] of n.transitions) for (const t of ts) add(n, formatEvent(event), t);
-    for (const t of n.always ?? []) add(n, 'always', t);
-    for (const child of Object.values(n.states)) visit(child);
-  };
-  visit(root);
-  const initialStates = [...new Set((root.initial?.target ?? []).flatMap(entered))];
+  for (const n of allStateNodes(machine)) {
+    if (n.path.length > 0) states.push(statePath(n));
+    for (const { event, transition: t } of transitionsOf(n)) {
+      const guard = formatGuard(t.guard) || 'no guard';
+      const target = t.target?.length ? t.target.map(statePath).join(',') : 'targetless';
+      const base = `${statePath(n)}: ${formatEvent(event)} [${guard}] -> ${target}`;
+      const dup = (seen.get(base) ?? 0) + 1;
+      seen.set(base, dup);
+      const id = dup === 1 ? base : `${base} #${dup}`;
+      transitions.push({ id, source: statePath(n), event: formatEvent(event), guard, target });
+      byObject.set(t, [id, (t.target ?? []).flatMap(enteredBy).map(statePath)]);
+    }
+  }
+  const initialStates = initialStateNodes(machine).map(statePath);
   const walked = { definition: { kind, states, transitions }, byObject, initialStates };
   walkedCache.set(machine, walked);
   return walked;
@@ -172,7 +136,8 @@ function walk(machine: AnyStateMachine, kind: CoverageKind): Walked {
 
 /** Every state and transition of every covered machine kind (the overrides' own machines where given). */
 export function coverageDefinitions(overrides?: MachineOverrides): MachineDefinition[] {
-  const machines = { ...defaultMachines };
+  const machines: Record<CoverageKind, AnyStateMachine> = { ...defaultMachines };
+  declareOverrides(overrides);
   for (const [k, m] of Object.entries(overrides ?? {})) if (overrideKinds[k] && m) machines[overrideKinds[k]] = m;
   return (Object.keys(machines) as CoverageKind[]).map((kind) => walk(machines[kind], kind).definition);
 }
@@ -215,7 +180,8 @@ export function faultHitKey(f: FaultRecord): string | undefined {
  * (not as `inspect`, which copies every inspection event: a third slower),
  * then `finish(faults)` for its counts.
  */
-export function coverageCollector(): { inspect: (event: InspectionEvent) => void; finish: (faults?: FaultRecord[]) => CoverageCounts } {
+export function coverageCollector(overrides?: MachineOverrides): { inspect: (event: InspectionEvent) => void; finish: (faults?: FaultRecord[]) => CoverageCounts } {
+  declareOverrides(overrides);
   const counts = emptyCoverage();
   counts.runs = 1;
   // Per machine object: its walk and count tables (a run uses a handful of machines).
@@ -223,8 +189,8 @@ export function coverageCollector(): { inspect: (event: InspectionEvent) => void
   const tablesFor = (logic: AnyStateMachine) => {
     let entry = perMachine.get(logic);
     if (entry === undefined) {
-      const kind = coverageKinds[(logic as { id?: string }).id as keyof typeof coverageKinds] as CoverageKind | undefined;
-      if (!kind || !(logic as { root?: unknown }).root) entry = null;
+      const kind = logic.root ? coverageKindOf(logic) : undefined;
+      if (!kind) entry = null;
       else {
         entry = { walked: walk(logic, kind), states: (counts.states[kind] ??= {}), transitions: (counts.transitions[kind] ??= {}) };
         // Actors spawned with the root are never announced: the initial states count once per machine.
@@ -238,7 +204,7 @@ export function coverageCollector(): { inspect: (event: InspectionEvent) => void
     if (event.type !== '@xstate.microstep') return;
     const tables = tablesFor((event.actorRef as unknown as { logic: AnyStateMachine }).logic);
     if (!tables) return;
-    for (const t of (event as { _transitions: TransitionLike[] })._transitions) {
+    for (const t of (event as { _transitions: AnyTransition[] })._transitions) {
       const known = tables.walked.byObject.get(t);
       if (!known) continue; // XState's own (initial, stop)
       bump(tables.transitions, known[0]);

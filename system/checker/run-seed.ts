@@ -107,7 +107,7 @@ export function runSeed(plan: RunPlan, seed: number, machines?: MachineOverrides
   const started = performance.now();
   try {
     const scenario = plan.scenarioData !== undefined ? { scenarioData: plan.scenarioData } : { scenario: plan.scenario };
-    const collector = plan.coverage ? coverageCollector() : undefined;
+    const collector = plan.coverage ? coverageCollector(machines) : undefined;
     const { report } = runScenario({
       ...scenario,
       seed,

@@ -1,4 +1,5 @@
-import type { AnyStateMachine } from 'xstate';
+import type { AnyStateMachine, AnyStateNode } from 'xstate';
+import { childrenOf, transitionsOf, type AnyTransition } from '../../actors/state-nodes';
 
 /**
  * Machine -> Graphviz DOT, read from the machine object itself
@@ -16,28 +17,6 @@ import type { AnyStateMachine } from 'xstate';
  *   `<name>:`) and the class `state`, so a page can highlight current states
  * Output is stable: states, events and transitions in definition order.
  */
-
-/** The parts of xstate's StateNode this reads (its public fields). */
-interface StateNodeLike {
-  key: string;
-  path: string[];
-  type: 'atomic' | 'compound' | 'parallel' | 'final' | 'history';
-  description?: string;
-  states: Record<string, StateNodeLike>;
-  initial?: { target: StateNodeLike[] };
-  transitions: Map<string, TransitionLike[]>;
-  always?: TransitionLike[];
-  invoke: { id: string; src: unknown }[];
-  entry: unknown[];
-}
-interface TransitionLike {
-  eventType: string;
-  guard?: unknown;
-  target?: readonly StateNodeLike[];
-  actions: unknown[];
-  description?: string;
-  reenter?: boolean;
-}
 
 export interface DotOptions {
   /** diagram name, used in element ids (default: the machine's id) */
@@ -102,7 +81,7 @@ function wrap(words: string[], sep: string): string[] {
 }
 
 /** `event [guard] / actions` on one line (`oneLine`), or wrapped: the event, the guard, the actions. */
-function edgeLabel(event: string, t: TransitionLike, withActions: boolean, oneLine = false): string {
+function edgeLabel(event: string, t: AnyTransition, withActions: boolean, oneLine = false): string {
   const guard = formatGuard(t.guard);
   const actions = withActions ? t.actions.map(formatAction).filter((a) => a !== 'inline' || t.actions.length === 1) : [];
   if (oneLine) return `${event}${guard ? ` [${guard}]` : ''}${actions.length ? ` / ${actions.join(', ')}` : ''}`;
@@ -110,106 +89,100 @@ function edgeLabel(event: string, t: TransitionLike, withActions: boolean, oneLi
   return [...head, ...(actions.length ? wrap(actions, ', ').map((l, i) => (i === 0 ? `/ ${l}` : l)) : [])].join('\n');
 }
 
+/** A diagram being written: its state lines (clusters nest) and its edges (listed after them). */
+interface Drawing {
+  root: AnyStateNode;
+  name: string;
+  withActions: boolean;
+  lines: string[];
+  edges: string[];
+  edgeCount: number;
+}
+
+const isCluster = (d: Drawing, n: AnyStateNode) => n === d.root || n.type === 'compound' || n.type === 'parallel';
+const nodeName = (n: AnyStateNode) => q(n.path.join('.') || '(machine)');
+// A cluster is entered and left through its anchor: the initial dot.
+const anchor = (n: AnyStateNode) => q(`${n.path.join('.')}/•`);
+const clusterName = (n: AnyStateNode) => q(`cluster_${n.path.join('.') || '(machine)'}`);
+const end = (d: Drawing, n: AnyStateNode, side: 'tail' | 'head') =>
+  isCluster(d, n) ? { id: anchor(n), attr: `${side === 'tail' ? 'ltail' : 'lhead'}=${clusterName(n)}` } : { id: nodeName(n), attr: '' };
+const nextEdgeId = (d: Drawing) => q(`${d.name}:e${++d.edgeCount}`);
+
+function addEdge(d: Drawing, from: AnyStateNode, to: AnyStateNode, label: string, always: boolean, tooltip?: string): void {
+  const a = end(d, from, 'tail');
+  const b = end(d, to, 'head');
+  const attrs = [`id=${nextEdgeId(d)}`, `label=${q(label)}`];
+  if (always) attrs.push('style=bold');
+  if (tooltip) attrs.push(`tooltip=${q(tooltip)}`);
+  // ltail/lhead only where the edge really leaves/enters the cluster.
+  const inside = (outer: AnyStateNode, inner: AnyStateNode) =>
+    inner.path.length >= outer.path.length && outer.path.every((k, i) => inner.path[i] === k);
+  if (a.attr && !inside(from, to)) attrs.push(a.attr);
+  if (b.attr && !inside(to, from)) attrs.push(b.attr);
+  d.edges.push(`  ${a.id} -> ${b.id} [${attrs.join(', ')}];`);
+}
+
+const extras = (n: AnyStateNode) => n.invoke.map((inv) => `invoke ${typeof inv.src === 'string' ? inv.src : inv.id}`);
+
+/** targetless transitions as grey `⟲` lines under a state's name (HTML label) */
+const internalLines = (d: Drawing, n: AnyStateNode) =>
+  transitionsOf(n)
+    .filter(({ transition }) => !transition.target)
+    .map(({ event, transition }) => edgeLabel(formatEvent(event), transition, d.withActions, true))
+    .map((l) => `<br/><font point-size="9" color="#666666">⟲ ${html(l)}</font>`);
+
+function drawCluster(d: Drawing, n: AnyStateNode, indent: string): void {
+  const id = q(stateElementId(d.name, n.path));
+  // A cluster's targetless transitions are listed under its name: self-loops
+  // on its dot would pile up their labels.
+  const title = [n === d.root ? d.name : n.key, ...extras(n)].map(html).join('<br/>');
+  const label = `<<b>${title}</b>${internalLines(d, n).join('')}>`;
+  d.lines.push(`${indent}subgraph ${clusterName(n)} {`);
+  d.lines.push(
+    `${indent}  id=${id}; class="state${n === d.root ? ' root' : ''}"; label=${label}; style="rounded${n.type === 'parallel' ? ',dashed' : ''}"${
+      n.description ? `; tooltip=${q(n.description)}` : ''
+    };`,
+  );
+  const initial = n.initial?.target[0];
+  d.lines.push(`${indent}  ${anchor(n)} [id=${q(`${stateElementId(d.name, n.path)}/init`)}, shape=point, width=0.1, fillcolor=black${initial ? '' : ', style=invis'}];`);
+  if (initial) {
+    const to = end(d, initial, 'head');
+    d.edges.push(`  ${anchor(n)} -> ${to.id} [id=${nextEdgeId(d)}${to.attr ? `, ${to.attr}` : ''}];`);
+  }
+  for (const child of childrenOf(n)) drawState(d, child, indent + '  ');
+  d.lines.push(`${indent}}`);
+}
+
+function drawLeaf(d: Drawing, n: AnyStateNode, indent: string): void {
+  const id = q(stateElementId(d.name, n.path));
+  const tooltip = n.description ? `, tooltip=${q(n.description)}` : '';
+  // Its targetless transitions are listed in the box too: several self-loops overprint their labels.
+  const internal = internalLines(d, n);
+  const label = internal.length ? `<${[n.key, ...extras(n)].map(html).join('<br/>')}${internal.join('')}>` : q([n.key, ...extras(n)].join('\n'));
+  const final = n.type === 'final' ? ', peripheries=2' : '';
+  d.lines.push(`${indent}${nodeName(n)} [id=${id}, class="state", label=${label}${final}${tooltip}];`);
+}
+
+function drawState(d: Drawing, n: AnyStateNode, indent: string): void {
+  if (isCluster(d, n)) drawCluster(d, n, indent);
+  else drawLeaf(d, n, indent);
+  for (const { event, transition: t, always } of transitionsOf(n)) {
+    const target = t.target?.[0];
+    if (target) addEdge(d, n, target, edgeLabel(formatEvent(event), t, d.withActions), always, t.description);
+  }
+}
+
 export function machineToDot(machine: AnyStateMachine, options: DotOptions = {}): string {
-  const root = machine.root as unknown as StateNodeLike;
-  const name = options.name ?? machine.id;
-  const withActions = options.actions ?? true;
-  const lines: string[] = [];
-  const edges: string[] = [];
-  let edgeCount = 0;
-  const isCluster = (n: StateNodeLike) => n === root || n.type === 'compound' || n.type === 'parallel';
-  const nodeName = (n: StateNodeLike) => q(n.path.join('.') || '(machine)');
-  // A cluster is entered and left through its anchor: the initial dot.
-  const anchor = (n: StateNodeLike) => q(`${n.path.join('.')}/•`);
-  const clusterName = (n: StateNodeLike) => q(`cluster_${n.path.join('.') || '(machine)'}`);
-  const end = (n: StateNodeLike, side: 'tail' | 'head') =>
-    isCluster(n) ? { id: anchor(n), attr: `${side === 'tail' ? 'ltail' : 'lhead'}=${clusterName(n)}` } : { id: nodeName(n), attr: '' };
-
-  const addEdge = (from: StateNodeLike, to: StateNodeLike | undefined, label: string, style: 'normal' | 'always' | 'targetless', tooltip?: string) => {
-    const a = end(from, 'tail');
-    const attrs = [`id=${q(`${name}:e${++edgeCount}`)}`, `label=${q(label)}`];
-    if (style === 'always') attrs.push('style=bold');
-    if (style === 'targetless') attrs.push('style=dashed', 'color="#888888"', 'fontcolor="#666666"', 'arrowhead=vee');
-    if (tooltip) attrs.push(`tooltip=${q(tooltip)}`);
-    if (!to) {
-      edges.push(`  ${a.id} -> ${a.id} [${attrs.join(', ')}];`);
-      return;
-    }
-    const b = end(to, 'head');
-    // ltail/lhead only where the edge really leaves/enters the cluster.
-    const inside = (outer: StateNodeLike, inner: StateNodeLike) =>
-      inner.path.length >= outer.path.length && outer.path.every((k, i) => inner.path[i] === k);
-    if (a.attr && !inside(from, to)) attrs.push(a.attr);
-    if (b.attr && !inside(to, from)) attrs.push(b.attr);
-    edges.push(`  ${a.id} -> ${b.id} [${attrs.join(', ')}];`);
-  };
-
-  const extras = (n: StateNodeLike) => {
-    const parts: string[] = [];
-    for (const inv of n.invoke) parts.push(`invoke ${typeof inv.src === 'string' ? inv.src : inv.id}`);
-    return parts;
-  };
-
-  const targetless = (n: StateNodeLike) => [
-    ...[...n.transitions].flatMap(([event, ts]) => ts.filter((t) => !t.target).map((t) => edgeLabel(formatEvent(event), t, withActions, true))),
-    ...(n.always ?? []).filter((t) => !t.target).map((t) => edgeLabel('always', t, withActions, true)),
-  ];
-  /** targetless transitions as grey `⟲` lines under a state's name (HTML label) */
-  const internalLines = (n: StateNodeLike) => targetless(n).map((l) => `<br/><font point-size="9" color="#666666">⟲ ${html(l)}</font>`);
-
-  const visit = (n: StateNodeLike, indent: string) => {
-    const id = q(stateElementId(name, n.path));
-    const tooltip = n.description ? `, tooltip=${q(n.description)}` : '';
-    if (isCluster(n)) {
-      // A cluster's targetless transitions are listed under its name: self-loops
-      // on its dot would pile up their labels.
-      const internal = internalLines(n);
-      const title = [n === root ? name : n.key, ...extras(n)].map(html).join('<br/>');
-      const label = `<<b>${title}</b>${internal.join('')}>`;
-      lines.push(`${indent}subgraph ${clusterName(n)} {`);
-      lines.push(
-        `${indent}  id=${id}; class="state${n === root ? ' root' : ''}"; label=${label}; style="rounded${n.type === 'parallel' ? ',dashed' : ''}"${
-          n.description ? `; tooltip=${q(n.description)}` : ''
-        };`,
-      );
-      const initial = n.initial?.target[0];
-      lines.push(`${indent}  ${anchor(n)} [id=${q(`${stateElementId(name, n.path)}/init`)}, shape=point, width=0.1, fillcolor=black${initial ? '' : ', style=invis'}];`);
-      if (initial) {
-        const to = end(initial, 'head');
-        edges.push(`  ${anchor(n)} -> ${to.id} [id=${q(`${name}:e${++edgeCount}`)}${to.attr ? `, ${to.attr}` : ''}];`);
-      }
-      for (const child of Object.values(n.states)) visit(child, indent + '  ');
-      lines.push(`${indent}}`);
-    } else {
-      // Its targetless transitions are listed in the box too: several self-loops overprint their labels.
-      const internal = internalLines(n);
-      const label = internal.length
-        ? `<${[n.key, ...extras(n)].map(html).join('<br/>')}${internal.join('')}>`
-        : q([n.key, ...extras(n)].join('\n'));
-      const final = n.type === 'final' ? ', peripheries=2' : '';
-      lines.push(`${indent}${nodeName(n)} [id=${id}, class="state", label=${label}${final}${tooltip}];`);
-    }
-    for (const [event, transitions] of n.transitions) {
-      for (const t of transitions) {
-        const target = t.target?.[0];
-        if (!target) continue;
-        addEdge(n, target, edgeLabel(formatEvent(event), t, withActions), target ? 'normal' : 'targetless', t.description);
-      }
-    }
-    for (const t of n.always ?? []) {
-      if (!t.target) continue;
-      addEdge(n, t.target?.[0], edgeLabel('always', t, withActions), t.target ? 'always' : 'targetless', t.description);
-    }
-  };
-
-  visit(root, '  ');
+  const d: Drawing = { root: machine.root, name: options.name ?? machine.id, withActions: options.actions ?? true, lines: [], edges: [], edgeCount: 0 };
+  drawState(d, d.root, '  ');
+  const name = d.name;
   return [
     `digraph ${q(name)} {`,
     `  graph [id=${q(name)}, compound=true, rankdir=LR, fontname="Helvetica", fontsize=12, nodesep=0.3, ranksep=0.5];`,
     `  node [shape=box, style="rounded,filled", fillcolor="#f7f7f7", fontname="Helvetica", fontsize=11];`,
     `  edge [fontname="Helvetica", fontsize=9];`,
-    ...lines,
-    ...edges,
+    ...d.lines,
+    ...d.edges,
     '}',
     '',
   ].join('\n');

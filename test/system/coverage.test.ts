@@ -1,8 +1,11 @@
+import { createMachine } from 'xstate';
 import { containerMachine } from '../../machines/container.machine';
+import { queueMachine } from '../../machines/queue.machine';
 import { checkScenario } from '../../system/checker/check';
 import {
   coverageCollector,
   coverageDefinitions,
+  coverageKindOf,
   coverageSummary,
   coverageTable,
   emptyCoverage,
@@ -128,5 +131,22 @@ describe('coverage of runs', () => {
     expect(coverageSummary(counts)).toEqual(rest);
     const pooled = await checkScenario({ scenario: 'chaos', from: 3, count: 3, workers: 2, coverage: true });
     expect(pooled.coverage!.counts).toEqual(summary.counts);
+  });
+
+  it('knows a machine by its definition, not its id: a provided or renamed machine is covered under its kind', () => {
+    // provide() keeps the definition: a planted bug made so is the container kind
+    expect(coverageKindOf(containerMachine.provide({}))).toBe('container');
+    // a definition of its own under another id, given as the queue override
+    const renamed = createMachine({ ...queueMachine.config, id: 'plantedQueue' } as never, queueMachine.implementations as never);
+    expect(renamed.id).toBe('plantedQueue');
+    const collector = coverageCollector({ queue: renamed });
+    const { report } = runScenario({ scenario: 'happy-path', seed: 1, machines: { queue: renamed }, onInspectionEvent: collector.inspect });
+    expect(report.verdict).toBe('pass');
+    const counts = collector.finish(report.faults);
+    const table = coverageTable(counts, { queue: renamed });
+    const queue = table.kinds.find((k) => k.kind === 'queue')!;
+    expect(queue.transitions.find((t) => t.id === 'processing: queue.send [no guard] -> targetless')!.count).toBeGreaterThan(0);
+    expect(queue.unknown).toEqual([]);
+    expect(coverageKindOf(renamed)).toBe('queue');
   });
 });
