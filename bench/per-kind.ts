@@ -6,7 +6,7 @@
  * itself adds about 0.1 µs per event. Usage: node dist/bench/per-kind.js [records=1002]
  */
 import { performance } from 'node:perf_hooks';
-import * as internals from '../system/xstate-internals';
+import * as internals from '../actors/xstate-internals';
 import { tuneGcForSimulation } from '../system/gc-tuning';
 import { intArg } from './args';
 import { happyPathSteps } from '../system/scenarios/happy-path';

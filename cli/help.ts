@@ -1,5 +1,5 @@
 import { MAX_FACTOR } from '../actors/latency';
-import { TOPOLOGY_LIMITS as L } from '../system/topology';
+import { TOPOLOGY_LIMITS as L } from '../machines/topology';
 import type { Io } from './common';
 
 /** Per-verb help: every flag, its default and an example. `tps VERB --help` prints it and exits 0. */

@@ -1,5 +1,5 @@
 import type { AnyStateMachine } from 'xstate';
-import type { ComponentKind } from '../system/layout';
+import type { ComponentKind } from '../machines/layout';
 
 /** What a mutant module exports besides `machines` (the `--machines MODULE` format). */
 export interface MutantInfo {

@@ -1,7 +1,7 @@
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import { parseInput } from '../machines/support';
-import { ids } from '../system/ids';
+import { ids } from '../machines/ids';
 import { update } from '../machines/context-update';
 import { copyProgressRows, newProgressRows, RecordProgressTable, type RecordProgressRows } from './record-progress';
 

@@ -1,7 +1,7 @@
 import type { AnyActorRef, EventObject } from 'xstate';
 import type { LostCopy } from '../machines/active-passive-protocol';
-import type { Layout } from '../system/layout';
-import { ids } from '../system/layout';
+import type { Layout } from '../machines/layout';
+import { ids } from '../machines/ids';
 import type { ActivePassiveSpecEvent } from './active-passive-spec.machine';
 
 /**

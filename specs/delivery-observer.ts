@@ -1,6 +1,6 @@
 import type { AnyActorRef, EventObject } from 'xstate';
-import type { Layout } from '../system/layout';
-import { ids } from '../system/layout';
+import type { Layout } from '../machines/layout';
+import { ids } from '../machines/ids';
 import type { SpecEvent } from './active-active-spec.machine';
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { ControlCommand } from '../control';
-import { NETWORK } from '../control';
+import type { ControlCommand } from './control';
+import { NETWORK } from './control';
 
 /** The kinds of fault a plan can hold; each becomes a fail command and, after its duration, a recover command. */
 export const faultKinds = [

@@ -1,4 +1,4 @@
-import { queueNames } from '../layout';
+import { queueNames } from '../../machines/layout';
 
 /** One trace line as the report reads it. */
 export interface LaneEvent {

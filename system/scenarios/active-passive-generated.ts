@@ -1,10 +1,11 @@
 import { Prng } from '../../actors/prng';
 import type { LatencyOptions } from '../../actors/latency';
-import { NETWORK } from '../control';
+import { NETWORK } from '../faults/control';
 import type { Fault, FaultKind } from '../faults/fault-plan';
-import { ids, queueNames } from '../layout';
+import { ids } from '../../machines/ids';
+import { queueNames } from '../../machines/layout';
 import { drawRegion1Failures, healingBound } from './generated';
-import type { Topology } from '../topology';
+import type { Topology } from '../../machines/topology';
 import type { ScenarioFileInput as ScenarioFile } from './format';
 
 /**

@@ -1,10 +1,11 @@
 import type { z } from 'zod';
 import { Prng } from '../../actors/prng';
 import { latencySchema, type LatencyOptions } from '../../actors/latency';
-import { NETWORK } from '../control';
+import { NETWORK } from '../faults/control';
 import { activeActiveFaultKinds, type Fault, type FaultKind } from '../faults/fault-plan';
-import { ids, queueNames } from '../layout';
-import type { Topology } from '../topology';
+import { ids } from '../../machines/ids';
+import { queueNames } from '../../machines/layout';
+import type { Topology } from '../../machines/topology';
 import type { ScenarioFileInput as ScenarioFile } from './format';
 import { chaosFile, healingBound } from './generated';
 

@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assign, createActor, sendTo, setup, type AnyActorRef, type AnyMachineSnapshot, type EventObject } from 'xstate';
 import { VirtualClock } from '../../actors/virtual-clock';
-import { handles, interceptInspection, interceptRelay, relay, replaceScheduler, systemNow } from '../../system/xstate-internals';
+import { handles, interceptInspection, interceptRelay, relay, replaceScheduler, systemNow } from '../../actors/xstate-internals';
 
 /**
  * The contract the simulation relies on in XState's internals. If an XState
  * upgrade breaks one of these, this fails first, naming what changed; fix
- * system/xstate-internals.ts (the only module that touches them), not the callers.
+ * actors/xstate-internals.ts (the only module that touches them), not the callers.
  */
 
 const repo = join(__dirname, '..', '..');
