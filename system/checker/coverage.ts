@@ -18,6 +18,7 @@ import type { FaultRecord } from '../faults/fault-plan';
 import { faultInjectorMachine } from '../faults/fault-injector.machine';
 import type { MachineOverrides } from '../machines-module';
 import { scenarioDriverMachine } from '../scenarios/scenario-driver.machine';
+import { logicOf, microstepTransitions } from '../../actors/xstate-internals';
 
 /**
  * Transition and state coverage. The definition (every state, every
@@ -236,9 +237,9 @@ export function coverageCollector(): { inspect: (event: InspectionEvent) => void
   };
   const inspect = (event: InspectionEvent) => {
     if (event.type !== '@xstate.microstep') return;
-    const tables = tablesFor((event.actorRef as unknown as { logic: AnyStateMachine }).logic);
+    const tables = tablesFor(logicOf(event.actorRef) as AnyStateMachine);
     if (!tables) return;
-    for (const t of (event as { _transitions: TransitionLike[] })._transitions) {
+    for (const t of microstepTransitions(event) as TransitionLike[]) {
       const known = tables.walked.byObject.get(t);
       if (!known) continue; // XState's own (initial, stop)
       bump(tables.transitions, known[0]);
