@@ -38,6 +38,11 @@ export const restOfId = (id: string): string[] => id.split(':').slice(2);
 export const isReplicatorId = (id: string): boolean => id.endsWith(':replicator');
 /** The component a replicator id belongs to ("table:core" for "table:core:replicator"). */
 export const ownerOfReplicator = (id: string): string => id.replace(/:replicator$/, '');
+/** The region a regional part ends in ("table:core:r2" -> 2), null for anything else. */
+export function regionOfRegionalId(id: string): number | null {
+  const m = /:r(\d+)$/.exec(id);
+  return m ? Number(m[1]) : null;
+}
 /** One region's part of a component ("table:core:r2", "container:core:r1")? */
 export const isRegionalId = (id: string): boolean => /:r\d+$/.test(id);
 /** Is `id` a regional part of `owner` ("table:core:r2" of "table:core")? */

@@ -1,4 +1,4 @@
-import { ids, isKind, isReplicatorId, kindOfId, nameOfId } from '../../machines/ids';
+import { ids, isKind, isReplicatorId, kindOfId, nameOfId, regionOfRegionalId } from '../../machines/ids';
 import { queueNames } from '../../machines/layout';
 
 /** One trace line as the report reads it. */
@@ -75,10 +75,7 @@ export function stageIndexer(stages: string[]) {
   };
 }
 
-export const regionFromId = (id: string): number | null => {
-  const m = /:r(\d+)$/.exec(id);
-  return m ? Number(m[1]) : null;
-};
+export const regionFromId = regionOfRegionalId;
 
 const COMPONENT = /\b(?:queue|container|table|dns):[\w-]+(?::[\w-]+)?|\bdestination\b|\bsource\b/;
 const isComponent = (id: string) => /^(queue|container|table|dns):|^(source|destination)$/.test(id);

@@ -37,6 +37,7 @@ function scan(file: string, visit: (node: ts.Node, line: number) => void): void 
 
 /** A string piece that writes or parses a systemId: a kind prefix, a region suffix or the replicator suffix. */
 const idPiece = /^(queue|container|table|dns):|^:r$|^:r\d|^:replicator\b/;
+const idPattern = /\b(queue|container|table|dns):|:r[\\(\d[]|:replicator/;
 
 // TODO(issue 17): another change moves these files' id parsing into machines/ids.ts; the integrator removes them here.
 const idAllowList = new Set(['system/scenarios/compile.ts', 'system/report/html-report.ts']);
@@ -51,6 +52,8 @@ describe('source scans', () => {
         if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) pieces.push(node.text);
         else if (ts.isTemplateExpression(node)) pieces.push(node.head.text, ...node.templateSpans.map((s) => s.literal.text));
         for (const p of pieces) if (idPiece.test(p)) found.push(`${file}:${line}: ${JSON.stringify(p)}`);
+        // a pattern that matches ids: /:r(\d+)$/, /^table:/, /:replicator$/
+        if (node.kind === ts.SyntaxKind.RegularExpressionLiteral && idPattern.test(node.getText())) found.push(`${file}:${line}: ${node.getText()}`);
         // `id.split(':')`: taking an id apart by hand
         if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'split') {
           const arg = node.arguments[0];
