@@ -1,19 +1,19 @@
 import { MAX_SEED } from '../actors/prng';
 import { availableParallelism } from 'node:os';
-import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { InputError } from '../machines/support';
 import { parseShard } from '../system/checker/shard';
 import type { StrategyName } from '../system/scenarios';
 import { checkScenario, maxWorkers, workerLimitReason, type CheckProgress, type CheckReport } from '../system/checker/check';
 import { help } from './help';
+import { parseFlags } from './flags';
 import { runScenario } from '../system/run-scenario';
 import { buildHtmlReportInput, renderHtmlReport } from '../system/report/html-report';
 import { coverageTable, formatCoverage } from '../system/checker/coverage';
 import { checkOutputFile, writeFileAtomic } from './output-file';
-import { formatShrunk, shrinkFirstFailure, shrinkFlags, shrinkSettings, type ShrunkReport } from './shrink';
+import { formatShrunk, shrinkFirstFailure, shrinkSettings, type ShrunkReport } from './shrink';
 import { reproduction } from '../system/report/reproduce';
-import { budgetFlags, EXIT, latencyFlagsGiven, parseIntFlag, parseSeed, readMachines, readTopology, runFlags, scenarioArgument, strategyFlag, takesStrategy, type Io } from './common';
+import { budgetFlags, EXIT, latencyFlagsGiven, parseIntFlag, parseSeed, readMachines, readTopology, scenarioArgument, strategyFlag, takesStrategy, type Io } from './common';
 
 /** Seconds a seed may run in a worker before it is reported as a hang. */
 export const DEFAULT_SEED_TIMEOUT_S = 60;
@@ -102,26 +102,7 @@ function progressBar(io: Io) {
 
 /** `tps check <scenario> --seeds N`: explores N schedules (seeds) of a scenario in parallel. */
 export async function commandCheck(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      seeds: { type: 'string' },
-      from: { type: 'string' },
-      workers: { type: 'string' },
-      'seed-timeout': { type: 'string' },
-      'max-failures': { type: 'string' },
-      strategy: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      'no-shrink': { type: 'boolean', default: false },
-      coverage: { type: 'string' },
-      shard: { type: 'string' },
-      html: { type: 'string' },
-      ...shrinkFlags,
-      help: { type: 'boolean', short: 'h', default: false },
-      ...runFlags,
-    },
-  });
+  const { values, positionals } = parseFlags('check', args);
   if (values.help) return help('check', io);
   const scenario = scenarioArgument('check', positionals, values['scenario-file']);
   const count = parseIntFlag('--seeds', values.seeds, { min: 1, max: 10_000_000 });

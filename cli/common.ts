@@ -21,19 +21,6 @@ export interface Io {
   progress?: NodeJS.WritableStream;
 }
 
-/** The flags every command that runs a scenario takes (node:util parseArgs options). */
-export const runFlags = {
-  latency: { type: 'string' },
-  slow: { type: 'string' },
-  factor: { type: 'string' },
-  topology: { type: 'string' },
-  'no-strict': { type: 'boolean', default: false },
-  machines: { type: 'string' },
-  'max-messages': { type: 'string' },
-  'max-virtual-ms': { type: 'string' },
-  'scenario-file': { type: 'string' },
-} as const;
-
 /** `--max-messages N`, `--max-virtual-ms N`: a run's budget against a livelock. */
 export function budgetFlags(values: Record<string, unknown>): { maxMessages?: number; maxVirtualMs?: number } {
   const n = (flag: string) => {

@@ -1,6 +1,5 @@
 import { MAX_SEED } from '../actors/prng';
 import { spawn } from 'node:child_process';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { formatIssues, InputError } from '../machines/support';
 import { narrate } from '../system/narrative';
@@ -11,6 +10,7 @@ import { toStatelyMessage } from './inspector/protocol';
 import { ListenError, startInspectorServer } from './inspector/server';
 import { DECIMAL, type Io } from './common';
 import { help } from './help';
+import { parseFlags } from './flags';
 import { defaultTopology, parseTopology } from '../machines/topology';
 import type { RunReport } from '../system/run-scenario';
 
@@ -26,7 +26,7 @@ function verdictMessage(report: RunReport): string {
 const flagsSchema = z.object({
   scenario: scenarioNameSchema,
   host: z.string().min(1, '--host must not be empty'),
-  port: z.coerce.number({ message: '--port must be a number' }).int('--port must be a whole number').min(1, '--port must be 1-65535').max(65535, '--port must be 1-65535'),
+  port: z.coerce.number({ message: '--port must be a number' }).int('--port must be a whole number').min(0, '--port must be 0-65535').max(65535, '--port must be 0-65535'),
   delay: z.coerce.number({ message: '--delay must be a number' }).int('--delay must be a whole number').min(0, '--delay must be 0 or more'),
   seed: z.coerce.number({ message: '--seed must be a number' }).int('--seed must be a whole number').min(0, '--seed must be 0 or more').max(MAX_SEED, '--seed must be below 2^32'),
   speed: z.coerce.number({ message: '--speed must be a number' }).positive('--speed must be above 0').finite('--speed must be finite'),
@@ -42,20 +42,7 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
  * viewer that joins late still gets the whole run.
  */
 export async function commandInspect(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      seed: { type: 'string', default: '1' },
-      host: { type: 'string', default: '127.0.0.1' },
-      port: { type: 'string', default: '8080' },
-      delay: { type: 'string', default: '5000' },
-      speed: { type: 'string', default: '1' },
-      open: { type: 'boolean', default: false },
-      exit: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
+  const { values, positionals } = parseFlags('inspect', args);
   if (values.help) return help('inspect', io);
   if (positionals.length !== 1) throw new InputError('arguments', ['tps inspect takes exactly one scenario name']);
   // Everything is checked before the port is claimed.

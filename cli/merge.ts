@@ -1,24 +1,16 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { InputError } from '../machines/support';
 import { coverageTable, formatCoverage } from '../system/checker/coverage';
 import { mergeReports } from '../system/checker/merge';
 import { summarize } from './check';
 import { EXIT, readMachines, type Io } from './common';
 import { help } from './help';
+import { parseFlags } from './flags';
 import { checkOutputFile, writeFileAtomic } from './output-file';
 
 /** `tps merge a.json b.json ...`: joins the `--json` reports of a sharded `tps check` into one. */
 export function commandMerge(args: string[], io: Io): number {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      json: { type: 'boolean', default: false },
-      coverage: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
+  const { values, positionals } = parseFlags('merge', args);
   if (values.help) return help('merge', io);
   if (positionals.length === 0) throw new InputError('merge', ['give the shard reports: tps merge shard-1.json shard-2.json ...']);
   const inputs = positionals.map((file) => {

@@ -12,11 +12,6 @@ import { checkOutputFile, writeFileAtomic } from './output-file';
 
 /** Shrinking a failing seed from the command line (`tps check`, `tps run --shrink`). */
 
-export const shrinkFlags = {
-  'shrink-out': { type: 'string' },
-  'shrink-time': { type: 'string' },
-} as const;
-
 /** What `--json` carries under `shrunk`. */
 export interface ShrunkReport {
   file: string;

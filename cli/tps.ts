@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { InputError, formatIssues } from '../machines/support';
 import { tuneGcForSimulation } from '../system/gc-tuning';
@@ -8,11 +7,12 @@ import { narrate } from '../system/narrative';
 import { planToSave, runScenario } from '../system/run-scenario';
 import { scenarios } from '../system/scenarios';
 import { commandCheck } from './check';
-import { budgetFlags, EXIT, latencyFlagsGiven, parseSeed, readMachines, readTopology, runFlags, scenarioArgument, strategyFlag, type Io } from './common';
+import { budgetFlags, EXIT, latencyFlagsGiven, parseSeed, readMachines, readTopology, scenarioArgument, strategyFlag, type Io } from './common';
 import { commandInspect } from './inspect';
 import { commandMerge } from './merge';
-import { formatShrunk, shrinkAndSave, shrinkFlags, shrinkSettings } from './shrink';
+import { formatShrunk, shrinkAndSave, shrinkSettings } from './shrink';
 import { help } from './help';
+import { parseFlags, usage } from './flags';
 import { checkOutputFiles, writeFileAtomic } from './output-file';
 import { buildHtmlReportInput, renderHtmlReport } from '../system/report/html-report';
 import { reproduction } from '../system/report/reproduce';
@@ -20,87 +20,13 @@ import { explainRun } from '../system/report/explain';
 
 export { EXIT, type Io } from './common';
 
-const USAGE = `Usage:
-  tps list                                   list the scenarios
-  tps run <scenario> [options]               run one scenario and print its narrative
-  tps run --scenario-file FILE [options]     run a scenario file (JSON, docs/scenarios.md)
-      --seed N              run seed (default: the file's seed, else 1)
-      --strategy NAME       chaos: the exploration strategy that draws the plan (docs/checking.md)
-      --save-plan FILE      write the scenario as run (a generated one's drawn fault plan) as a
-                            scenario file that replays it: tps run --scenario-file FILE
-      --json                print one JSON report instead of the narrative
-      --trace FILE          write the full event trace, one JSON object a line
-      --html FILE           write a self-contained HTML picture of the run (lanes, faults, verdict)
-      --explain             print the counterexample as a sequence: lanes for the actors involved,
-                            messages in virtual time, faults, the violating message linked to the
-                            earlier one it contradicts (or where a lost record stopped)
-      --force               let --trace, --html, --save-plan replace an existing file
-      --latency MODEL       uniform (default) | skewed | heavy-tail
-      --slow WHAT           skewed: slow region ("r2") or component ("container:core:r1")
-      --factor X            skewed: how many times slower (default 10)
-      --topology FILE       JSON topology ({ design?, regions: [{region, weight}], stages: [...] })
-      --no-strict           do not fail the run on unhandled events
-      --machines MODULE     CommonJS module exporting \`machines\`: replacement machines per
-                            component kind (queue, container, table, dns, source, destination);
-                            it is code and runs with your privileges
-      --max-messages N      budget against a livelock: messages between actors (default 50x
-                            a fault-free run's); over it, the run fails with no-progress
-      --max-virtual-ms N    ... and virtual ms (default: that many messages at the slowest latency)
-      --shrink              if the run fails, shrink its plan (fewest faults and records that
-                            still fail the same way), save it and print the replay command
-      --shrink-out FILE     where to save it (default <scenario>-seed-<S>-min.json, never overwriting)
-      --shrink-time S       give shrinking at most S seconds (default 30)
-  tps check <scenario> --seeds N [options]   explore N schedules: run seeds S..S+N-1 in parallel
-  tps check --scenario-file FILE --seeds N   the same for a scenario file
-      --seeds N             how many seeds (required)
-      --from S              first seed (default 1)
-      --workers K           worker threads (default: one per core; at most 2 per core)
-      --seed-timeout S      stop a seed after S seconds and report it as a hang (default 60)
-      --max-failures N      stop once N seeds have failed; the summary gives the time to the first
-      --strategy NAME       chaos: random (default) | portfolio (one strategy per seed, rotating) |
-                            swarm | pct | fair-pct (docs/checking.md)
-      --json                print one JSON summary
-      --no-shrink           do not shrink the first failing seed (default: shrink it, as run --shrink)
-      --shrink-out FILE, --shrink-time S   as for run --shrink
-      --coverage FILE       write the full coverage table (every state and transition, its count)
-      --html FILE           write the HTML run report of the first failing seed (its shrunk plan if shrunk)
-      --shard K/N           run only the K-th of N contiguous slices of the seeds (auto/N: K from
-                            JOB_COMPLETION_INDEX + 1, as a Kubernetes Indexed Job sets it)
-      --latency, --slow, --factor, --topology, --no-strict, --machines, --scenario-file,
-      --max-messages, --max-virtual-ms      as for run
-  tps merge a.json b.json ... [--json] [--coverage FILE]
-                                             join the --json reports of sharded checks into one
-  tps inspect <scenario> [--seed N] [--host 127.0.0.1] [--port 8080] [--speed X] [--delay MS] [--open] [--exit]
-                                             play a scenario in real time (--speed X virtual ms per ms)
-                                             to a local page (diagrams, states, events) and the Stately inspector
-  tps VERB --help                            every flag of a verb, its default and an example
-Exit codes: 0 pass, 1 the model failed (violation, stuck, failed step, hang), 2 bad input,
-  3 internal error (the stack with --debug or TPS_DEBUG=1); check: 130/143 on Ctrl-C/SIGTERM.`;
-
 /** `--explain` prints the counterexample as text: not with `--json`, whose output is one JSON document. */
 const explainSchema = z
   .object({ explain: z.boolean(), json: z.boolean() })
   .refine((o) => !(o.explain && o.json), 'prints text (the counterexample as lanes); it cannot be combined with --json');
 
 function commandRun(args: string[], io: Io): number {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      seed: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      trace: { type: 'string' },
-      'save-plan': { type: 'string' },
-      strategy: { type: 'string' },
-      html: { type: 'string' },
-      explain: { type: 'boolean', default: false },
-      shrink: { type: 'boolean', default: false },
-      ...shrinkFlags,
-      force: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-      ...runFlags,
-    },
-  });
+  const { values, positionals } = parseFlags('run', args);
   if (values.help) return help('run', io);
   const scenario = scenarioArgument('run', positionals, values['scenario-file']);
   const seed = values.seed === undefined ? undefined : parseSeed(values.seed);
@@ -157,7 +83,7 @@ function commandRun(args: string[], io: Io): number {
 }
 
 function commandList(args: string[], io: Io): number {
-  const { values } = parseArgs({ args, options: { help: { type: 'boolean', short: 'h', default: false } } });
+  const { values } = parseFlags('list', args);
   if (values.help) return help('list', io);
   // Grouped by the design each scenario is written for.
   const designs = ['active-active', 'active-passive'] as const;
@@ -185,12 +111,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const debug = argv.includes('--debug') || process.env.TPS_DEBUG === '1';
   const [name, ...rest] = argv.filter((a) => a !== '--debug');
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    io.out(USAGE);
+    io.out(usage());
     return name ? EXIT.pass : EXIT.badInput;
   }
   const command = commands[name];
   if (!command) {
-    io.err(`tps: unknown command '${name}'; commands: ${Object.keys(commands).join(', ')}\n${USAGE}`);
+    io.err(`tps: unknown command '${name}'; commands: ${Object.keys(commands).join(', ')}\n${usage()}`);
     return EXIT.badInput;
   }
   try {

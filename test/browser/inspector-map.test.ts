@@ -1,13 +1,12 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { runScenario } from '../../system/run-scenario';
 import { describeWithChromium, launchChromium } from './chromium';
-import { freePort } from '../support/free-port';
+import { startInspect } from '../support/inspect-cli';
+import { within } from '../support/wait';
 
 const root = join(__dirname, '..', '..');
-const cli = join(root, 'dist', 'cli', 'tps.js');
 
 /** Moves the page's scrubber to virtual time t, as a person dragging it would (an input event). */
 const scrubTo = (page: Page, t: number) =>
@@ -34,16 +33,15 @@ describeWithChromium('the inspector page: system map, pause, step, scrub, filter
     const pending = step7.observed['queue:inbound-preprocess:r1 pending'] as number[];
     expect(pending.length).toBe(5);
 
-    const port = await freePort();
-    const child = spawn(process.execPath, [cli, 'inspect', 'f2-fail-database', '--speed', '50', '--port', String(port), '--delay', '60000', '--exit']);
-    const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
-    await new Promise<void>((resolve) => child.stdout.on('data', (d) => String(d).includes('Inspector listening') && resolve()));
+    const run = startInspect(['f2-fail-database', '--speed', '50', '--delay', '60000', '--exit']);
+    const port = await run.port();
+    const exited = run.exited;
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     await page.goto(`http://127.0.0.1:${port}/`);
-    expect(await exited).toBe(0);
+    expect(await within(60_000, 'exit of tps inspect', exited)).toBe(0);
 
     // the verdict, once every message is in
     await page.waitForSelector('#verdict:not([hidden])', { timeout: 30_000 });

@@ -1,12 +1,11 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { describeWithChromium, launchChromium } from './chromium';
-import { freePort } from '../support/free-port';
+import { startInspect } from '../support/inspect-cli';
+import { within } from '../support/wait';
 
 const root = join(__dirname, '..', '..');
-const cli = join(root, 'dist', 'cli', 'tps.js');
 
 
 describeWithChromium('offline inspector page', () => {
@@ -19,16 +18,9 @@ describeWithChromium('offline inspector page', () => {
   });
 
   it('shows the diagrams, a live highlighted state and a growing event log, all from 127.0.0.1', async () => {
-    const port = await freePort();
-    const child = spawn(process.execPath, [cli, 'inspect', 'happy-path', '--speed', '50', '--port', String(port), '--delay', '60000', '--exit']);
-    let stdout = '';
-    const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
-    await new Promise<void>((resolve) =>
-      child.stdout.on('data', (d) => {
-        stdout += d.toString();
-        if (stdout.includes('Inspector listening')) resolve();
-      }),
-    );
+    const run = startInspect(['happy-path', '--speed', '50', '--delay', '60000', '--exit']);
+    const port = await run.port();
+    const exited = run.exited;
 
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const errors: string[] = [];
@@ -51,7 +43,7 @@ describeWithChromium('offline inspector page', () => {
         });`,
     });
     await page.goto(`http://127.0.0.1:${port}/`);
-    expect(await exited).toBe(0);
+    expect(await within(60_000, 'exit of tps inspect', exited)).toBe(0);
     await page.waitForFunction(`document.getElementById('status').textContent.startsWith('run complete')`, undefined, { timeout: 30_000 });
 
     expect(await page.locator('.diagram svg').count()).toBe(17);

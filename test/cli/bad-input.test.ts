@@ -8,6 +8,7 @@ import { containerMachine } from '../../machines/container.machine';
 import { checkScenario } from '../../system/checker/check';
 import { runScenario } from '../../system/run-scenario';
 import { fakeIo } from '../support/fake-io';
+import { waitUntil, within } from '../support/wait';
 
 /**
  * Bad input at every boundary: each case must exit 2 (the API: reject with an
@@ -309,10 +310,14 @@ exports.machines = { queue: require(${JSON.stringify(join(repo, 'dist', 'index.j
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
-    for (let i = 0; i < 600 && !existsSync(mark); i++) await new Promise((r) => setTimeout(r, 50));
-    expect(existsSync(mark)).toBe(true);
+    try {
+      await waitUntil(`a check worker to load the marker module (${mark})`, () => existsSync(mark), { state: () => stderr });
+    } catch (err) {
+      child.kill('SIGKILL');
+      throw err;
+    }
     child.kill(signal);
-    expect(await exited).toBe(code);
+    expect(await within(30_000, `exit of tps check on ${signal}`, exited)).toBe(code);
     const report = JSON.parse(stdout);
     expect(report).toMatchObject({ scenario: 'chaos', count: 100000, interrupted: true });
     expect(report.completed).toBeLessThan(100000);

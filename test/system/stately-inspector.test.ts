@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { AnyActorRef } from 'xstate';
 import { WebSocketServer } from 'ws';
 import { runScenario } from '../../index';
+import { within } from '../support/wait';
 
 const root = join(__dirname, '..', '..');
 const example = (name: string) => join(root, 'docs', 'examples', name);
@@ -21,13 +22,6 @@ interface Received {
   stdout: string;
   stderr: string;
   messages: any[];
-}
-
-/** Resolves `promise`, or rejects after `ms` naming what it waited for. */
-function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms)));
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Runs the example against a WebSocket server on a free port; every message it received. */
