@@ -13,7 +13,7 @@ export { createAfterDeliveryObserver, createDeliveryObserver } from './specs/del
 export { routingSlack, type RoutingReport } from './specs/end-of-run';
 export { expectedMessages, resolveBudget } from './system/budget';
 export { orchestratorMachine, orchestratorInputSchema, type OrchestratorInput } from './system/orchestrator.machine';
-export { controlVerbs, resolveControl, NETWORK, type ControlCommand, type ControlKind } from './system/control';
+export { controlVerbs, resolveControl, NETWORK, type ControlCommand, type ControlKind } from './system/faults/control';
 export {
   scenarioDriverMachine,
   systemView,
@@ -43,8 +43,9 @@ export {
   type FaultTrigger,
 } from './system/faults/fault-plan';
 export { NetworkConditions } from './system/faults/network';
-export { defaultTopology, topologySchema, parseTopology, type Topology, type TopologyInput } from './system/topology';
-export { layoutOf, ids, queueNames, type Layout } from './system/layout';
+export { defaultTopology, topologySchema, parseTopology, type Topology, type TopologyInput } from './machines/topology';
+export { layoutOf, queueNames, type Layout } from './machines/layout';
+export { ids } from './machines/ids';
 export { inspectOptionSchema, type InspectOption } from './system/inspect-option';
 export { simulate, simulateAsync, type Pace, type ScenarioSource, type SimulationOptions, type SimulationResult } from './system/simulation';
 export { tuneGcForSimulation } from './system/gc-tuning';

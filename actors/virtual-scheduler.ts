@@ -1,5 +1,5 @@
 import type { ActorSystem, AnyActorRef, EventObject } from 'xstate';
-import { relay, replaceScheduler } from '../system/xstate-internals';
+import { relay, replaceScheduler } from './xstate-internals';
 import type { VirtualClock } from './virtual-clock';
 
 type AnyActorSystem = ActorSystem<any>;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildHtmlReportInput, renderHtmlReport } from '../system/report/html-report';
 import { builtInScenarios } from '../system/scenarios';
-import { defaultTopology } from '../system/topology';
+import { defaultTopology } from '../machines/topology';
 import { simulate } from '../system/simulation';
 import { tuneGcForSimulation } from '../system/gc-tuning';
 

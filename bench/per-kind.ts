@@ -6,7 +6,7 @@
  * itself adds about 0.1 µs per event. Usage: node dist/bench/per-kind.js [records=1002]
  */
 import { performance } from 'node:perf_hooks';
-import * as internals from '../system/xstate-internals';
+import * as internals from '../actors/xstate-internals';
 import { tuneGcForSimulation } from '../system/gc-tuning';
 import { intArg } from './args';
 import { happyPathSteps } from '../system/scenarios/happy-path';
@@ -21,11 +21,9 @@ const nested: number[] = [];
 const intercept = internals.interceptRelay;
 (internals as { interceptRelay: typeof intercept }).interceptRelay = (system, before, after) => {
   intercept(system, before, after);
-  const internal = system as unknown as { _relay: Relay };
-  const inner = internal._relay;
-  internal._relay = (source, target, event) => {
+  internals.wrapRelay(system, (inner): Relay => (source, target, event) => {
     // The machine's own id names the kind (queue, container, regional-table, ...).
-    const kind = (target as unknown as { logic?: { id?: string } }).logic?.id ?? target.id;
+    const kind = (internals.logicOf(target) as { id?: string } | undefined)?.id ?? target.id;
     const key = `${kind} <- ${event.type}`;
     const started = performance.now();
     nested.push(0);
@@ -37,7 +35,7 @@ const intercept = internals.interceptRelay;
     s.events++;
     s.ms += ms - inside;
     stats.set(key, s);
-  };
+  });
 };
 
 function main(): void {

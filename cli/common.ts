@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { MAX_FACTOR } from '../actors/latency';
 import { InputError, formatIssues } from '../machines/support';
 import { loadMachinesModule, type MachineOverrides } from '../system/machines-module';
-import { readTopologyFile } from '../system/topology';
+import { readTopologyFile } from '../system/topology-file';
 import { isPlanned, scenarios, strategyChoiceSchema, type StrategyChoice } from '../system/scenarios';
 
 /** Flag parsing shared by the tps commands; every error names its flag. */

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { MAX_FACTOR } from '../actors/latency';
-import { TOPOLOGY_LIMITS as L } from '../system/topology';
+import { TOPOLOGY_LIMITS as L } from '../machines/topology';
 
 /**
  * The one source of the CLI's flags: per command, each flag's type, default and

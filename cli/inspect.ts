@@ -11,7 +11,7 @@ import { ListenError, startInspectorServer } from './inspector/server';
 import { DECIMAL, type Io } from './common';
 import { help } from './help';
 import { parseFlags } from './flags';
-import { defaultTopology, parseTopology } from '../system/topology';
+import { defaultTopology, parseTopology } from '../machines/topology';
 import type { RunReport } from '../system/run-scenario';
 
 /** The page's last message: the verdict and one line of counts (not a Stately message: the bridge page skips it). */

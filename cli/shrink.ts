@@ -6,7 +6,7 @@ import type { MachineOverrides } from '../system/machines-module';
 import type { CheckReport } from '../system/checker/check';
 import { readScenarioFile, runScenario } from '../system/run-scenario';
 import { isPlanned, scenarios, type ScenarioFile, type StrategyName } from '../system/scenarios';
-import { defaultTopologyFor, parseTopology } from '../system/topology';
+import { defaultTopologyFor, parseTopology } from '../machines/topology';
 import { parseIntFlag, readMachines, readTopology, type Io } from './common';
 import { checkOutputFile, writeFileAtomic } from './output-file';
 

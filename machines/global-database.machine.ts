@@ -7,6 +7,7 @@ import { regionSchema } from './protocol';
 import { insertCompleted } from './messages';
 import { regionalDatabaseMachine } from './regional-database.machine';
 import { immediate, LATENCY, parseInput, peer, withActiveRegion } from './support';
+import { ids, inRegion } from './ids';
 
 export const globalDatabaseInputSchema = withActiveRegion(
   z
@@ -35,8 +36,8 @@ export type GlobalDatabaseEvent =
   | DatabaseSwitch;
 
 /** systemIds of the parts of a global database, derived from its own. */
-export const regionalDatabaseId = (id: string, region: number) => `${id}:r${region}`;
-export const oneWayReplicatorId = (id: string) => `${id}:replicator`;
+export const regionalDatabaseId = (id: string, region: number) => inRegion(id, region);
+export const oneWayReplicatorId = (id: string) => ids.replicator(id);
 
 export interface GlobalDatabaseContext {
   readonly id: string;

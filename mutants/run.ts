@@ -11,7 +11,7 @@ import { tuneGcForSimulation } from '../system/gc-tuning';
 import { describeFault } from '../system/faults/fault-plan';
 import { shrinkPlan } from '../system/checker/shrink';
 import { isPlanned, scenarios } from '../system/scenarios';
-import { defaultTopology } from '../system/topology';
+import { defaultTopology } from '../machines/topology';
 import { mutants } from './index';
 
 /** One mutant's fate: the first (scenario, seed) whose run failed, and what failed it. */

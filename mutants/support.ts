@@ -6,7 +6,7 @@ import type { TpsRecord } from '../machines/protocol';
 import { queueMachine, recordDelivered, type QueueContext } from '../machines/queue.machine';
 import { replicatorMachine } from '../machines/replicator.machine';
 import { keptActor, LATENCY } from '../machines/support';
-import type { ComponentKind } from '../system/layout';
+import type { ComponentKind } from '../machines/layout';
 
 /** What a mutant module exports besides `machines` (the `--machines MODULE` format). */
 export interface MutantInfo {

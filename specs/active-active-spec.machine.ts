@@ -1,7 +1,7 @@
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import { parseInput } from '../machines/support';
-import { ids } from '../system/ids';
+import { ids } from '../machines/ids';
 import { update } from '../machines/context-update';
 import { copyProgressRows, newProgressRows, RecordProgressTable, type RecordProgressRows } from './record-progress';
 
@@ -251,8 +251,8 @@ export function applySpecFact(c: SpecContext, e: SpecEvent): void {
     if (ri === undefined || !c.routing.online[ri] || !(c.routing.weights[ri] > 0))
       flag(
         'weighted-routing',
-        'dns:in',
-        `routed to region ${e.region} at t=${e.at}ms while that region is ${ri !== undefined && c.routing.online[ri] ? 'of weight 0' : 'offline'} in dns:in`,
+        ids.inDns,
+        `routed to region ${e.region} at t=${e.at}ms while that region is ${ri !== undefined && c.routing.online[ri] ? 'of weight 0' : 'offline'} in ${ids.inDns}`,
       );
     return;
   }
@@ -299,7 +299,7 @@ export function applySpecFact(c: SpecContext, e: SpecEvent): void {
             flag(
               'fifo',
               table(),
-              `written to ${table()} by container:${c.stages[e.stage]}:r${e.region} at t=${e.at}ms after record ${later}, which entered region ${e.region} later`,
+              `written to ${table()} by ${ids.container(c.stages[e.stage], e.region)} at t=${e.at}ms after record ${later}, which entered region ${e.region} later`,
             ),
           );
         t.countWritten(p, e.stage);

@@ -7,8 +7,8 @@ import type {
   TableInsertCompleted,
 } from '../machines/protocol';
 import type { RecordDestinationContext } from '../machines/record-destination.machine';
-import type { Layout } from '../system/layout';
-import { ids } from '../system/layout';
+import type { Layout } from '../machines/layout';
+import { ids } from '../machines/ids';
 import type { ActivePassiveSpecEvent } from './active-passive-spec.machine';
 
 /**
@@ -56,7 +56,7 @@ export function createActivePassiveObserver(layout: Layout, now: () => number, f
  * (its `lost` list only grows: each new entry is told once).
  */
 export function createActivePassiveAfterObserver(layout: Layout, now: () => number, feed: (e: ActivePassiveSpecEvent) => void) {
-  const stageOfReplicator = new Map(layout.stages.map((stage, i) => [`${ids.table(stage)}:replicator`, i]));
+  const stageOfReplicator = new Map(layout.stages.map((stage, i) => [ids.replicator(ids.table(stage)), i]));
   const told = new Map<string, number>();
   return (target: AnyActorRef, event: EventObject): void => {
     const e = event as DnsRecordDelivered;

@@ -1,6 +1,7 @@
 import { assertEvent, assign, setup } from 'xstate';
 import { z } from 'zod';
 import { parseInput } from '../machines/support';
+import { ids } from '../machines/ids';
 
 /**
  * Facts the active-passive spec is fed, one per observed delivery. A queue
@@ -98,8 +99,8 @@ export const isRecordComplete = (c: ActivePassiveSpecContext, f: RecordFacts): b
   f.removed === fullMask(c.queueNames.length) &&
   f.stored === fullMask(c.stages.length * 2);
 
-const queueKey = (c: ActivePassiveSpecContext, position: number) => `queue:${c.queueNames[position]}`;
-const databaseKey = (c: ActivePassiveSpecContext, stage: number, region: number) => `table:${c.stages[stage]}:r${region}`;
+const queueKey = (c: ActivePassiveSpecContext, position: number) => ids.queueInAnyRegion(c.queueNames[position]);
+const databaseKey = (c: ActivePassiveSpecContext, stage: number, region: number) => ids.regionalTable(c.stages[stage], region);
 
 /** The order check at one queue or database: a new arrival must come after every earlier one. */
 function arrive(c: ActivePassiveSpecContext, key: string, recordId: number, at: number): Partial<ActivePassiveSpecContext> {
@@ -190,14 +191,15 @@ function firstGap(c: ActivePassiveSpecContext, recordId: number, at: number): Ac
   const base = { recordId, at };
   const P = c.queueNames.length;
   for (let k = 0; k < P; k++) {
-    const q = `queue:${c.queueNames[k]}`;
+    const q = ids.queueInAnyRegion(c.queueNames[k]);
     if (!(f.sent & (1 << k))) {
+      const held1 = () => ids.queueInAnyRegion(c.queueNames[k - 1]);
       const held = k > 0 && !(f.removed & (1 << (k - 1)));
       return held
-        ? { ...base, kind: 'stuck', component: `queue:${c.queueNames[k - 1]}`, message: `record ${recordId} is still in queue:${c.queueNames[k - 1]}, never sent to ${q}` }
+        ? { ...base, kind: 'stuck', component: held1(), message: `record ${recordId} is still in ${held1()}, never sent to ${q}` }
         : k === 0
           ? { ...base, kind: 'stuck', component: 'source', message: `record ${recordId} was never published` }
-          : { ...base, kind: 'lost', component: `queue:${c.queueNames[k - 1]}`, message: `record ${recordId} was removed from queue:${c.queueNames[k - 1]} and never sent to ${q}` };
+          : { ...base, kind: 'lost', component: held1(), message: `record ${recordId} was removed from ${held1()} and never sent to ${q}` };
     }
     if (!(f.removed & (1 << k))) return { ...base, kind: 'stuck', component: q, message: `record ${recordId} is still in ${q}` };
   }

@@ -9,8 +9,8 @@ import type {
   TableInsertCompleted,
 } from '../machines/protocol';
 import type { RecordDestinationContext } from '../machines/record-destination.machine';
-import type { Layout } from '../system/layout';
-import { ids } from '../system/layout';
+import type { Layout } from '../machines/layout';
+import { ids } from '../machines/ids';
 import type { SpecEvent } from './active-active-spec.machine';
 
 /**

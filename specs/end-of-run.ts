@@ -1,5 +1,6 @@
 import type { SpecContext, Violation } from './active-active-spec.machine';
 import { progressOf, whereIsRecord } from './active-active-spec.machine';
+import { ids as systemIds } from '../machines/ids';
 
 /** The in-DNS split of one run: per region, records routed there and how many its weight calls for. */
 export interface RoutingReport {
@@ -53,7 +54,7 @@ export function endOfRunChecks(c: SpecContext, destination: { records?: Record<n
     push({
       kind: 'weighted-routing',
       recordId: r.lastRouted[i],
-      component: 'dns:in',
+      component: systemIds.inDns,
       at,
       message:
         `record ${r.lastRouted[i]} (the last routed to region ${x.region}): region ${x.region} got ${x.routed} records, ` +
@@ -87,13 +88,13 @@ function componentHolding(c: SpecContext, recordId: number): string {
   const region = t.region(slot);
   const S = c.stages.length;
   for (let k = 0; k <= S; k++) {
-    const q = `queue:${c.queueNames[k]}:r${region}`;
-    if (t.sent(slot, k) < 1) return k === 0 ? 'dns:in' : `container:${c.stages[k - 1]}:r${region}`;
+    const q = systemIds.queue(c.queueNames[k], region);
+    if (t.sent(slot, k) < 1) return k === 0 ? systemIds.inDns : systemIds.container(c.stages[k - 1], region);
     if (t.received(slot, k) < 1 || t.removed(slot, k) < 1) return q;
     if (k === S && t.delivered(slot) < 1) return q;
   }
-  for (let s = 0; s < S; s++) if (t.replicas(slot, s) !== c.fullMask) return `table:${c.stages[s]}`;
-  return 'destination';
+  for (let s = 0; s < S; s++) if (t.replicas(slot, s) !== c.fullMask) return systemIds.table(c.stages[s]);
+  return systemIds.destination;
 }
 
 /** The run used its budget while the system was still busy: a livelock, named by a pending record and the busiest component. */

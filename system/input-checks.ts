@@ -3,9 +3,10 @@ import { replicatorId } from '../machines/global-table.machine';
 import { InputError } from '../machines/support';
 import { createActor, type AnyStateMachine } from 'xstate';
 import type { z } from 'zod';
-import { ids, layoutOf, type ComponentKind } from './layout';
+import { ids } from '../machines/ids';
+import { layoutOf, type ComponentKind } from '../machines/layout';
 import type { MachineOverrides } from './machines-module';
-import type { Topology } from './topology';
+import type { Topology } from '../machines/topology';
 
 /** Every systemId that sends messages in a topology's layout (what `--slow` may name). */
 export function sendersOf(topology: Topology): string[] {

@@ -3,10 +3,10 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AnyStateMachine } from 'xstate';
 import { InputError } from '../machines/support';
-import type { ComponentKind } from './layout';
+import type { ComponentKind, MachineOverrides } from '../machines/layout';
 
-/** Replacement logic per component kind, as `runScenario` and `simulate` take it. */
-export type MachineOverrides = Partial<Record<ComponentKind, AnyStateMachine>>;
+// Defined with the layout (scenarios need it); most of the harness takes it from here.
+export type { MachineOverrides };
 
 export const componentKinds = ['queue', 'container', 'table', 'dns', 'source', 'destination', 'database', 'failoverDns'] as const satisfies readonly ComponentKind[];
 // Fails to compile if a component kind is added to the layout but not here.

@@ -1,5 +1,6 @@
 import type { RunReport } from './run-scenario';
 import type { SimulationResult } from './simulation';
+import { inRegion } from '../machines/ids';
 
 const show = (v: unknown): string => {
   const s = typeof v === 'string' ? v : JSON.stringify(v);
@@ -21,7 +22,7 @@ export function narrate(report: RunReport, result: SimulationResult): string {
     lines.push(`Fault plan (${report.faults.length} fault${report.faults.length === 1 ? '' : 's'}, carried out by the fault injector):`);
     for (const f of report.faults) lines.push(`  ${f.label}`);
     for (const f of report.faults) {
-      const hit = f.hitState ? ` while ${f.target}${f.kind === 'table-region-fail' ? `:r${f.region}` : ''} was ${f.hitState}${f.hitRecordId !== null ? ` (record ${f.hitRecordId})` : ''}` : '';
+      const hit = f.hitState ? ` while ${f.kind === 'table-region-fail' ? inRegion(f.target, f.region as number) : f.target} was ${f.hitState}${f.hitRecordId !== null ? ` (record ${f.hitRecordId})` : ''}` : '';
       lines.push(
         f.start === null
           ? `  ${f.id}: never started (its trigger did not come)`

@@ -5,19 +5,20 @@ import { withInPlaceUpdates } from '../machines/context-update';
 import { parseInput } from '../machines/support';
 import { activeActiveSpecMachine } from '../specs/active-active-spec.machine';
 import { activePassiveSpecMachine } from '../specs/active-passive-spec.machine';
-import { NETWORK, resolveControl, type ControlApplied, type ControlCommand, type ControlEvent, type ControlKind, type ControlRejected } from './control';
+import { NETWORK, resolveControl, type ControlApplied, type ControlCommand, type ControlEvent, type ControlKind, type ControlRejected } from './faults/control';
 import { faultInjectorMachine } from './faults/fault-injector.machine';
 import { faultSchema } from './faults/fault-plan';
 import { NetworkConditions } from './faults/network';
-import { ids, layoutOf, queueNames } from './layout';
+import { ids } from '../machines/ids';
+import { layoutOf, queueNames } from '../machines/layout';
 import { scenarioDriverMachine, type ScenarioStep } from './scenarios/scenario-driver.machine';
-import { topologySchema } from './topology';
+import { topologySchema } from '../machines/topology';
 
 /** Latency in virtual ms of a message sent by the actor with this systemId. */
 export type { LatencyFn } from '../actors/latency';
 import type { LatencyFn } from '../actors/latency';
 
-export { controlVerbs, resolveControl, type ControlCommand, type ControlEvent, type ControlRejected } from './control';
+export { controlVerbs, resolveControl, type ControlCommand, type ControlEvent, type ControlRejected } from './faults/control';
 
 export const orchestratorInputSchema = z.object({
   topology: topologySchema,

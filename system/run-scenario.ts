@@ -9,7 +9,7 @@ import { isPlanned, parseScenarioFile, scenarioNameSchema, scenarios, strategyCh
 import { simulate, simulateAsync, type Pace, type ScenarioSource, type SimulationOptions, type SimulationResult } from './simulation';
 import { checkLatencyFor, checkMachinesFor } from './input-checks';
 import { inspectOptionSchema } from './inspect-option';
-import { defaultTopologyFor, designOf, parseTopology, type Design, type Topology } from './topology';
+import { defaultTopologyFor, designOf, parseTopology, type Design, type Topology } from '../machines/topology';
 
 /** Scenario files larger than this are refused before they are read. */
 export const MAX_SCENARIO_FILE_BYTES = 10 * 1024 * 1024;

@@ -14,7 +14,7 @@ import { VirtualClock } from '../actors/virtual-clock';
 import { createPctOrder } from '../actors/schedule-order';
 import { useVirtualScheduler } from '../actors/virtual-scheduler';
 import { checkInspectOption, toXStateInspect, type InspectOption } from './inspect-option';
-import { handles, interceptInspection, interceptRelay, microstepFor } from './xstate-internals';
+import { handles, interceptInspection, interceptRelay, microstepFor } from '../actors/xstate-internals';
 import type { TpsRecord } from '../machines/protocol';
 import type { SpecContext, Violation, PendingRecord } from '../specs/active-active-spec.machine';
 import { createAfterDeliveryObserver, createDeliveryObserver } from '../specs/delivery-observer';
@@ -26,12 +26,13 @@ import { endOfRunChecks, noProgressViolation, type RoutingReport } from '../spec
 import { resolveBudget } from './budget';
 import type { FaultRecord } from './faults/fault-plan';
 import { NetworkConditions } from './faults/network';
-import { ids, layoutOf, type ComponentKind, type Layout } from './layout';
+import { ids } from '../machines/ids';
+import { layoutOf, type ComponentKind, type Layout } from '../machines/layout';
 import { orchestratorMachine } from './orchestrator.machine';
 import { stateName, type ScenarioStep, type StepResult } from './scenarios/scenario-driver.machine';
 import { compileScenario, type CompiledScenario } from './scenarios/compile';
 import type { ScenarioFile } from './scenarios/format';
-import { defaultTopologyFor, parseTopology, type Topology, type TopologyInput } from './topology';
+import { defaultTopologyFor, parseTopology, type Topology, type TopologyInput } from '../machines/topology';
 
 /** What a simulation runs: a scenario file (parsed), or steps built in code from the layout and record set. */
 export type ScenarioSource = ScenarioFile | ((layout: Layout, batches: TpsRecord[][]) => ScenarioStep[]);

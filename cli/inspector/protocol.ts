@@ -1,4 +1,5 @@
 import type { AnyActorRef, InspectionEvent } from 'xstate';
+import { logicOf, parentOf } from '../../actors/xstate-internals';
 
 /**
  * XState inspection events -> the Stately inspector's messages (the shape
@@ -40,22 +41,21 @@ export function safeJson(value: unknown): string {
   return JSON.stringify(walk(value, 0)) ?? 'null';
 }
 
-type Ref = AnyActorRef & { _parent?: AnyActorRef; logic?: { config?: { id?: string } } };
 
 /** One inspection event as a Stately message (a JSON string); undefined for the kinds it does not show. */
 export function toStatelyMessage(event: InspectionEvent, virtualMs: number): string | undefined {
   const base = { _version: VERSION, createdAt: String(virtualMs), id: null, rootId: event.rootId };
-  const ref = event.actorRef as Ref;
+  const ref = event.actorRef as AnyActorRef;
   switch (event.type) {
     case '@xstate.actor': {
-      const config = ref.logic?.config;
+      const config = (logicOf(ref) as { config?: { id?: string } } | undefined)?.config;
       const name = ref.id === ref.sessionId && config?.id ? config.id : ref.id;
       return safeJson({
         ...base,
         type: '@xstate.actor',
         name,
         definition: config && typeof config === 'object' ? safeJson(config) : safeJson({ id: name }),
-        parentId: ref._parent?.sessionId,
+        parentId: parentOf(ref)?.sessionId,
         sessionId: ref.sessionId,
         snapshot: ref.getSnapshot(),
       });

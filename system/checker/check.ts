@@ -13,11 +13,12 @@ import { shardRange, type Shard } from './shard';
 import { coverageCollector, coverageSummary, emptyCoverage, mergeCoverage, type CoverageCounts, type CoverageSummary } from './coverage';
 import { checkLatencyFor, checkMachinesFor } from '../input-checks';
 import { inspectOptionSchema } from '../inspect-option';
-import { layoutOf } from '../layout';
+import { layoutOf } from '../../machines/layout';
 import { readScenarioFile, runScenario, type RunReport } from '../run-scenario';
 import { builtInScenarios, compileScenario, isPlanned, parseScenarioFile, scenarioFileSchema, scenarioNameSchema, scenarios, strategyChoiceSchema, strategyForSeed, type ScenarioFile, type StrategyChoice } from '../scenarios';
 import { makeRecordSet } from '../../actors/record-set';
-import { defaultTopologyFor, parseTopology, readTopologyFile, topologySchema, type Design } from '../topology';
+import { defaultTopologyFor, parseTopology, topologySchema, type Design } from '../../machines/topology';
+import { readTopologyFile } from '../topology-file';
 import { checkDesignFor } from '../run-scenario';
 
 

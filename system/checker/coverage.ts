@@ -19,6 +19,7 @@ import type { FaultRecord } from '../faults/fault-plan';
 import { faultInjectorMachine } from '../faults/fault-injector.machine';
 import type { MachineOverrides } from '../machines-module';
 import { scenarioDriverMachine } from '../scenarios/scenario-driver.machine';
+import { logicOf, microstepTransitions } from '../../actors/xstate-internals';
 
 /**
  * Transition and state coverage. The definition (every state, every
@@ -202,9 +203,9 @@ export function coverageCollector(overrides?: MachineOverrides): { inspect: (eve
   };
   const inspect = (event: InspectionEvent) => {
     if (event.type !== '@xstate.microstep') return;
-    const tables = tablesFor((event.actorRef as unknown as { logic: AnyStateMachine }).logic);
+    const tables = tablesFor(logicOf(event.actorRef) as AnyStateMachine);
     if (!tables) return;
-    for (const t of (event as { _transitions: AnyTransition[] })._transitions) {
+    for (const t of microstepTransitions(event) as AnyTransition[]) {
       const known = tables.walked.byObject.get(t);
       if (!known) continue; // XState's own (initial, stop)
       bump(tables.transitions, known[0]);

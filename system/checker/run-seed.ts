@@ -7,7 +7,7 @@ import type { InspectOption } from '../inspect-option';
 import { coverageCollector, type CoverageCounts } from './coverage';
 import { runScenario, type RunReport } from '../run-scenario';
 import { scenarioFileSchema, strategyChoiceSchema } from '../scenarios';
-import { topologySchema } from '../topology';
+import { topologySchema } from '../../machines/topology';
 
 /**
  * What a check worker needs to run a seed, and nothing else: workers import

@@ -6,6 +6,7 @@ import { loadMachinesModule, validateMachines, type MachineOverrides } from '../
 import { runScenario, type RunReport } from '../run-scenario';
 import { parseScenarioFile, type ScenarioFile } from '../scenarios';
 import type { Count, ExpectationSpec, Selector, StepSpec, WaitSpec } from '../scenarios/format';
+import { kindOfId } from '../../machines/ids';
 
 /**
  * Shrinking a failing run (delta debugging, after QuickCheck and Zeller's
@@ -34,7 +35,7 @@ export function failureSignature(report: RunReport): string | undefined {
   }
   if (report.specState !== 'cold') return `spec ${report.specState}`;
   const u = report.unhandled[0];
-  if (u) return `unhandled ${u.event} in ${u.actor.split(':')[0]}`;
+  if (u) return `unhandled ${u.event} in ${kindOfId(u.actor)}`;
   return 'fail';
 }
 

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { allDots } from './index';
 import { renderSvg } from './render';
 import { topologySvgFile } from '../report/system-map';
-import { defaultTopology } from '../topology';
+import { defaultTopology } from '../../machines/topology';
 
 /** `npm run diagrams`: writes docs/diagrams/<name>.dot and .svg for every machine, and topology.svg (the default topology). */
 async function main(): Promise<void> {

@@ -1,9 +1,9 @@
 import { assign, enqueueActions, fromCallback, setup, type AnyActorRef, type AnyMachineSnapshot, type EventObject } from 'xstate';
 import { z } from 'zod';
 import { parseInput } from '../../machines/support';
-import type { ControlApplied, ControlEvent, ControlRejected } from '../control';
-import { stateMatches, stateName } from '../state-name';
-import { systemNow } from '../xstate-internals';
+import type { ControlApplied, ControlEvent, ControlRejected } from './control';
+import { stateMatches, stateName } from '../../actors/state-name';
+import { systemNow } from '../../actors/xstate-internals';
 import { describeFault, faultCommands, faultHitActor, faultSchema, type Fault, type FaultRecord } from './fault-plan';
 
 export const faultInjectorInputSchema = z

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import type { ControlCommand } from '../control';
-import { NETWORK } from '../control';
+import type { ControlCommand } from './control';
+import { NETWORK } from './control';
+import { inRegion } from '../../machines/ids';
 
 /** The kinds of fault a plan can hold; each becomes a fail command and, after its duration, a recover command. */
 export const faultKinds = [
@@ -121,7 +122,7 @@ export function faultCommands(f: Fault): { fail: ControlCommand; recover: Contro
 
 /** The actor whose state a fault hits: the regional table for a one-region table fault. */
 export function faultHitActor(f: Fault): string | undefined {
-  if (f.kind === 'table-region-fail') return `${f.target}:r${f.region}`;
+  if (f.kind === 'table-region-fail') return inRegion(f.target, f.region as number);
   if (f.kind === 'slow-region') return undefined;
   return f.target;
 }

@@ -1,4 +1,4 @@
-import { regionOfId } from '../ids';
+import { regionOfId } from '../../machines/ids';
 /**
  * Conditions of the simulated network: regions made slow by a fault. The
  * simulation's latency multiplies each message sent from a slow region's

@@ -1,3 +1,4 @@
+import { regionOfRegionalId } from '../../machines/ids';
 import { faultRegion } from './fault-scope';
 import type { FaultWindow } from './fault-windows';
 import type { Lane } from './lanes';
@@ -18,10 +19,7 @@ export interface FailureLine {
   recordId?: number;
 }
 
-const regionOfComponent = (id: string) => {
-  const m = /:r(\d+)$/.exec(id);
-  return m ? Number(m[1]) : null;
-};
+const regionOfComponent = regionOfRegionalId;
 
 /**
  * The latest fault that started at or before `at` and touches `component`'s

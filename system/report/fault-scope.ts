@@ -1,5 +1,6 @@
 import type { FaultWindow } from './fault-windows';
 import { regionFromId } from './lanes';
+import { isKind, isReplicatorId } from '../../machines/ids';
 
 /** The region a fault hits; null when it hits every region (a whole table, replication, a regionless slow-down). */
 export function faultRegion(f: Pick<FaultWindow, 'target' | 'region'>): number | null {
@@ -15,5 +16,5 @@ export function faultRegion(f: Pick<FaultWindow, 'target' | 'region'>): number |
 export function faultAppliesTo(f: Pick<FaultWindow, 'target' | 'region'>, laneRegion: number | null): 'hit' | 'copies' | null {
   const region = faultRegion(f);
   if (region === null || laneRegion === null || region === laneRegion) return 'hit';
-  return f.target.startsWith('table:') && !f.target.endsWith(':replicator') ? 'copies' : null;
+  return isKind(f.target, 'table') && !isReplicatorId(f.target) ? 'copies' : null;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ids, inRegion, isKind, isRegionalPartOf } from '../../machines/ids';
 
 /**
  * A span of virtual time during which a component was failed (or a region
@@ -57,11 +58,11 @@ export function faultWindowsFromSteps(steps: readonly StepCommands[]): FaultWind
     const at = i === 0 ? 0 : Math.max(steps[i - 1].at, 0);
     for (const { target, verb, args } of step.commands) {
       const region = regionOf(args);
-      const isTable = target.startsWith('table:');
+      const isTable = isKind(target, 'table');
       switch (verb) {
         case 'fail':
           if (isTable && region !== undefined) {
-            const id = `${target}:r${region}`;
+            const id = inRegion(target, region);
             openWindow(`fail|${id}`, at, 'fail', id, `${id} failed`);
           } else if (isTable) {
             openWindow(`fail|${target}`, at, 'fail', target, `${target} failed (every region and replication)`);
@@ -70,13 +71,13 @@ export function faultWindowsFromSteps(steps: readonly StepCommands[]): FaultWind
           }
           break;
         case 'recover':
-          if (isTable && region !== undefined) close(at, (k) => k === `fail|${target}:r${region}`);
+          if (isTable && region !== undefined) close(at, (k) => k === `fail|${inRegion(target, region)}`);
           // a whole-table recover recovers every region and the replicator
-          else if (isTable) close(at, (k) => k === `fail|${target}` || k.startsWith(`fail|${target}:r`) || k === `failReplication|${target}`);
+          else if (isTable) close(at, (k) => k === `fail|${target}` || (k.startsWith('fail|') && isRegionalPartOf(k.slice(5), target)) || k === `failReplication|${target}`);
           else close(at, (k) => k === `fail|${target}`);
           break;
         case 'failReplication':
-          openWindow(`failReplication|${target}`, at, 'failReplication', `${target}:replicator`, `${target} replication failed`);
+          openWindow(`failReplication|${target}`, at, 'failReplication', ids.replicator(target), `${target} replication failed`);
           break;
         case 'recoverReplication':
           close(at, (k) => k === `failReplication|${target}`);

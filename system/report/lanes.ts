@@ -1,4 +1,5 @@
-import { queueNames } from '../layout';
+import { ids, isKind, isReplicatorId, kindOfId, nameOfId, regionOfRegionalId } from '../../machines/ids';
+import { queueNames } from '../../machines/layout';
 
 /** One trace line as the report reads it. */
 export interface LaneEvent {
@@ -62,10 +63,11 @@ export function stageIndexer(stages: string[]) {
   return (id: string): number | null => {
     const hit = cache.get(id);
     if (hit !== undefined) return hit;
-    const [kind, name] = id.split(':');
+    const kind = kindOfId(id);
+    const name = nameOfId(id) ?? '';
     let stage: number | null = null;
-    if (id === 'source' || id === 'dns:in') stage = -1;
-    else if (id === 'destination' || id === 'dns:out') stage = stages.length;
+    if (id === ids.source || id === ids.inDns) stage = -1;
+    else if (id === ids.destination || id === ids.outDns) stage = stages.length;
     else if (kind === 'queue') stage = queues.indexOf(name) >= 0 ? queues.indexOf(name) : null;
     else if (kind === 'container' || kind === 'table') stage = stages.indexOf(name) >= 0 ? stages.indexOf(name) : null;
     cache.set(id, stage);
@@ -73,10 +75,7 @@ export function stageIndexer(stages: string[]) {
   };
 }
 
-export const regionFromId = (id: string): number | null => {
-  const m = /:r(\d+)$/.exec(id);
-  return m ? Number(m[1]) : null;
-};
+export const regionFromId = regionOfRegionalId;
 
 const COMPONENT = /\b(?:queue|container|table|dns):[\w-]+(?::[\w-]+)?|\bdestination\b|\bsource\b/;
 const isComponent = (id: string) => /^(queue|container|table|dns):|^(source|destination)$/.test(id);
@@ -97,13 +96,13 @@ export function buildLanes<V extends { recordId: number }>(input: LaneInput<V>):
       return;
     }
     const stage = Math.max(stageOf(e.from) ?? -1, stageOf(e.to) ?? -1);
-    const replication = e.from.endsWith(':replicator') || e.to.endsWith(':replicator');
+    const replication = isReplicatorId(e.from) || isReplicatorId(e.to);
     const failed = e.success === false;
     lane.hops.push({ t: e.t, stage, replication, failed, index });
     if (failed) lane.failed++;
     lane.first ??= e.t;
     lane.last = e.t;
-    if (lane.region === null && e.from === 'dns:in' && e.to.startsWith(`queue:${firstQueue}:`)) lane.region = regionFromId(e.to);
+    if (lane.region === null && e.from === ids.inDns && isKind(e.to, 'queue') && nameOfId(e.to) === firstQueue) lane.region = regionFromId(e.to);
   });
   for (const v of input.violations) lanes.get(v.recordId)?.violations.push(v);
   for (const lane of lanes.values()) lane.wait = longestWait(lane.hops);

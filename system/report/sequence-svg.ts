@@ -1,3 +1,4 @@
+import { kindOfId, nameOfId, restOfId } from '../../machines/ids';
 import type { SequenceRow, SequenceView } from './sequence';
 
 /** The counterexample sequence as an SVG sequence diagram (one row per message or fault, in virtual time order). */
@@ -14,7 +15,9 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 
 /** "queue:postprocess-outbound:r1" as lines: the kind, the name cut after each "-", the region. */
 function actorLines(actor: string): { cls: string; text: string }[] {
-  const [kind, name, ...rest] = actor.split(':');
+  const kind = kindOfId(actor);
+  const name = nameOfId(actor);
+  const rest = restOfId(actor);
   const parts = name ? name.split(/(?<=-)/) : [];
   return [{ cls: 'akind', text: kind }, ...parts.map((p) => ({ cls: 'aname', text: p })), ...(rest.length ? [{ cls: 'akind', text: rest.join(':') }] : [])];
 }
@@ -39,7 +42,7 @@ function rowNote(row: SequenceRow, view: SequenceView, i: number): { text: strin
       return row.edge === 'start' ? { text: `⚡ ${row.fault.label}`, cls: 'n-fault' } : { text: `${row.fault.id} healed`, cls: 'n-heal' };
     case 'stop':
       // the full words are in the title above
-      return { text: `■ ${row.text.split(':')[0]} here${link}`, cls: 'n-stop' };
+      return { text: `■ ${row.text.split(':')[0]} here${link}`, cls: 'n-stop' }; // not a systemId: "record 5 stuck: ..."
     case 'gap':
       return { text: `⋯ ${row.skipped} messages not shown`, cls: 'n-gap' };
   }

@@ -1,3 +1,4 @@
+import { ids, inRegion, isKind, isPartOf, isRegionalPartOf, isReplicatorId, ownerOfReplicator } from '../../machines/ids';
 import { latestFaultBefore } from './failure-summary';
 import type { FaultWindow } from './fault-windows';
 import { stageIndexer, type Lane, type LaneEvent } from './lanes';
@@ -45,7 +46,7 @@ const MAX_MESSAGES = 60;
 /** a livelock: its record's last messages */
 const LOOP_MESSAGES = 30;
 
-const isReplication = (e: LaneEvent) => e.from.endsWith(':replicator') || e.to.endsWith(':replicator');
+const isReplication = (e: LaneEvent) => isReplicatorId(e.from) || isReplicatorId(e.to);
 const touches = (e: LaneEvent, actor: string) => e.from === actor || e.to === actor;
 
 /** The sequence of the run's first failure (a violation, else a lost or stuck record); null for a run that did not fail so. */
@@ -64,7 +65,7 @@ function recordEvents<V>(facts: SequenceFacts<V>, recordId: number, keepReplicat
 
 function violationSequence<V>(facts: SequenceFacts<V>, v: SequenceFacts<V>['violations'][number]): SequenceView {
   const c = v.component;
-  const events = recordEvents(facts, v.recordId, c.startsWith('table:'));
+  const events = recordEvents(facts, v.recordId, isKind(c, 'table'));
   const upTo = events.filter(({ e }) => e.t <= v.at);
   // a livelock has no one violating message: show the record's last messages, the loop it was in
   const loop = v.kind === 'no-progress';
@@ -96,8 +97,8 @@ function violationSequence<V>(facts: SequenceFacts<V>, v: SequenceFacts<V>['viol
 
 function stopSequence<V>(facts: SequenceFacts<V>, lane: Lane<V>): SequenceView {
   const stop = lane.stop!;
-  const events = recordEvents(facts, lane.id, stop.component.startsWith('table:'));
-  const lastSeen = [...events].reverse().find(({ e }) => e.t <= stop.at && [e.from, e.to].some((id) => id === stop.component || id.startsWith(`${stop.component}:`)));
+  const events = recordEvents(facts, lane.id, isKind(stop.component, 'table'));
+  const lastSeen = [...events].reverse().find(({ e }) => e.t <= stop.at && [e.from, e.to].some((id) => isPartOf(id, stop.component)));
   const fault = latestFaultBefore(facts.faults, stop.at, stop.component);
   const roles = new Map<number, 'last-seen'>(lastSeen ? [[lastSeen.index, 'last-seen']] : []);
   const view = buildRows(facts, events, roles, Math.min(fault?.start ?? stop.at, lastSeen?.e.t ?? stop.at), null, fault);
@@ -176,19 +177,19 @@ function buildRows<V>(
 
 /** The lane actors a fault hits: its target, or a whole table's regional tables among them. */
 function faultActors(f: FaultWindow, actors: Set<string>): string[] {
-  const target = f.kind === 'table-region-fail' && f.region ? `${f.target}:r${f.region}` : f.target;
+  const target = f.kind === 'table-region-fail' && f.region ? inRegion(f.target, f.region) : f.target;
   if (actors.has(target)) return [target];
-  return [...actors].filter((a) => a.startsWith(`${target}:r`));
+  return [...actors].filter((a) => isRegionalPartOf(a, target));
 }
 
 /** Pipeline order: source side, then per stage its queue, container, table(s), replicator; then the destination side. */
 export function orderActors(stages: string[], actors: string[]): string[] {
   const stageOf = stageIndexer(stages);
-  const kindRank = (id: string) => (id.startsWith('queue:') ? 0 : id.startsWith('container:') ? 1 : id.endsWith(':replicator') ? 3 : id.startsWith('table:') ? 2 : 4);
+  const kindRank = (id: string) => (isKind(id, 'queue') ? 0 : isKind(id, 'container') ? 1 : isReplicatorId(id) ? 3 : isKind(id, 'table') ? 2 : 4);
   // source side: source, in-DNS; destination side: the outbound queue, out-DNS, destination
-  const sideRank = (id: string) => (id.startsWith('queue:') ? 0 : ({ source: 0, 'dns:in': 1, 'dns:out': 1, destination: 2 })[id] ?? 3);
+  const sideRank = (id: string) => (isKind(id, 'queue') ? 0 : ({ [ids.source]: 0, [ids.inDns]: 1, [ids.outDns]: 1, [ids.destination]: 2 })[id] ?? 3);
   const key = (id: string): [number, number, number, string] => {
-    const stage = stageOf(id.replace(/:replicator$/, '')) ?? stageOf(`${id}:r1`) ?? 1e6;
+    const stage = stageOf(ownerOfReplicator(id)) ?? stageOf(inRegion(id, 1)) ?? 1e6;
     return [stage, stage < 0 || stage >= stages.length ? sideRank(id) : kindRank(id), 0, id];
   };
   return [...new Set(actors)].sort((a, b) => {

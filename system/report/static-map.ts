@@ -1,3 +1,4 @@
+import { inRegion, isKind, isRegionalId, isReplicatorId } from '../../machines/ids';
 import { faultRegion } from './fault-scope';
 import type { FaultWindow } from './fault-windows';
 import type { Lane } from './lanes';
@@ -13,11 +14,11 @@ export interface StaticMapFacts<V> {
 
 /** The actors a fault window hit: its target, a region's part of it, or every regional table of a whole table. */
 export function faultedActors(f: FaultWindow, regions: number[]): string[] {
-  if (f.target.startsWith('dns:')) return [f.target];
+  if (isKind(f.target, 'dns')) return [f.target];
   if (f.target === 'network') return [];
-  if (/:r\d+$/.test(f.target) || f.target.endsWith(':replicator')) return [f.target];
+  if (isRegionalId(f.target) || isReplicatorId(f.target)) return [f.target];
   const region = faultRegion(f);
-  if (f.target.startsWith('table:')) return (region === null ? regions : [region]).map((r) => `${f.target}:r${r}`);
+  if (isKind(f.target, 'table')) return (region === null ? regions : [region]).map((r) => inRegion(f.target, r));
   return [f.target];
 }
 
@@ -38,7 +39,7 @@ export function staticMapSvg<V>(facts: StaticMapFacts<V>): string {
     }
   for (const lane of facts.lanes.filter((l) => l.stop)) {
     const actor = lane.stop!.component;
-    const n = note(/:r\d+$/.test(actor) || !actor.startsWith('table:') ? actor : `${actor}:r${lane.region ?? 1}`);
+    const n = note(isRegionalId(actor) || !isKind(actor, 'table') ? actor : inRegion(actor, lane.region ?? 1));
     n.cls.add('stopped');
     n.status.push(`■#${lane.id}`);
     n.tip.push(`record ${lane.id} ${lane.stop!.status}: ${lane.stop!.where}`);

@@ -1,5 +1,5 @@
-import { ids } from '../ids';
-import { queueNames } from '../layout';
+import { ids } from '../../machines/ids';
+import { queueNames } from '../../machines/layout';
 
 /**
  * The system as a picture, drawn from the topology: the source and the

@@ -1,10 +1,11 @@
 import { Prng } from '../../actors/prng';
 import type { LatencyOptions } from '../../actors/latency';
-import { NETWORK } from '../control';
+import { NETWORK } from '../faults/control';
 import type { Fault, FaultKind } from '../faults/fault-plan';
-import { ids, queueNames } from '../layout';
+import { containerParts, ids, selectors } from '../../machines/ids';
+import { queueNames } from '../../machines/layout';
 import { drawRegion1Failures, healingBound } from './generated';
-import type { Topology } from '../topology';
+import type { Topology } from '../../machines/topology';
 import type { ScenarioFileInput as ScenarioFile } from './format';
 
 /**
@@ -24,7 +25,7 @@ export function activePassiveF5Plan(seed: number, topology: Topology): ScenarioF
     records: { batches: 3, size: 10 },
     seed,
     steps: [
-      { step: '0', name: 'Build the active-passive system: region 1 active', expect: [{ state: { target: 'table:*', is: 'region1Active' } }] },
+      { step: '0', name: 'Build the active-passive system: region 1 active', expect: [{ state: { target: selectors.table('*'), is: 'region1Active' } }] },
       {
         step: '1-3',
         name: 'Publish batch 1 and wait until all of it reaches the destination',
@@ -47,10 +48,10 @@ export function activePassiveF5Plan(seed: number, topology: Topology): ScenarioF
         do: [
           ...failed.filter((c) => c.kind !== 'container').map((c) => ({ target: c.id, verb: 'recover' })),
           ...failed.filter((c) => c.kind === 'container').map((c) => ({ target: c.id, verb: 'recover' })),
-          { target: 'container:*:r1', verb: 'recover', onlyIf: { state: 'failedDependency' } },
+          { target: selectors.container('*', 1), verb: 'recover', onlyIf: { state: 'failedDependency' } },
         ],
         publish: [2],
-        expect: [{ state: { target: 'container:*:r1', is: 'processRecords' } }],
+        expect: [{ state: { target: selectors.container('*', 1), is: 'processRecords' } }],
       },
       { step: '7', name: 'Publish batch 3', publish: [3] },
       {
@@ -105,8 +106,7 @@ export function activePassiveChaosPlan(seed: number, topology: Topology, latency
     const kind = pick(kinds) as FaultKind;
     const id = `f${i + 1}`;
     const container = pick(containers);
-    const [, stage, r] = container.split(':');
-    const region = Number(r.slice(1));
+    const { stage, region } = containerParts(container);
     if (kind === 'container-fail') faults.push({ id, kind, target: container, trigger: trigger(container), duration: duration() });
     else if (kind === 'queue-fail') {
       const at = stages.indexOf(stage) + (rng.next() < 0.5 ? 0 : 1);
@@ -139,8 +139,8 @@ export function activePassiveChaosPlan(seed: number, topology: Topology, latency
         step: String(batches + 2),
         name: 'Restart every container left failed; finish any interrupted publication',
         do: [
-          { target: 'container:*:r*', verb: 'recover', onlyIf: { state: 'failedDependency' } },
-          { target: 'container:*:r*', verb: 'recover', onlyIf: { state: 'failedProcessing' } },
+          { target: selectors.container('*', '*'), verb: 'recover', onlyIf: { state: 'failedDependency' } },
+          { target: selectors.container('*', '*'), verb: 'recover', onlyIf: { state: 'failedProcessing' } },
         ],
         publish: Array.from({ length: batches }, (_, b) => b + 1),
       },

@@ -7,14 +7,13 @@ import { activeActiveSpecMachine, progressOf } from '../../specs/active-active-s
 import { activePassiveSpecMachine } from '../../specs/active-passive-spec.machine';
 import { oneWayReplicatorMachine } from '../../machines/one-way-replicator.machine';
 import { regionalDatabaseMachine } from '../../machines/regional-database.machine';
-import { NETWORK, resolveControl, type ControlCommand, type ControlKind } from '../control';
+import { NETWORK, resolveControl, type ControlCommand, type ControlKind } from '../faults/control';
 import { faultInjectorMachine } from '../faults/fault-injector.machine';
 import { faultTargetKindsOf, type Fault } from '../faults/fault-plan';
-import { regionOfId } from '../ids';
-import { ids, queueNames, type Layout } from '../layout';
-import type { MachineOverrides } from '../machines-module';
+import { ids, regionOfId } from '../../machines/ids';
+import { queueNames, type Layout, type MachineOverrides } from '../../machines/layout';
 import type { CheckOutcome, ScenarioStep, SystemView, Wait } from './scenario-driver.machine';
-import { stateMatches } from '../state-name';
+import { stateMatches } from '../../actors/state-name';
 import type { CommandSpec, Count, ExpectationSpec, ScenarioFile, Selector, StepSpec, WaitSpec } from './format';
 import { destinationHolds, queueHasSeen, specIsCold, tablesConverged } from './steps';
 

@@ -1,10 +1,11 @@
 import { Prng } from '../../actors/prng';
 import { latencySchema, type LatencyOptions } from '../../actors/latency';
 import { InputError } from '../../machines/support';
-import { NETWORK } from '../control';
+import { NETWORK } from '../faults/control';
 import { activeActiveFaultKinds, type Fault, type FaultKind } from '../faults/fault-plan';
-import { ids, queueNames } from '../layout';
-import type { Topology } from '../topology';
+import { containerParts, ids, selectors } from '../../machines/ids';
+import { queueNames } from '../../machines/layout';
+import type { Topology } from '../../machines/topology';
 import type { ScenarioFileInput as ScenarioFile, StepSpecInput as StepSpec } from './format';
 
 /** Scenarios whose plan is drawn from the seed; each draw is a scenario file. */
@@ -88,10 +89,10 @@ export function f5FailRandomPlan(seed: number, topology: Topology): ScenarioFile
         do: [
           ...failed.filter((c) => c.kind !== 'container').map((c) => command(c, 'recover')),
           ...failed.filter((c) => c.kind === 'container').map((c) => command(c, 'recover')),
-          { target: 'container:*:r1', verb: 'recover', onlyIf: { state: 'failedDependency' } },
+          { target: selectors.container('*', 1), verb: 'recover', onlyIf: { state: 'failedDependency' } },
         ],
         publish: [2],
-        expect: [{ state: { target: 'container:*:r1', is: 'processRecords' } }],
+        expect: [{ state: { target: selectors.container('*', 1), is: 'processRecords' } }],
       },
       { step: '9', name: 'Publish batch 3', publish: [3] },
       {
@@ -137,8 +138,8 @@ export function chaosPlan(seed: number, topology: Topology, latency: LatencyOpti
   const count = rng.int(1, 6);
   const horizon = 900;
   const faults: Fault[] = [];
-  const stageOf = (container: string) => container.split(':')[1];
-  const regionOf = (container: string) => Number(container.split(':r')[1]);
+  const stageOf = (container: string) => containerParts(container).stage;
+  const regionOf = (container: string) => containerParts(container).region;
 
   const trigger = (watch: string): Fault['trigger'] =>
     rng.next() < 0.5
@@ -255,8 +256,8 @@ export function chaosFile(d: { name: string; seed: number; description: string; 
         step: String(batches + 2),
         name: 'Restart every container left failed; finish any interrupted publication',
         do: [
-          { target: 'container:*:r*', verb: 'recover', onlyIf: { state: 'failedDependency' } },
-          { target: 'container:*:r*', verb: 'recover', onlyIf: { state: 'failedProcessing' } },
+          { target: selectors.container('*', '*'), verb: 'recover', onlyIf: { state: 'failedDependency' } },
+          { target: selectors.container('*', '*'), verb: 'recover', onlyIf: { state: 'failedProcessing' } },
         ],
         publish: Array.from({ length: batches }, (_, b) => b + 1),
       },

@@ -1,5 +1,5 @@
 import type { TpsRecord } from '../../machines/protocol';
-import type { Layout } from '../layout';
+import type { Layout } from '../../machines/layout';
 import type { ScenarioStep } from './scenario-driver.machine';
 import { finalStep, publish } from './steps';
 

@@ -1,11 +1,11 @@
 import { assign, enqueueActions, fromCallback, setup, type ActorSystem, type AnyActorRef, type AnyMachineSnapshot, type EventObject } from 'xstate';
 import type { SpecContext } from '../../specs/active-active-spec.machine';
-import type { ControlApplied, ControlCommand, ControlEvent } from '../control';
-import { ids } from '../layout';
-import { stateMatches, stateName } from '../state-name';
-import { systemNow } from '../xstate-internals';
+import type { ControlApplied, ControlCommand, ControlEvent } from '../faults/control';
+import { ids } from '../../machines/ids';
+import { stateMatches, stateName } from '../../actors/state-name';
+import { systemNow } from '../../actors/xstate-internals';
 
-export { stateName } from '../state-name';
+export { stateName } from '../../actors/state-name';
 
 /** Read-only view of the running system for step checks. */
 export interface SystemView {

@@ -1,7 +1,8 @@
 import type { TpsRecord } from '../../machines/protocol';
 import { progressOf } from '../../specs/active-active-spec.machine';
-import { ids, type Layout } from '../layout';
-import type { ControlCommand } from '../orchestrator.machine';
+import { ids } from '../../machines/ids';
+import type { Layout } from '../../machines/layout';
+import type { ControlCommand } from '../faults/control';
 import type { ScenarioStep, SystemView, Wait } from './scenario-driver.machine';
 
 /** Building blocks shared by scenarios. */

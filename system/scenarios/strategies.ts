@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Prng } from '../../actors/prng';
 import type { Schedule } from '../../actors/schedule-order';
 import { latencySchema, MAX_LATENCY_MS, type LatencyOptions } from '../../actors/latency';
-import type { Topology } from '../topology';
+import type { Topology } from '../../machines/topology';
 import type { ScenarioFileInput as ScenarioFile } from './format';
 import { chaosPlan } from './generated';
 import { swarmPlan } from './swarm';

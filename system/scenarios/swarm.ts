@@ -1,10 +1,11 @@
 import type { z } from 'zod';
 import { Prng } from '../../actors/prng';
 import { latencySchema, type LatencyOptions } from '../../actors/latency';
-import { NETWORK } from '../control';
+import { NETWORK } from '../faults/control';
 import { activeActiveFaultKinds, type Fault, type FaultKind } from '../faults/fault-plan';
-import { ids, queueNames } from '../layout';
-import type { Topology } from '../topology';
+import { containerParts, ids, regionLabel } from '../../machines/ids';
+import { queueNames } from '../../machines/layout';
+import type { Topology } from '../../machines/topology';
 import type { ScenarioFileInput as ScenarioFile } from './format';
 import { chaosFile, healingBound } from './generated';
 
@@ -33,15 +34,14 @@ function drawLatency(rng: Prng, topology: Topology): Latency {
   if (model !== 'skewed') return latencySchema.parse({ model, min, max });
   const regions = topology.regions.map((r) => r.region);
   const container = ids.container(pick(rng, topology.stages), pick(rng, regions));
-  const slow = rng.next() < 0.6 ? `r${pick(rng, regions)}` : container;
+  const slow = rng.next() < 0.6 ? regionLabel(pick(rng, regions)) : container;
   return latencySchema.parse({ model, min, max, slow, factor: rng.int(2, 20) });
 }
 type Latency = z.infer<typeof latencySchema>;
 
 /** Components a fault on (or next to) a container can hit: itself, its queues, its table, its peer in the other region. */
 function neighbours(container: string, topology: Topology): { container: string; inQueue: string; outQueue: string; table: string; stage: string; region: number; peer: string } {
-  const [, stage, r] = container.split(':');
-  const region = Number(r.slice(1));
+  const { stage, region } = containerParts(container);
   const names = queueNames(topology.stages);
   const at = topology.stages.indexOf(stage);
   const regions = topology.regions.map((x) => x.region);

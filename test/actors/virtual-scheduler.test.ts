@@ -1,6 +1,7 @@
 import { cancel, createActor, sendTo, setup, type AnyActorRef } from 'xstate';
 import { VirtualClock } from '../../actors/virtual-clock';
 import { useVirtualScheduler } from '../../actors/virtual-scheduler';
+import { systemNow } from '../../actors/xstate-internals';
 import { runScenario } from '../../system/run-scenario';
 
 /** A sender that sends `ping` to a receiver after 10 ms, optionally with a send id it can cancel. */
@@ -17,7 +18,7 @@ const sender = setup({
 });
 const receiver = setup({ types: { context: {} as { pings: number[] } } }).createMachine({
   context: () => ({ pings: [] }),
-  on: { ping: { actions: ({ context, self }) => context.pings.push((self.system as any)._clock.now()) } },
+  on: { ping: { actions: ({ context, self }) => context.pings.push(systemNow(self.system)) } },
 });
 
 function rig() {

@@ -4,7 +4,7 @@ import { and, not, setup } from 'xstate';
 import { allDots } from '../../system/diagrams';
 import { formatGuard, machineToDot } from '../../system/diagrams/machine-dot';
 import { topologySvgFile } from '../../system/report/system-map';
-import { defaultTopology } from '../../system/topology';
+import { defaultTopology } from '../../machines/topology';
 
 const docs = join(__dirname, '..', '..', 'docs', 'diagrams');
 

@@ -1,7 +1,7 @@
 import { main, type Io } from '../../cli/tps';
 import { runScenario } from '../../system/run-scenario';
 import { chaosPlan, healingBound } from '../../system/scenarios';
-import { defaultTopology } from '../../system/topology';
+import { defaultTopology } from '../../machines/topology';
 
 describe('chaos: seeded random fault plans', () => {
   const runs = Array.from({ length: 100 }, (_, i) => runScenario({ scenario: 'chaos', seed: i + 1 }).report);

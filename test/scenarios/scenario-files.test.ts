@@ -9,7 +9,7 @@ import { builtInScenarios, scenarioFileSchema, scenarios } from '../../system/sc
 import { happyPathSteps } from '../../system/scenarios/happy-path';
 import { control } from '../../system/scenarios/steps';
 import { simulate } from '../../system/simulation';
-import { defaultTopologyFor } from '../../system/topology';
+import { defaultTopologyFor } from '../../machines/topology';
 import { fakeIo } from '../support/fake-io';
 
 

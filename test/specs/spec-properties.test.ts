@@ -3,7 +3,7 @@ import { recordDestinationMachine } from '../../machines/record-destination.mach
 import { activeActiveSpecMachine, type SpecContext } from '../../specs/active-active-spec.machine';
 import { summarize } from '../../cli/check';
 import { checkScenario } from '../../system/checker/check';
-import { ids } from '../../system/layout';
+import { ids } from '../../machines/ids';
 import { finalStep, publish, control } from '../../system/scenarios/steps';
 import { simulate } from '../../system/simulation';
 import { machines as offlineDns } from '../../mutants/dns-routes-to-offline-region';

@@ -2,7 +2,7 @@ import { activePassiveChaosKinds, activePassiveChaosPlan } from '../../system/sc
 import { faultCommands } from '../../system/faults/fault-plan';
 import { runScenario } from '../../system/run-scenario';
 import { scenarioFileSchema } from '../../system/scenarios';
-import { defaultActivePassiveTopology } from '../../system/topology';
+import { defaultActivePassiveTopology } from '../../machines/topology';
 
 describe('active-passive faults', () => {
   it('a region switch switches its target and switches it back when it heals; database faults use the database verbs', () => {

@@ -1,5 +1,5 @@
 import { runScenario } from '../../system/run-scenario';
-import { ids } from '../../system/layout';
+import { ids } from '../../machines/ids';
 
 const fifoKey = 'batch 2 routed to its region written before batch 3 routed to its region';
 

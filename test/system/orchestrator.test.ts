@@ -2,7 +2,7 @@ import { createActor, createMachine } from 'xstate';
 import { VirtualClock } from '../../actors/virtual-clock';
 import { makeRecordSet } from '../../actors/record-set';
 import { orchestratorMachine, resolveControl } from '../../system/orchestrator.machine';
-import { defaultTopology } from '../../system/topology';
+import { defaultTopology } from '../../machines/topology';
 import * as entry from '../../index';
 
 function startSystem() {

@@ -6,7 +6,7 @@ import { InputError } from '../../machines/support';
 import { checkScenario } from '../../system/checker/check';
 import { runScenario } from '../../system/run-scenario';
 import { scenarios, isPlanned, portfolio, strategyForSeed, strategyNames, type StrategyName } from '../../system/scenarios';
-import { defaultTopology, parseTopology } from '../../system/topology';
+import { defaultTopology, parseTopology } from '../../machines/topology';
 import { fakeIo } from '../support/fake-io';
 
 // Whole runs (a few hundred ms each), and a shrink: generous on a loaded machine (not a timing test).

@@ -1,8 +1,8 @@
 import { InputError } from '../../machines/support';
 import { progressOf } from '../../specs/active-active-spec.machine';
-import { layoutOf, queueNames } from '../../system/layout';
+import { layoutOf, queueNames } from '../../machines/layout';
 import { runScenario } from '../../system/run-scenario';
-import { defaultTopology, parseTopology } from '../../system/topology';
+import { defaultTopology, parseTopology } from '../../machines/topology';
 import { makeRecordSet } from '../../actors/record-set';
 
 describe('topology', () => {

@@ -2,12 +2,23 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assign, createActor, sendTo, setup, type AnyActorRef, type AnyMachineSnapshot, type EventObject } from 'xstate';
 import { VirtualClock } from '../../actors/virtual-clock';
-import { handles, interceptInspection, interceptRelay, relay, replaceScheduler, systemNow } from '../../system/xstate-internals';
+import {
+  handles,
+  interceptInspection,
+  interceptRelay,
+  logicOf,
+  microstepTransitions,
+  parentOf,
+  relay,
+  replaceScheduler,
+  systemNow,
+  wrapRelay,
+} from '../../actors/xstate-internals';
 
 /**
  * The contract the simulation relies on in XState's internals. If an XState
  * upgrade breaks one of these, this fails first, naming what changed; fix
- * system/xstate-internals.ts (the only module that touches them), not the callers.
+ * actors/xstate-internals.ts (the only module that touches them), not the callers.
  */
 
 const repo = join(__dirname, '..', '..');
@@ -44,6 +55,42 @@ describe('XState internals used by the simulation', () => {
     actor.start();
     actor.send({ type: 'go' });
     expect(types).toEqual(expect.arrayContaining(['@xstate.event', '@xstate.snapshot', '@xstate.microstep']));
+    actor.stop();
+  });
+
+  it('a microstep event carries the definition\'s own transitions (microstepTransitions, for coverage)', () => {
+    const actor = createActor(sender);
+    const taken: unknown[] = [];
+    interceptInspection(actor.system, (e) => {
+      if (e.type === '@xstate.microstep' && e.event.type === 'go') taken.push(...microstepTransitions(e));
+    });
+    actor.start();
+    actor.send({ type: 'go' });
+    expect(taken).toEqual([sender.root.on.go[0]]);
+    actor.stop();
+  });
+
+  it('an actor\'s logic and _parent (logicOf, parentOf, for the inspector)', () => {
+    const actor = createActor(sender).start();
+    const child = actor.system.get('r')!;
+    expect(logicOf(actor)).toBe(sender);
+    expect(logicOf(child)).toBe(receiver);
+    expect(parentOf(child)).toBe(actor);
+    expect(parentOf(actor)).toBeUndefined();
+    actor.stop();
+  });
+
+  it('wrapRelay puts a function around every delivery (for bench:per-kind)', () => {
+    const actor = createActor(sender);
+    const order: string[] = [];
+    wrapRelay(actor.system, (inner) => (source, target, event) => {
+      order.push(`before ${event.type}`);
+      inner(source, target, event);
+      order.push(`after ${event.type}`);
+    });
+    actor.start();
+    actor.send({ type: 'go' });
+    expect(order).toEqual(['before go', 'before ping', 'after ping', 'after go']);
     actor.stop();
   });
 

@@ -1,5 +1,5 @@
-import type { ActorSystem, AnyActorRef, AnyMachineSnapshot, AnyStateNode, EventObject, InspectionEvent } from 'xstate';
-import { matchesEventDescriptor } from '../actors/state-nodes';
+import type { ActorRefLike, ActorSystem, AnyActorRef, AnyMachineSnapshot, AnyStateNode, EventObject, InspectionEvent } from 'xstate';
+import { matchesEventDescriptor } from './state-nodes';
 
 /**
  * The one place that touches XState internals (fields marked @internal or not
@@ -27,13 +27,32 @@ export function relay(system: AnySystem, source: AnyActorRef | undefined, target
 
 /** Calls `before` on every event the system delivers between actors, and `after` once the target has processed it. */
 export function interceptRelay(system: AnySystem, before: Relay, after?: (target: AnyActorRef, event: EventObject) => void): void {
-  const internal = system as Internal;
-  const original = internal._relay.bind(system);
-  internal._relay = (source, target, event) => {
+  wrapRelay(system, (original) => (source, target, event) => {
     before(source, target, event);
     original(source, target, event);
     after?.(target, event);
-  };
+  });
+}
+
+/** Replaces the system's relay by `wrap(current relay)` (e.g. a timer around every delivery). */
+export function wrapRelay(system: AnySystem, wrap: (inner: Relay) => Relay): void {
+  const internal = system as Internal;
+  internal._relay = wrap(internal._relay.bind(system));
+}
+
+/** The logic an actor runs: public on XState's Actor, but not on the ActorRef type the system hands out. */
+export function logicOf(actorRef: ActorRefLike): unknown {
+  return (actorRef as { logic?: unknown }).logic;
+}
+
+/** The actor that spawned this one (`_parent`, @internal), if any. */
+export function parentOf(actorRef: ActorRefLike): AnyActorRef | undefined {
+  return (actorRef as { _parent?: AnyActorRef })._parent;
+}
+
+/** The transitions a `@xstate.microstep` event took: the definition's own transition objects (`_transitions`). */
+export function microstepTransitions(event: InspectionEvent): readonly unknown[] {
+  return event.type === '@xstate.microstep' ? event._transitions : [];
 }
 
 /** The scheduler's three entry points for delayed sends. */

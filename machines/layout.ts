@@ -1,18 +1,21 @@
 import type { AnyStateMachine } from 'xstate';
-import { containerMachine } from '../machines/container.machine';
-import { failoverDnsMachine } from '../machines/failover-dns.machine';
-import { globalDatabaseMachine } from '../machines/global-database.machine';
-import { globalTableMachine } from '../machines/global-table.machine';
+import { containerMachine } from './container.machine';
+import { failoverDnsMachine } from './failover-dns.machine';
+import { globalDatabaseMachine } from './global-database.machine';
+import { globalTableMachine } from './global-table.machine';
 import { ids } from './ids';
-import { queueMachine } from '../machines/queue.machine';
-import { recordDestinationMachine } from '../machines/record-destination.machine';
-import { recordSourceMachine } from '../machines/record-source.machine';
-import { weightedDnsMachine } from '../machines/weighted-dns.machine';
-import type { TpsRecord } from '../machines/protocol';
+import { queueMachine } from './queue.machine';
+import { recordDestinationMachine } from './record-destination.machine';
+import { recordSourceMachine } from './record-source.machine';
+import { weightedDnsMachine } from './weighted-dns.machine';
+import type { TpsRecord } from './protocol';
 import type { Topology } from './topology';
 
 /** What a component is; control verbs are addressed as `${kind}.${verb}`. */
 export type ComponentKind = 'queue' | 'container' | 'table' | 'dns' | 'source' | 'destination' | 'database' | 'failoverDns';
+
+/** Replacement logic per component kind, as `runScenario` and `simulate` take it. */
+export type MachineOverrides = Partial<Record<ComponentKind, AnyStateMachine>>;
 
 export interface ComponentSpec {
   systemId: string;
@@ -28,8 +31,6 @@ export interface QueueSlot {
   position: number;
   region: number;
 }
-
-export { ids } from './ids';
 
 /** Queue names as in the reference: inbound, inbound-preprocess, ..., outbound. */
 export function queueNames(stages: readonly string[]): string[] {

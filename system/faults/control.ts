@@ -1,6 +1,6 @@
 import type { AnyActorRef } from 'xstate';
 import { z } from 'zod';
-import type { ComponentKind } from './layout';
+import type { ComponentKind } from '../../machines/layout';
 
 /** What can be commanded: the components, plus the network the simulation delivers messages over. */
 export type ControlKind = ComponentKind | 'network';
