@@ -1,7 +1,6 @@
 import { MAX_SEED } from '../../actors/prng';
 import { createHash } from 'node:crypto';
 import { availableParallelism, freemem } from 'node:os';
-import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { latencySchema } from '../../actors/latency';
@@ -12,15 +11,14 @@ import type { FailureKind, RunFailure } from '../verdict';
 import type { FaultRecord } from '../faults/fault-plan';
 import { createWorkerPool, type WorkerPool } from './pool';
 import { shardRange, type Shard } from './shard';
-import { coverageCollector, coverageSummary, emptyCoverage, mergeCoverage, type CoverageCounts, type CoverageSummary } from './coverage';
+import { coverageSummary, emptyCoverage, mergeCoverage, type CoverageCounts, type CoverageSummary } from './coverage';
 import { checkLatencyFor, checkMachinesFor } from '../input-checks';
 import { inspectOptionSchema } from '../inspect-option';
 import { layoutOf } from '../layout';
-import { readScenarioFile, runScenario, type RunReport } from '../run-scenario';
-import { builtInScenarios, compileScenario, isPlanned, parseScenarioFile, scenarioFileSchema, scenarioNameSchema, scenarios, strategyChoiceSchema, strategyForSeed, type ScenarioFile, type StrategyChoice } from '../scenarios';
+import { checkDesignFor, readScenarioFile } from '../run-scenario';
+import { builtInScenarios, compileScenario, isPlanned, parseScenarioFile, scenarioNameSchema, scenarios, strategyChoiceSchema, strategyForSeed, type ScenarioFile, type StrategyChoice } from '../scenarios';
 import { makeRecordSet } from '../../actors/record-set';
-import { defaultTopologyFor, parseTopology, readTopologyFile, topologySchema, type Design, type Topology } from '../topology';
-import { checkDesignFor } from '../run-scenario';
+import { defaultTopologyFor, parseTopology, readTopologyFile, type Design, type Topology } from '../topology';
 
 
 /** Memory a worker needs, about (measured 35 MB on the default scenario; headroom for larger ones). */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { formatIssues, InputError } from '../../machines/support';
 import type { RunReport } from '../run-scenario';
 import type { SimulationResult } from '../simulation';
-import { faultWindowSchema, faultWindowsFromSteps, type FaultWindow } from './fault-windows';
+import { faultWindowSchema, faultWindowsFromSteps } from './fault-windows';
 import { failureLines, latestFaultBefore } from './failure-summary';
 import { faultAppliesTo } from './fault-scope';
 import { REPORT_CSS, REPORT_JS } from './html-assets';
