@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { failureSignature, shrinkPlan, type ShrinkProgress, type ShrinkSize } from '../system/checker/shrink';
+import { failureSignature, shrinkPlan, type ShrinkProgress, type ShrinkResult, type ShrinkSize } from '../system/checker/shrink';
 import { describeFault } from '../system/faults/fault-plan';
 import type { MachineOverrides } from '../system/machines-module';
 import type { CheckReport } from '../system/checker/check';
@@ -115,6 +115,7 @@ export function shrinkAndSave(
   }
   const file = args.settings.out ?? freeShrinkFile(args.scenario, args.seed);
   writeFileAtomic(file, JSON.stringify(result.plan, null, 2) + '\n');
+  if (result.crash) throw shrinkCrashError(result.crash, file, args.seed);
   const replayArgs = ['run', '--scenario-file', file, '--seed', String(args.seed)];
   if (!args.strict) replayArgs.push('--no-strict');
   if (args.machinesModule) replayArgs.push('--machines', args.machinesModule);
@@ -133,6 +134,34 @@ export function shrinkAndSave(
     faults: (result.plan.faults ?? []).map(describeFault),
     records: recordsInWords(result.plan),
   };
+}
+
+/**
+ * A candidate run threw while shrinking: an internal error (exit 3), not a
+ * verdict. The crashing candidate is saved next to the smallest failing plan
+ * so far (same directory), so both can be run again.
+ */
+export class ShrinkCrashError extends Error {
+  constructor(
+    message: string,
+    readonly crashFile: string,
+    readonly planFile: string,
+  ) {
+    super(message);
+    this.name = 'ShrinkCrashError';
+  }
+}
+
+function shrinkCrashError(crash: NonNullable<ShrinkResult['crash']>, planFile: string, seed: number): ShrinkCrashError {
+  const base = planFile.replace(/\.json$/, '');
+  let crashFile = `${base}-crash.json`;
+  for (let k = 2; existsSync(crashFile); k++) crashFile = `${base}-crash-${k}.json`;
+  writeFileAtomic(crashFile, JSON.stringify({ ...crash.plan, seed }, null, 2) + '\n');
+  return new ShrinkCrashError(
+    `shrinking stopped: a candidate plan crashed the run (${crash.error.replace(/\s+/g, ' ').trim()}); the candidate is saved to ${crashFile}, the smallest failing plan so far to ${planFile}`,
+    crashFile,
+    planFile,
+  );
 }
 
 /** The text lines for a shrunk seed. */

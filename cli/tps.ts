@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { InputError, formatIssues } from '../machines/support';
 import { tuneGcForSimulation } from '../system/gc-tuning';

@@ -78,3 +78,24 @@ export function regionOfLabel(label: string): number | undefined {
   const m = /^r(\d+)$/.exec(label);
   return m ? Number(m[1]) : undefined;
 }
+
+
+/** A queue, container or table id taken apart: kind, name (queue name or stage) and region, if any. */
+export function parseComponentId(id: string): { kind: 'queue' | 'container' | 'table'; name: string; region?: number } | undefined {
+  const m = /^(queue|container|table):([^:]+)(?::r(\d+))?/.exec(id);
+  if (!m) return undefined;
+  return { kind: m[1] as 'queue' | 'container' | 'table', name: m[2], ...(m[3] !== undefined ? { region: Number(m[3]) } : {}) };
+}
+
+/** A global table's regional copy ("table:write:r2"), not the table or its replicator. */
+export const isRegionalTableId = (id: string): boolean => /^table:[^:]+:r\d+$/.test(id);
+
+/**
+ * The ids a pattern matches: `*` stands for any text within one segment,
+ * a whole segment `r*` for any region ("container:*:r*").
+ */
+export function idPattern(pattern: string): RegExp {
+  const segment = (seg: string) =>
+    seg === 'r*' ? 'r[0-9]+' : seg.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^:]*');
+  return new RegExp(`^${pattern.split(':').map(segment).join(':')}$`);
+}

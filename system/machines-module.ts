@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { AnyStateMachine } from 'xstate';
 import { InputError } from '../machines/support';
 import type { ComponentKind, MachineOverrides } from '../machines/layout';
 

@@ -69,6 +69,8 @@ export interface RunReport {
   scenarioFile?: string;
   seed: number;
   verdict: 'pass' | 'fail';
+  /** why it failed, typed (absent when it passed) */
+  failure?: SimulationResult['failure'];
   latency: z.infer<typeof latencySchema>;
   /** the exploration strategy that drew the plan, when one was asked for */
   strategy?: StrategyName;
@@ -186,6 +188,7 @@ function shape({ o, resolved }: Resolved, result: SimulationResult): { report: R
     ...(o.scenarioFile !== undefined ? { scenarioFile: o.scenarioFile } : {}),
     seed: resolved.seed,
     verdict: result.verdict,
+    ...(result.failure ? { failure: result.failure } : {}),
     latency: latencySchema.parse(resolved.latency),
     ...(resolved.strategy ? { strategy: resolved.strategy, drew: resolved.plan?.description } : {}),
     topology: result.layout.topology,

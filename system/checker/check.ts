@@ -1,25 +1,25 @@
 import { MAX_SEED } from '../../actors/prng';
 import { createHash } from 'node:crypto';
 import { availableParallelism, freemem } from 'node:os';
-import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { latencySchema } from '../../actors/latency';
 import { formatIssues, InputError } from '../../machines/support';
-import { loadMachinesModule, validateMachines, type MachineOverrides } from '../machines-module';
+import type { MachineOverrides } from '../machines-module';
+import { resolveMachinesOption } from './machines-option';
+import type { FailureKind, RunFailure } from '../verdict';
 import type { FaultRecord } from '../faults/fault-plan';
 import { createWorkerPool, type WorkerPool } from './pool';
 import { shardRange, type Shard } from './shard';
-import { coverageCollector, coverageSummary, emptyCoverage, mergeCoverage, type CoverageCounts, type CoverageSummary } from './coverage';
+import { coverageSummary, emptyCoverage, mergeCoverage, type CoverageCounts, type CoverageSummary } from './coverage';
 import { checkLatencyFor, checkMachinesFor } from '../input-checks';
 import { inspectOptionSchema } from '../inspect-option';
 import { layoutOf } from '../../machines/layout';
-import { readScenarioFile, runScenario, type RunReport } from '../run-scenario';
-import { builtInScenarios, compileScenario, isPlanned, parseScenarioFile, scenarioFileSchema, scenarioNameSchema, scenarios, strategyChoiceSchema, strategyForSeed, type ScenarioFile, type StrategyChoice } from '../scenarios';
+import { checkDesignFor, readScenarioFile } from '../run-scenario';
+import { builtInScenarios, compileScenario, isPlanned, parseScenarioFile, scenarioNameSchema, scenarios, strategyChoiceSchema, strategyForSeed, type ScenarioFile, type StrategyChoice } from '../scenarios';
 import { makeRecordSet } from '../../actors/record-set';
-import { defaultTopologyFor, parseTopology, topologySchema, type Design } from '../../machines/topology';
+import { defaultTopologyFor, parseTopology, type Design, type Topology } from '../../machines/topology';
 import { readTopologyFile } from '../topology-file';
-import { checkDesignFor } from '../run-scenario';
 
 
 /** Memory a worker needs, about (measured 35 MB on the default scenario; headroom for larger ones). */
@@ -134,6 +134,10 @@ export interface CheckFailure {
   seed: number;
   /** fail or hang (the model failed), error (the run crashed) */
   verdict: SeedSummary['verdict'];
+  /** what kind of failure (system/verdict.ts): a violation, a failed step, crashed, hung, ... */
+  kind: FailureKind;
+  /** the failure with its details (the violated property, the step and how it failed, ...) */
+  failure: RunFailure;
   reason: string;
   traceDigest: string;
   /** the `tps run` command that reproduces this seed's trace byte for byte */
@@ -271,12 +275,10 @@ const minAvgMax = (values: number[]): MinAvgMax => {
 
 const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 
-/**
- * Explores schedules: runs a scenario for seeds from .. from+count-1, each an
- * independent deterministic run, on worker threads. The report is the same
- * (but for timings and `workers`) for any worker count.
- */
-export async function checkScenario(options: CheckOptions): Promise<CheckReport> {
+type ParsedCheckOptions = z.infer<typeof checkOptionsSchema>;
+
+/** The options, checked: the schema, then what it cannot say (a function, the machine's worker limit). */
+function parseCheckOptions(options: CheckOptions): ParsedCheckOptions {
   const parsed = checkOptionsSchema.safeParse(options);
   if (!parsed.success) throw new InputError('check options', formatIssues(parsed.error));
   const o = parsed.data;
@@ -286,15 +288,30 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
     throw new InputError('check options', ['onProgress: must be a function']);
   if (options.machines !== undefined && o.machinesModule !== undefined)
     throw new InputError('check options', ['machines: give machines or machinesModule, not both']);
+  return o;
+}
 
+/** Everything a check's runs share, validated before any run starts. */
+interface PreparedCheck {
+  range: { from: number; count: number };
+  topology?: Topology;
+  machines?: MachineOverrides;
+  scenarioData?: ScenarioFile;
+  latency: z.infer<typeof latencySchema>;
+  design: Design;
+  plan: RunPlan;
+  /** a scenario added to `scenarios` in this process: code the workers do not have */
+  inProcessScenario: boolean;
+  workers: number;
+  chunkSize: number;
+  planDigest: string;
+}
+
+function prepareCheck(o: ParsedCheckOptions, options: CheckOptions): PreparedCheck {
   const range = o.shard ? shardRange(o.from, o.count, o.shard) : { from: o.from, count: o.count };
-
-  // Validate everything a run needs before any run starts.
   const topologyInput = o.topologyFile === undefined ? o.topology : readTopologyFile(o.topologyFile, 'topologyFile');
   const topology = topologyInput === undefined ? undefined : parseTopology(topologyInput);
-  const machinesPath = o.machinesModule === undefined ? undefined : resolve(o.machinesModule);
-  let machines = options.machines === undefined ? undefined : validateMachines(options.machines, 'machines');
-  if (machinesPath) machines = loadMachinesModule(machinesPath);
+  const { machines, path: machinesPath } = resolveMachinesOption({ machines: options.machines, machinesModule: o.machinesModule }, 'check options');
   const scenarioData: ScenarioFile | undefined =
     o.scenarioFile !== undefined ? readScenarioFile(o.scenarioFile, 'scenarioFile') : o.scenarioData !== undefined ? parseScenarioFile(o.scenarioData, 'scenarioData') : undefined;
   const latency = latencySchema.parse(o.latency ?? scenarioData?.latency ?? {});
@@ -318,111 +335,146 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
     maxVirtualMs: o.maxVirtualMs,
     coverage: o.coverage,
   };
-  // A scenario added to `scenarios` in this process is code the workers do not have.
   const inProcessScenario = o.scenario !== undefined && !Object.hasOwn(builtInScenarios, o.scenario);
-
   // In-memory machines, code scenarios and an inspect observer are functions: they cannot be posted to a worker.
   const wanted = options.machines || inProcessScenario || o.inspect ? 0 : (o.workers ?? Math.min(availableParallelism(), maxWorkers()));
-  const workers = Math.min(wanted, range.count, o.pool?.size ?? Infinity);
-  const chunkSize = o.chunkSize ?? 32;
   const planDigest = createHash('sha256')
     .update(JSON.stringify({ ...plan, machinesModule: o.machinesModule, inProcessScenario, machines: options.machines ? Object.keys(options.machines).sort() : undefined }))
     .digest('hex')
     .slice(0, 16);
+  return {
+    range, topology, machines, scenarioData, latency, design, plan, inProcessScenario,
+    workers: Math.min(wanted, range.count, o.pool?.size ?? Infinity),
+    chunkSize: o.chunkSize ?? 32,
+    planDigest,
+  };
+}
 
-  const results: SeedSummary[] = new Array(range.count);
-  const finishedAt: number[] = [];
-  let done = 0;
-  let failedSoFar = 0;
-  let firstFailure: { ms: number; seed: number } | undefined;
-  // The check stops on the caller's signal, or once maxFailures seeds have failed.
+/**
+ * Takes each seed's summary as it arrives (workers finish out of order),
+ * keeps it in seed order, merges coverage, tells the progress callback, and
+ * stops the check on the caller's signal or at maxFailures.
+ */
+function seedCollector(o: ParsedCheckOptions, range: PreparedCheck['range'], onProgress: CheckOptions['onProgress']) {
   const stop = new AbortController();
   const stopOnSignal = () => stop.abort();
   o.signal?.addEventListener('abort', stopOnSignal, { once: true });
   if (o.signal?.aborted) stop.abort();
-  const coverage = emptyCoverage();
-  const started = performance.now();
-  const progress = (last?: SeedSummary) => {
-    if (!options.onProgress) return;
-    const elapsedMs = performance.now() - started;
-    options.onProgress({
-      done,
-      total: range.count,
-      failed: failedSoFar,
-      elapsedMs,
-      schedulesPerSecond: elapsedMs > 0 ? (done * 1000) / elapsedMs : 0,
-      last,
-    });
+  const c = {
+    results: new Array<SeedSummary>(range.count),
+    finishedAt: [] as number[],
+    done: 0,
+    failed: 0,
+    firstFailure: undefined as { ms: number; seed: number } | undefined,
+    coverage: emptyCoverage(),
+    started: performance.now(),
+    stop,
+    progress(last?: SeedSummary) {
+      if (!onProgress) return;
+      const elapsedMs = performance.now() - c.started;
+      onProgress({ done: c.done, total: range.count, failed: c.failed, elapsedMs, schedulesPerSecond: elapsedMs > 0 ? (c.done * 1000) / elapsedMs : 0, last });
+    },
+    onSummary(summary: SeedSummary) {
+      if (summary.coverage) {
+        mergeCoverage(c.coverage, summary.coverage);
+        delete summary.coverage; // kept merged, not per seed
+      }
+      c.results[summary.seed - range.from] = summary;
+      c.done++;
+      c.finishedAt.push(performance.now() - c.started);
+      if (summary.verdict === 'fail' || summary.verdict === 'hang') {
+        c.failed++;
+        c.firstFailure ??= { ms: round2(performance.now() - c.started), seed: summary.seed };
+      }
+      c.progress(summary);
+      if (o.maxFailures !== undefined && c.failed >= o.maxFailures) stop.abort();
+    },
+    detach: () => o.signal?.removeEventListener('abort', stopOnSignal),
   };
-  const onSummary = (summary: SeedSummary) => {
-    // Workers finish out of order; the slot keeps the report in seed order.
-    if (summary.coverage) {
-      mergeCoverage(coverage, summary.coverage);
-      delete summary.coverage; // kept merged, not per seed
-    }
-    results[summary.seed - range.from] = summary;
-    done++;
-    finishedAt.push(performance.now() - started);
-    if (summary.verdict === 'fail' || summary.verdict === 'hang') {
-      failedSoFar++;
-      firstFailure ??= { ms: round2(performance.now() - started), seed: summary.seed };
-    }
-    progress(summary);
-    if (o.maxFailures !== undefined && failedSoFar >= o.maxFailures) stop.abort();
-  };
+  return c;
+}
+type SeedCollector = ReturnType<typeof seedCollector>;
 
-  progress(); // input is valid: a progress bar may start now
-
+/** Runs the seeds in-process or on the pool; returns when the last seed of the range (or the stop) is done, with the wall ms. */
+async function runSeeds(o: ParsedCheckOptions, p: PreparedCheck, c: SeedCollector): Promise<number> {
+  const { range } = p;
   let ended: number | undefined;
-  if (workers === 0) {
+  if (p.workers === 0) {
     // In-process runs cannot be stopped mid-seed: the time limit applies to workers only.
-    for (let seed = range.from; seed < range.from + range.count && !stop.signal.aborted; seed++) {
-      onSummary(runSeed(plan, seed, machines, o.inspect));
+    for (let seed = range.from; seed < range.from + range.count && !c.stop.signal.aborted; seed++) {
+      c.onSummary(runSeed(p.plan, seed, p.machines, o.inspect));
       await yieldToEventLoop(); // let a progress bar draw, and a signal arrive
     }
   } else {
-    const pool = o.pool ?? createWorkerPool({ size: workers });
+    const pool = o.pool ?? createWorkerPool({ size: p.workers });
     try {
-      await pool.run({ plan, from: range.from, count: range.count, workers, chunkSize, seedTimeoutMs: o.seedTimeoutMs, signal: stop.signal, onSummary });
+      const { workers, chunkSize } = p;
+      await pool.run({ plan: p.plan, from: range.from, count: range.count, workers, chunkSize, seedTimeoutMs: o.seedTimeoutMs, signal: c.stop.signal, onSummary: c.onSummary });
     } finally {
       ended = performance.now();
       if (!o.pool) await pool.close();
     }
   }
-  o.signal?.removeEventListener('abort', stopOnSignal);
-  const wallMs = Math.round(((ended ?? performance.now()) - started) * 100) / 100;
-  const interrupted = done !== range.count;
-  const stoppedAtMaxFailures = o.maxFailures !== undefined && failedSoFar >= o.maxFailures && interrupted;
-  if (interrupted && !stop.signal.aborted) throw new Error(`tps check: ${range.count - done} seeds got no result`);
+  c.detach();
+  return Math.round(((ended ?? performance.now()) - c.started) * 100) / 100;
+}
 
-  const completed = results.filter((r) => r !== undefined);
+/** A seed's failure, typed: its run's, or the checker's verdict on it (a crash, a hang). */
+export function seedFailure(r: SeedSummary): RunFailure {
+  if (r.verdict === 'hang') return { kind: 'hung' };
+  if (r.verdict === 'error') return r.failure ?? { kind: 'crashed', error: r.reason ?? 'threw' };
+  return r.failure ?? { kind: 'scenario-unfinished', driverState: 'unknown' };
+}
+
+/** The report's failures: every seed that did not pass, with its replay command. */
+function failuresOf(o: ParsedCheckOptions, p: PreparedCheck, options: CheckOptions, completed: SeedSummary[], name: string): CheckFailure[] {
+  const replayOptions = { ...o, latency: p.latency, machines: options.machines, inProcessScenario: p.inProcessScenario };
+  return completed
+    .filter((r) => r.verdict !== 'pass')
+    .map((r) => ({
+      seed: r.seed,
+      verdict: r.verdict,
+      kind: seedFailure(r).kind,
+      failure: seedFailure(r),
+      reason: r.reason ?? r.verdict,
+      traceDigest: r.traceDigest,
+      replay: replayCommand(replayOptions, r.seed, name, r.strategy),
+      ...(r.strategy ? { strategy: r.strategy, drew: r.drew } : {}),
+      faults: r.faults ?? [],
+    }));
+}
+
+/** The report from the completed seeds: counts, figures, failures, routing, coverage, timings. */
+function checkReportOf(o: ParsedCheckOptions, p: PreparedCheck, options: CheckOptions, c: SeedCollector, wallMs: number): CheckReport {
+  const { range } = p;
+  const interrupted = c.done !== range.count;
+  const completed = c.results.filter((r) => r !== undefined);
   const ran = completed.filter((r) => r.verdict !== 'error' && r.verdict !== 'hang');
   const failing = completed.filter((r) => r.verdict === 'fail' || r.verdict === 'hang');
   const crashed = completed.filter((r) => r.verdict === 'error');
-  const replayOptions = { ...o, latency, machines: options.machines, inProcessScenario };
-  const regions = (topology ?? defaultTopologyFor(design)).regions;
+  const regions = (p.topology ?? defaultTopologyFor(p.design)).regions;
   const totals: CheckTotals = {
     ran: ran.length,
     messages: ran.reduce((a, r) => a + r.messages, 0),
     virtualTimeMs: ran.reduce((a, r) => a + r.virtualTimeMs, 0),
     ...routingTotals(ran, regions.length),
   };
-  const name = o.scenario ?? scenarioData!.name;
+  const name = o.scenario ?? p.scenarioData!.name;
   return {
     scenario: name,
     ...(o.scenarioFile !== undefined ? { scenarioFile: o.scenarioFile } : {}),
     from: range.from,
     count: range.count,
-    workers,
-    latency,
+    workers: p.workers,
+    latency: p.latency,
     ...(o.strategy !== undefined ? { strategy: o.strategy } : {}),
     strict: o.strict,
     verdict: crashed.length > 0 ? 'error' : failing.length === 0 ? 'pass' : 'fail',
     completed: completed.length,
     interrupted,
     ...(o.maxFailures !== undefined ? { maxFailures: o.maxFailures } : {}),
-    stoppedAtMaxFailures,
-    ...(firstFailure ? { firstFailureMs: firstFailure.ms, firstFailureSeed: firstFailure.seed } : {}),
+    stoppedAtMaxFailures: o.maxFailures !== undefined && c.failed >= o.maxFailures && interrupted,
+    ...(c.firstFailure ? { firstFailureMs: c.firstFailure.ms, firstFailureSeed: c.firstFailure.seed } : {}),
     passed: completed.length - failing.length - crashed.length,
     failed: failing.length,
     failingSeeds: failing.map((r) => r.seed),
@@ -433,25 +485,33 @@ export async function checkScenario(options: CheckOptions): Promise<CheckReport>
     wallMs,
     schedulesPerSecond: wallMs > 0 ? Math.round((completed.length * 1000 * 100) / wallMs) / 100 : 0,
     ...lossOnFailoverOf(ran),
-    failures: completed.filter((r) => r.verdict !== 'pass').map((r) => ({
-      seed: r.seed,
-      verdict: r.verdict,
-      reason: r.reason ?? r.verdict,
-      traceDigest: r.traceDigest,
-      replay: replayCommand(replayOptions, r.seed, name, r.strategy),
-      ...(r.strategy ? { strategy: r.strategy, drew: r.drew } : {}),
-      faults: r.faults ?? [],
-    })),
+    failures: failuresOf(o, p, options, completed, name),
     routing: sharesFromTotals(totals, regions.map((r) => r.region)),
-    ...(o.coverage ? { coverage: { ...coverageSummary(coverage, machines), counts: coverage } } : {}),
+    ...(o.coverage ? { coverage: { ...coverageSummary(c.coverage, p.machines), counts: c.coverage } } : {}),
     results: completed,
-    ...timings(finishedAt, wallMs),
-    startedAtProcessMs: round2(started),
+    ...timings(c.finishedAt, wallMs),
+    startedAtProcessMs: round2(c.started),
     ...(o.shard ? { shard: { ...o.shard, from: o.from, count: o.count } } : {}),
     ...(o.machinesModule !== undefined ? { machinesModule: o.machinesModule } : {}),
-    planDigest,
+    planDigest: p.planDigest,
     totals,
   };
+}
+
+/**
+ * Explores schedules: runs a scenario for seeds from .. from+count-1, each an
+ * independent deterministic run, on worker threads. The report is the same
+ * (but for timings and `workers`) for any worker count.
+ */
+export async function checkScenario(options: CheckOptions): Promise<CheckReport> {
+  const o = parseCheckOptions(options);
+  const prepared = prepareCheck(o, options);
+  const collector = seedCollector(o, prepared.range, options.onProgress);
+  collector.progress(); // input is valid: a progress bar may start now
+  const wallMs = await runSeeds(o, prepared, collector);
+  if (collector.done !== prepared.range.count && !collector.stop.signal.aborted)
+    throw new Error(`tps check: ${prepared.range.count - collector.done} seeds got no result`);
+  return checkReportOf(o, prepared, options, collector, wallMs);
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;

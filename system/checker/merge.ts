@@ -31,7 +31,20 @@ const shardReportSchema = z
     steadySchedulesPerSecond: z.number(),
     fullSpeedMs: z.number(),
     startedAtProcessMs: z.number(),
-    failures: z.array(z.object({ seed: z.number().int(), verdict: z.enum(['pass', 'fail', 'error', 'hang']), reason: z.string(), traceDigest: z.string(), replay: z.string(), faults: z.array(z.unknown()) }).passthrough()),
+    failures: z.array(
+      z
+        .object({
+          seed: z.number().int(),
+          verdict: z.enum(['pass', 'fail', 'error', 'hang']),
+          /** the typed failure kind (absent in reports from before it) */
+          kind: z.string().optional(),
+          reason: z.string(),
+          traceDigest: z.string(),
+          replay: z.string(),
+          faults: z.array(z.unknown()),
+        })
+        .passthrough(),
+    ),
     routing: z.array(z.object({ region: z.number().int() }).passthrough()),
     coverage: z.object({ counts: z.object({ runs: z.number(), states: z.record(z.string(), z.unknown()), transitions: z.record(z.string(), z.unknown()), faultHits: z.record(z.string(), z.number()) }) }).passthrough().optional(),
     shard: z.object({ index: z.number().int().min(1), of: z.number().int().min(1), from: z.number().int().min(0), count: z.number().int().min(1) }).optional(),
@@ -49,39 +62,43 @@ function firstFailureOf(reports: CheckSummary[]): Pick<CheckSummary, 'firstFailu
 
 const seedList = (a: number, b: number) => (a === b ? `seed ${a}` : `seeds ${a}..${b}`);
 
-/**
- * Joins the reports of a sharded check (`tps check --shard K/N --json`) into
- * the report the unsharded check gives: the same counts, failures with their
- * replay commands, routing and coverage. Timings are the shards': the longest
- * wall time, the sum of their rates. Shards that overlap, leave seeds out,
- * stopped early, or ran different scenarios or options are refused with an
- * InputError naming the seeds or the setting.
- */
-export function mergeReports(inputs: { name: string; report: unknown }[]): CheckSummary {
+type Shard = { name: string; r: CheckSummary };
+
+function parseShards(inputs: { name: string; report: unknown }[]): Shard[] {
   if (inputs.length === 0) throw new InputError('merge', ['give at least one report']);
-  const shards = inputs.map(({ name, report }) => {
+  return inputs.map(({ name, report }) => {
     const parsed = shardReportSchema.safeParse(report);
     if (!parsed.success) throw new InputError(name, [`not a 'tps check --json' report of this version: ${formatIssues(parsed.error).join('; ')}`]);
     return { name, r: parsed.data as unknown as CheckSummary };
   });
+}
+
+/** The whole run a report is a shard of (itself, when not sharded). */
+const wholeRun = (r: CheckSummary) => (r.shard ? { from: r.shard.from, count: r.shard.count } : { from: r.from, count: r.count });
+
+/** Every shard ran the same check as the first: scenario, latency, strictness, options, whole run, shard count, coverage. */
+function checkSameCheck(shards: Shard[]): void {
   const problems: string[] = [];
   const first = shards[0];
-  const whole = (r: CheckSummary) => (r.shard ? { from: r.shard.from, count: r.shard.count } : { from: r.from, count: r.count });
-  const run = whole(first.r);
+  const run = wholeRun(first.r);
   for (const { name, r } of shards.slice(1)) {
     const differs: string[] = [];
     if (r.scenario !== first.r.scenario || r.scenarioFile !== first.r.scenarioFile) differs.push(`scenario ${r.scenario}${r.scenarioFile ? ` (${r.scenarioFile})` : ''}`);
     if (JSON.stringify(r.latency) !== JSON.stringify(first.r.latency)) differs.push(`latency ${JSON.stringify(r.latency)}`);
     if (r.strict !== first.r.strict) differs.push(`strict ${r.strict}`);
     if (r.planDigest !== first.r.planDigest && differs.length === 0) differs.push(`options (plan digest ${r.planDigest}: topology, budget, machines or coverage)`);
-    const w = whole(r);
+    const w = wholeRun(r);
     if (w.from !== run.from || w.count !== run.count) differs.push(`the whole run: seeds ${w.from}..${w.from + w.count - 1}`);
     if ((r.shard?.of ?? 1) !== (first.r.shard?.of ?? 1)) differs.push(`shard count ${r.shard?.of ?? 1}`);
     if (Boolean(r.coverage) !== Boolean(first.r.coverage)) differs.push(`coverage ${r.coverage ? 'on' : 'off'}`);
     if (differs.length) problems.push(`${name} differs from ${first.name}: ${differs.join('; ')}`);
   }
   if (problems.length) throw new InputError('merge', problems);
+}
 
+/** The shards, each complete, cover the whole run once: sorted by their first seed. */
+function checkSeedsCovered(shards: Shard[], run: { from: number; count: number }): Shard[] {
+  const problems: string[] = [];
   for (const { name, r } of shards)
     if (r.interrupted || r.completed !== r.count)
       problems.push(`${name} was interrupted: only ${r.completed} of ${seedList(r.from, r.from + r.count - 1)} completed; run that shard again`);
@@ -97,10 +114,14 @@ export function mergeReports(inputs: { name: string; report: unknown }[]): Check
   }
   if (next < end) problems.push(`missing ${seedList(next, end - 1)} (no shard covers them)`);
   if (problems.length) throw new InputError('merge', problems);
+  return sorted;
+}
 
-  const reports = sorted.map((s) => s.r);
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/** The sums over the shards, and min/avg/max from them (the average from the sums, rounded as check rounds it). */
+function mergedFigures(reports: CheckSummary[], regions: number[]) {
   const sum = (f: (r: CheckSummary) => number) => reports.reduce((a, r) => a + f(r), 0);
-  const regions = first.r.routing.map((r) => r.region);
   const totals: CheckTotals = {
     ran: sum((r) => r.totals.ran),
     messages: sum((r) => r.totals.messages),
@@ -109,7 +130,7 @@ export function mergeReports(inputs: { name: string; report: unknown }[]): Check
     expected: regions.map((_, i) => sum((r) => r.totals.expected[i] ?? 0)),
     slack: sum((r) => r.totals.slack),
   };
-  // min and max over the shards that had runs; the average from the sums, rounded as check rounds it.
+  // min and max over the shards that had runs
   const merged = (pick: (r: CheckSummary) => MinAvgMax, total: number): MinAvgMax => {
     const withRuns = reports.filter((r) => r.totals.ran > 0);
     if (withRuns.length === 0) return { min: 0, avg: 0, max: 0 };
@@ -119,26 +140,60 @@ export function mergeReports(inputs: { name: string; report: unknown }[]): Check
       max: Math.max(...withRuns.map((r) => pick(r).max)),
     };
   };
-  let coverage: CheckSummary['coverage'];
-  if (first.r.coverage) {
-    const counts: CoverageCounts = emptyCoverage();
-    for (const r of reports) mergeCoverage(counts, r.coverage!.counts);
-    const machinesModule = first.r.machinesModule;
-    coverage = { ...coverageSummary(counts, machinesModule ? loadMachinesModule(resolve(machinesModule), 'machinesModule (named in the reports)') : undefined), counts };
-  }
+  return { totals, messages: merged((r) => r.messages, totals.messages), virtualTimeMs: merged((r) => r.virtualTimeMs, totals.virtualTimeMs) };
+}
+
+/** Coverage counts added up, summarized against the machines module the reports name (if any). */
+function mergedCoverage(reports: CheckSummary[]): CheckSummary['coverage'] {
+  if (!reports[0].coverage) return undefined;
+  const counts: CoverageCounts = emptyCoverage();
+  for (const r of reports) mergeCoverage(counts, r.coverage!.counts);
+  const machinesModule = reports[0].machinesModule;
+  return { ...coverageSummary(counts, machinesModule ? loadMachinesModule(resolve(machinesModule), 'machinesModule (named in the reports)') : undefined), counts };
+}
+
+/** Timings are the shards': the longest wall time, the sum of their rates. */
+function mergedTimings(reports: CheckSummary[]) {
+  const sum = (f: (r: CheckSummary) => number) => reports.reduce((a, r) => a + f(r), 0);
+  return {
+    wallMs: Math.max(...reports.map((r) => r.wallMs)),
+    schedulesPerSecond: round2(sum((r) => r.schedulesPerSecond)),
+    firstScheduleMs: Math.min(...reports.map((r) => r.firstScheduleMs)),
+    steadySchedulesPerSecond: round2(sum((r) => r.steadySchedulesPerSecond)),
+    fullSpeedMs: Math.max(...reports.map((r) => r.fullSpeedMs)),
+    startedAtProcessMs: Math.max(...reports.map((r) => r.startedAtProcessMs)),
+  };
+}
+
+/**
+ * Joins the reports of a sharded check (`tps check --shard K/N --json`) into
+ * the report the unsharded check gives: the same counts, failures with their
+ * replay commands, routing and coverage. Timings are the shards': the longest
+ * wall time, the sum of their rates. Shards that overlap, leave seeds out,
+ * stopped early, or ran different scenarios or options are refused with an
+ * InputError naming the seeds or the setting.
+ */
+export function mergeReports(inputs: { name: string; report: unknown }[]): CheckSummary {
+  const shards = parseShards(inputs);
+  checkSameCheck(shards);
+  const first = shards[0].r;
+  const run = wholeRun(first);
+  const reports = checkSeedsCovered(shards, run).map((s) => s.r);
+  const regions = first.routing.map((r) => r.region);
+  const { totals, messages, virtualTimeMs } = mergedFigures(reports, regions);
+  const coverage = mergedCoverage(reports);
   const failingSeeds = reports.flatMap((r) => r.failingSeeds);
   const crashedSeeds = reports.flatMap((r) => r.crashedSeeds);
-  const completed = sum((r) => r.completed);
-  const wallMs = Math.max(...reports.map((r) => r.wallMs));
-  const round2 = (n: number) => Math.round(n * 100) / 100;
+  const completed = reports.reduce((a, r) => a + r.completed, 0);
+  const { wallMs, schedulesPerSecond, ...startUp } = mergedTimings(reports);
   return {
-    scenario: first.r.scenario,
-    ...(first.r.scenarioFile !== undefined ? { scenarioFile: first.r.scenarioFile } : {}),
+    scenario: first.scenario,
+    ...(first.scenarioFile !== undefined ? { scenarioFile: first.scenarioFile } : {}),
     from: run.from,
     count: run.count,
-    workers: sum((r) => r.workers),
-    latency: first.r.latency,
-    strict: first.r.strict,
+    workers: reports.reduce((a, r) => a + r.workers, 0),
+    latency: first.latency,
+    strict: first.strict,
     verdict: crashedSeeds.length > 0 ? 'error' : failingSeeds.length === 0 ? 'pass' : 'fail',
     completed,
     interrupted: false,
@@ -149,19 +204,16 @@ export function mergeReports(inputs: { name: string; report: unknown }[]): Check
     failingSeeds,
     crashed: crashedSeeds.length,
     crashedSeeds,
-    messages: merged((r) => r.messages, totals.messages),
-    virtualTimeMs: merged((r) => r.virtualTimeMs, totals.virtualTimeMs),
+    messages,
+    virtualTimeMs,
     wallMs,
-    schedulesPerSecond: round2(sum((r) => r.schedulesPerSecond)),
+    schedulesPerSecond,
     failures: reports.flatMap((r) => r.failures),
     routing: sharesFromTotals(totals, regions),
     ...(coverage ? { coverage } : {}),
-    firstScheduleMs: Math.min(...reports.map((r) => r.firstScheduleMs)),
-    steadySchedulesPerSecond: round2(sum((r) => r.steadySchedulesPerSecond)),
-    fullSpeedMs: Math.max(...reports.map((r) => r.fullSpeedMs)),
-    startedAtProcessMs: Math.max(...reports.map((r) => r.startedAtProcessMs)),
-    ...(first.r.machinesModule !== undefined ? { machinesModule: first.r.machinesModule } : {}),
-    planDigest: first.r.planDigest,
+    ...startUp,
+    ...(first.machinesModule !== undefined ? { machinesModule: first.machinesModule } : {}),
+    planDigest: first.planDigest,
     totals,
   };
 }

@@ -8,6 +8,7 @@ import { coverageCollector, type CoverageCounts } from './coverage';
 import { runScenario, type RunReport } from '../run-scenario';
 import { scenarioFileSchema, strategyChoiceSchema } from '../scenarios';
 import { topologySchema } from '../../machines/topology';
+import type { RunFailure } from '../verdict';
 
 /**
  * What a check worker needs to run a seed, and nothing else: workers import
@@ -27,6 +28,8 @@ export interface SeedSummary {
   reason?: string;
   /** the violation kind (or `step`, `stuck`, `unhandled`, `error`) that made it fail */
   failedBy?: string;
+  /** why it failed, typed (system/verdict.ts); a crash is `crashed` */
+  failure?: RunFailure;
   /** per region in topology order: records routed there, and how many the weights call for */
   routed?: number[];
   expected?: number[];
@@ -132,6 +135,7 @@ export function runSeed(plan: RunPlan, seed: number, machines?: MachineOverrides
     if (report.verdict === 'fail') {
       summary.reason = failureReason(report);
       summary.failedBy = failedBy(report);
+      if (report.failure) summary.failure = report.failure;
       if (report.strategy) {
         summary.strategy = report.strategy;
         summary.drew = report.drew;
@@ -141,7 +145,7 @@ export function runSeed(plan: RunPlan, seed: number, machines?: MachineOverrides
     return summary;
   } catch (err) {
     const wallMs = Math.round((performance.now() - started) * 100) / 100;
-    return { seed, verdict: 'error', messages: 0, virtualTimeMs: 0, wallMs, traceDigest: '', reason: oneLine(`threw: ${(err as Error).message ?? err}`), failedBy: 'error' };
+    return { seed, verdict: 'error', messages: 0, virtualTimeMs: 0, wallMs, traceDigest: '', reason: oneLine(`threw: ${(err as Error).message ?? err}`), failedBy: 'error', failure: { kind: 'crashed', error: oneLine(`${(err as Error).message ?? err}`) } };
   }
 }
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { formatIssues, InputError } from '../../machines/support';
 import type { RunReport } from '../run-scenario';
 import type { SimulationResult } from '../simulation';
-import { faultWindowSchema, faultWindowsFromSteps, type FaultWindow } from './fault-windows';
+import { faultWindowSchema, faultWindowsFromSteps } from './fault-windows';
 import { failureLines, latestFaultBefore } from './failure-summary';
 import { faultAppliesTo } from './fault-scope';
 import { REPORT_CSS, REPORT_JS } from './html-assets';
@@ -12,6 +12,8 @@ import { counterexampleSequence, type SequenceView } from './sequence';
 import { sequenceHtml } from './sequence-svg';
 import { staticMapSvg } from './static-map';
 import { MAP_CSS } from './system-map';
+import { inRegion, regionLabel } from '../../machines/ids';
+import type { RunFailure } from '../verdict';
 
 export { faultWindowsFromSteps, type FaultWindow } from './fault-windows';
 
@@ -62,6 +64,8 @@ export const htmlReportInputSchema = z.object({
   arrived: z.array(z.number()).optional(),
   stats: z.object({ messages: count, virtualTimeMs: z.number().min(0), wallMs: z.number().min(0) }),
   unhandledEvents: count.optional(),
+  /** why the run failed, typed (system/verdict.ts): its `kind` heads the "What failed" section */
+  failure: z.object({ kind: z.string() }).passthrough().optional(),
   /** how to reproduce the run from the report alone */
   reproduce: reproduceSchema.optional(),
 });
@@ -70,7 +74,7 @@ type Input = z.output<typeof htmlReportInputSchema>;
 
 /** The renderer's input from what `runScenario` returns; the run must have kept its trace. */
 export function buildHtmlReportInput(
-  report: Pick<RunReport, 'scenario' | 'seed' | 'verdict' | 'records' | 'steps' | 'violations' | 'specState' | 'stats' | 'unhandledEvents' | 'stuck'>,
+  report: Pick<RunReport, 'scenario' | 'seed' | 'verdict' | 'records' | 'steps' | 'violations' | 'specState' | 'stats' | 'unhandledEvents' | 'stuck'> & Pick<Partial<RunReport>, 'failure'>,
   result: SimulationResult,
   reproduce?: Reproduce): HtmlReportInput {
   if (!result.trace) throw new InputError('html report', ['the run kept no trace: run it with keepTrace: true']);
@@ -93,7 +97,7 @@ export function buildHtmlReportInput(
         .map((f) => ({
           id: f.id,
           kind: f.kind,
-          target: f.region !== undefined && f.kind !== 'dns-offline' && f.kind !== 'slow-region' ? `${f.target}:r${f.region}` : f.target,
+          target: f.region !== undefined && f.kind !== 'dns-offline' && f.kind !== 'slow-region' ? inRegion(f.target, f.region) : f.target,
           start: f.start!,
           end: f.end,
           label: `${f.id}: ${f.label.replace(/^[^:]+: /, '').replace(/ (at t=|when ).*$/, '')}`,
@@ -107,6 +111,7 @@ export function buildHtmlReportInput(
     arrived: result.final.destinationArrivals,
     stats: report.stats,
     unhandledEvents: report.unhandledEvents,
+    ...(report.failure ? { failure: report.failure } : {}),
     ...(reproduce ? { reproduce } : {}),
   };
 }
@@ -433,12 +438,20 @@ function headerStats(v: View): string {
   ].join('');
 }
 
+/** The failure's kind in a line (`data-kind` for tools): "violation: duplicate", "step-failed: deadline (step 5)". */
+function failureKindHtml(f: RunFailure | undefined): string {
+  if (!f) return '';
+  const detail =
+    f.kind === 'violation' ? `: ${f.property}` : f.kind === 'step-failed' ? `: ${f.failure} (step ${f.step})` : f.kind === 'unhandled-event' ? `: ${f.event} in ${f.actor}` : '';
+  return `<p class="kind" data-kind="${esc(f.kind)}">${esc(`${f.kind}${detail}`)}</p>`;
+}
+
 /** "What failed": the property and record first, then where lost records stopped, then failed steps. */
 function whyFailedHtml(v: View): string {
   const lines = failureLines(v.input, v.all, v.unknownIds);
   if (!lines.length) return '';
   return (
-    `<section class="why" id="why"><h2>What failed</h2><ol>` +
+    `<section class="why" id="why"><h2>What failed</h2>${failureKindHtml(v.input.failure as RunFailure | undefined)}<ol>` +
     lines.map((l) => `<li>${esc(l.text)}${l.recordId !== undefined && v.lanes.has(l.recordId) ? ` <a class="goto" href="#rec-${l.recordId}">record #${l.recordId} ↓</a>` : ''}</li>`).join('') +
     `</ol></section>`
   );
@@ -531,33 +544,60 @@ function legendHtml(v: View): string {
   ].join('');
 }
 
-/** Renders the report; throws an InputError naming the field when the input is malformed. */
-export function renderHtmlReport(raw: HtmlReportInput): string {
-  const parsed = htmlReportInputSchema.safeParse(raw);
-  if (!parsed.success) throw new InputError('html report input', formatIssues(parsed.error));
-  const input = parsed.data;
-  const v = makeView(input);
-  const { T } = v;
-
-  // per-record hop data for the hover tooltips, names in a string table
+/** Per-record hop data for the hover tooltips (names in a string table), as the page's JSON. */
+function hopDataJson(v: View): string {
   const strings: string[] = [];
   const stringIndex = new Map<string, number>();
   const str = (s: string) => stringIndex.get(s) ?? (stringIndex.set(s, strings.length), strings.push(s) - 1);
   const hopData: Record<number, number[]> = {};
   for (const lane of v.all)
     hopData[lane.id] = lane.hops.flatMap((h) => {
-      const e = input.trace[h.index];
+      const e = v.input.trace[h.index];
       return [e.t, str(e.from), str(e.to), str(e.type), e.success === undefined ? 2 : e.success ? 1 : 0];
     });
+  return JSON.stringify({ T: v.T, laneH: LANE_H, s: strings, r: hopData }).replace(/</g, '\\u003c');
+}
 
+const titleOf = (input: Input) => `${input.scenario} seed ${input.seed}: ${input.verdict === 'pass' ? 'PASS' : 'FAIL'}`;
+
+/** The verdict, the scenario and seed, the run's shape, and the figures. */
+function headerHtml(v: View): string {
+  const { input } = v;
   const pass = input.verdict === 'pass';
-  const stepList = input.steps
+  const coldAt = input.spec.coldAt;
+  return `<header>
+  <div class="verdict ${pass ? 'pass' : 'fail'}" id="verdict">${pass ? 'PASS' : 'FAIL'}</div>
+  <div class="what"><h1>${esc(input.scenario)} <span class="seed">seed ${input.seed}</span></h1>
+  <div class="sub">${v.all.length} records in ${input.batches.length} batch${input.batches.length === 1 ? '' : 'es'}; regions ${input.regions.map(regionLabel).join(', ')}; stages ${esc(input.stages.join(' → '))}${coldAt !== null ? `; spec cold at t=${coldAt} ms` : ''}</div></div>
+  <div class="stats">${headerStats(v)}</div>
+</header>`;
+}
+
+/** Every scenario step: when it ended, ok or failed, and why. */
+function stepsTableHtml(input: Input): string {
+  const rows = input.steps
     .map((s) => `<tr class="${s.ok ? '' : 'bad'}"><td>${esc(s.step)}</td><td>${s.ok ? 'ok' : 'FAIL'}</td><td>${s.at}</td><td>${esc(s.name)}${s.detail ? ` — ${esc(s.detail)}` : ''}</td></tr>`)
     .join('');
-  const json = JSON.stringify({ T, laneH: LANE_H, s: strings, r: hopData }).replace(/</g, '\\u003c');
-  const title = `${input.scenario} seed ${input.seed}: ${pass ? 'PASS' : 'FAIL'}`;
-  const coldAt = input.spec.coldAt;
+  return `<details class="steps"><summary>Scenario steps (${input.steps.length})</summary><table><thead><tr><th>step</th><th></th><th>t (ms)</th><th>what</th></tr></thead><tbody>${rows}</tbody></table></details>`;
+}
 
+/** The legend and the zoom and group buttons. */
+function toolbarHtml(v: View): string {
+  return `<div class="toolbar"><div class="legend">${legendHtml(v)}</div>
+<div class="zoom"><button type="button" data-zoom="in" title="zoom in (+, or ctrl+wheel)">+</button><button type="button" data-zoom="out" title="zoom out (-)">−</button><button type="button" data-zoom="fit" title="whole run (0)">fit</button><span id="range"></span>
+<button type="button" data-groups="open">expand all</button><button type="button" data-groups="close">collapse all</button></div></div>`;
+}
+
+/** The time axis over the record lanes, batch by batch. */
+function timelineHtml(v: View): string {
+  return `<main id="timeline">
+${axisHtml(v)}
+<div id="groups">${groupsHtml(v)}</div>
+</main>`;
+}
+
+/** A whole page around its body: no network (CSS and script inline, a CSP that allows nothing else). */
+function pageHtml(title: string, body: string, footer: string, data: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -565,29 +605,32 @@ export function renderHtmlReport(raw: HtmlReportInput): string {
 <title>${esc(title)}</title>
 <style>${REPORT_CSS}${MAP_CSS}</style></head>
 <body style="--label-w:150px">
-<header>
-  <div class="verdict ${pass ? 'pass' : 'fail'}" id="verdict">${pass ? 'PASS' : 'FAIL'}</div>
-  <div class="what"><h1>${esc(input.scenario)} <span class="seed">seed ${input.seed}</span></h1>
-  <div class="sub">${v.all.length} records in ${input.batches.length} batch${input.batches.length === 1 ? '' : 'es'}; regions ${input.regions.map((x) => `r${x}`).join(', ')}; stages ${esc(input.stages.join(' → '))}${coldAt !== null ? `; spec cold at t=${coldAt} ms` : ''}</div></div>
-  <div class="stats">${headerStats(v)}</div>
-</header>
-${whyFailedHtml(v)}
-${reproduceHtml(input)}
-${sequenceHtml(v.sequence)}
-${mapHtml(v)}
-${findingsHtml(v)}
-<details class="steps"><summary>Scenario steps (${input.steps.length})</summary><table><thead><tr><th>step</th><th></th><th>t (ms)</th><th>what</th></tr></thead><tbody>${stepList}</tbody></table></details>
-<div class="toolbar"><div class="legend">${legendHtml(v)}</div>
-<div class="zoom"><button type="button" data-zoom="in" title="zoom in (+, or ctrl+wheel)">+</button><button type="button" data-zoom="out" title="zoom out (-)">−</button><button type="button" data-zoom="fit" title="whole run (0)">fit</button><span id="range"></span>
-<button type="button" data-groups="open">expand all</button><button type="button" data-groups="close">collapse all</button></div></div>
-<main id="timeline">
-${axisHtml(v)}
-<div id="groups">${groupsHtml(v)}</div>
-</main>
+${body}
 <div id="tip" role="tooltip" hidden></div>
-<footer>${input.stats.messages} messages · ${input.stats.virtualTimeMs} virtual ms · ${input.stats.wallMs} wall ms · generated by tps</footer>
-<script id="data" type="application/json">${json}</script>
+${footer}
+<script id="data" type="application/json">${data}</script>
 <script>${REPORT_JS}</script>
 </body></html>
 `;
+}
+
+/** Renders the report, section by section; throws an InputError naming the field when the input is malformed. */
+export function renderHtmlReport(raw: HtmlReportInput): string {
+  const parsed = htmlReportInputSchema.safeParse(raw);
+  if (!parsed.success) throw new InputError('html report input', formatIssues(parsed.error));
+  const input = parsed.data;
+  const v = makeView(input);
+  const sections = [
+    headerHtml(v),
+    whyFailedHtml(v),
+    reproduceHtml(input),
+    sequenceHtml(v.sequence),
+    mapHtml(v),
+    findingsHtml(v),
+    stepsTableHtml(input),
+    toolbarHtml(v),
+    timelineHtml(v),
+  ];
+  const footer = `<footer>${input.stats.messages} messages · ${input.stats.virtualTimeMs} virtual ms · ${input.stats.wallMs} wall ms · generated by tps</footer>`;
+  return pageHtml(titleOf(input), sections.join('\n'), footer, hopDataJson(v));
 }

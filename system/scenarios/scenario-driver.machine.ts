@@ -69,10 +69,27 @@ export interface Publication {
   failedRecordId?: number;
 }
 
+/** How a step failed, typed: shrinking and reports read this, never the wording of `detail`. */
+export type StepFailureKind =
+  /** the orchestrator refused one of its commands */
+  | 'command-rejected'
+  /** a wait was answered with a failure, e.g. a publication refused or interrupted */
+  | 'wait-failed'
+  /** the system went quiescent with a wait still open */
+  | 'quiescent'
+  /** its waits were not satisfied within its deadline */
+  | 'deadline'
+  /** its check did not hold */
+  | 'check-failed'
+  /** its check threw */
+  | 'check-threw';
+
 export interface StepResult {
   step: string;
   name: string;
   ok: boolean;
+  /** set when `ok` is false */
+  failure?: StepFailureKind;
   at: number;
   commands: ControlCommand[];
   publications: Publication[];
@@ -251,12 +268,15 @@ export const scenarioDriverMachine = setup({
       const step = currentStep(context);
       const now = systemNow(system);
       let outcome: CheckOutcome = { ok: true };
+      let threw = false;
       try {
         outcome = step.check ? step.check(systemView(system, now)) : outcome;
       } catch (err) {
+        threw = true;
         outcome = { ok: false, detail: `check threw: ${(err as Error).message}` };
       }
       const result = stepResult(context, now, outcome.ok, {
+        ...(outcome.ok ? {} : { failure: threw ? 'check-threw' : 'check-failed' }),
         observed: outcome.observed ?? {},
         ...(outcome.detail !== undefined ? { detail: outcome.detail } : !outcome.ok ? { detail: 'the check did not hold' } : {}),
       });
@@ -265,23 +285,24 @@ export const scenarioDriverMachine = setup({
     recordStuckWait: assign(({ context, event }) => {
       const at = event.type === 'sim.quiescent' ? event.at : 0;
       const open = context.openWaits.length ? context.openWaits : currentPublishWait(context);
-      const result = stepResult(context, at, false, { detail: `the system went quiescent while waiting for: ${open.join('; ')}` });
+      const result = stepResult(context, at, false, { failure: 'quiescent', detail: `the system went quiescent while waiting for: ${open.join('; ')}` });
       return { results: [...context.results, result] };
     }),
     recordDeadline: assign(({ context, system }) => {
       const within = currentStep(context).within;
       const result = stepResult(context, systemNow(system), false, {
+        failure: 'deadline',
         detail: `not within ${within} virtual ms; still waiting for: ${context.openWaits.join('; ')}`,
       });
       return { results: [...context.results, result] };
     }),
     recordWaitFailed: assign(({ context, event, system }) => {
       const reason = event.type === 'wait.failed' ? event.reason : '';
-      return { results: [...context.results, stepResult(context, systemNow(system), false, { detail: reason })] };
+      return { results: [...context.results, stepResult(context, systemNow(system), false, { failure: 'wait-failed', detail: reason })] };
     }),
     recordRejectedCommand: assign(({ context, event, system }) => {
       const reason = event.type === 'tps.controlRejected' ? `${event.command.verb} ${event.command.target}: ${event.reason}` : '';
-      return { results: [...context.results, stepResult(context, systemNow(system), false, { detail: `command rejected: ${reason}` })] };
+      return { results: [...context.results, stepResult(context, systemNow(system), false, { failure: 'command-rejected', detail: `command rejected: ${reason}` })] };
     }),
     nextStep: assign({ index: ({ context }) => context.index + 1 }),
   },

@@ -39,14 +39,12 @@ function scan(file: string, visit: (node: ts.Node, line: number) => void): void 
 const idPiece = /^(queue|container|table|dns):|^:r$|^:r\d|^:replicator\b/;
 const idPattern = /\b(queue|container|table|dns):|:r[\\(\d[]|:replicator/;
 
-// TODO(issue 17): another change moves these files' id parsing into machines/ids.ts; the integrator removes them here.
-const idAllowList = new Set(['system/scenarios/compile.ts', 'system/report/html-report.ts']);
 
 describe('source scans', () => {
   it('systemIds are written and parsed only in machines/ids.ts', () => {
     const found: string[] = [];
     for (const file of files) {
-      if (file === 'machines/ids.ts' || idAllowList.has(file)) continue;
+      if (file === 'machines/ids.ts') continue;
       scan(file, (node, line) => {
         const pieces: string[] = [];
         if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) pieces.push(node.text);

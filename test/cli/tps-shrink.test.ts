@@ -86,6 +86,33 @@ describe('shrinking from the command line', () => {
     expect(summary.coverage.kinds).toHaveLength(11);
   });
 
+  it('tps run --shrink exits 3 when a candidate run crashes, saving the crashing candidate and the smallest plan so far', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tps-shrink-cli-'));
+    // The same container, but a guard throws once the calls pass a limit the test sets (runs are deterministic).
+    const module = join(dir, 'crashes-in-candidates.js');
+    writeFileSync(
+      module,
+      `const { containerMachine } = require(${JSON.stringify(join(repo, 'dist', 'index.js'))});
+const isCurrent = containerMachine.implementations.guards.isCurrent;
+const counter = (globalThis.__tpsShrinkCrash ??= { calls: 0, limit: Infinity });
+exports.machines = { container: containerMachine.provide({ guards: {
+  isCurrentAndInDoubt: () => false,
+  isCurrent: (args, params) => { if (++counter.calls > counter.limit) throw new Error('planted crash in a candidate'); return isCurrent(args, params); },
+} }) };
+`,
+    );
+    const argv = ['run', '--scenario-file', chaos79, '--seed', '79', '--machines', module];
+    expect(await main([...argv, '--json'], fakeIo().io)).toBe(1);
+    const counter = (globalThis as unknown as { __tpsShrinkCrash: { calls: number; limit: number } }).__tpsShrinkCrash;
+    counter.limit = counter.calls * 2; // the run and its shrink's first run (the same plan) stay within it
+    counter.calls = 0;
+    const out = join(dir, 'min.json');
+    const { io, err } = fakeIo();
+    expect(await main([...argv, '--shrink', '--shrink-out', out], io)).toBe(3);
+    expect(err.join('\n')).toMatch(/internal error: .*a candidate plan crashed the run \(.*planted crash in a candidate\); the candidate is saved to .*min-crash\.json/);
+    expect(existsSync(out)).toBe(true);
+  });
+
   it('names a new default file, never overwriting one', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tps-shrink-cli-'));
     const first = freeShrinkFile('chaos', 79, dir);

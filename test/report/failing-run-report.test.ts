@@ -42,6 +42,9 @@ describe('the report of a failing run tells what failed, where and when', () => 
     // the failed step says which condition failed, not "the check did not hold"
     expect(why).toContain('did not hold: violations = 1, expected 0');
     expect(why).not.toContain('the check did not hold');
+    // the typed failure heads the section
+    expect(dup.report.failure).toMatchObject({ kind: 'violation', property: 'duplicate' });
+    expect(why).toContain('<p class="kind" data-kind="violation">violation: duplicate</p>');
   });
 
   it("a violation's mark says what it repeats and the fault before it", () => {

@@ -75,4 +75,37 @@ describe('shrinkPlan', () => {
     expect(result.complete).toBe(false);
     expect(result.after.faults).toBeLessThanOrEqual(result.before.faults);
   });
+
+  it('reports a candidate that crashes the run (a thrown error), not as "not a candidate"', () => {
+    // The faulty container fails the original run with a violation; a later run (a candidate) throws.
+    // Runs are deterministic: the original makes as many guard calls as a first run of it did, so any call past those is a candidate's.
+    let calls = 0;
+    let limit = Infinity;
+    const isCurrent = removesBeforePersisting.implementations.guards.isCurrent as (...args: unknown[]) => boolean;
+    const crashesInCandidates = removesBeforePersisting.provide({
+      guards: {
+        isCurrent: (args, params) => {
+          if (++calls > limit) throw new Error('planted crash in a candidate');
+          return isCurrent(args, params);
+        },
+      },
+    });
+    const { plan } = runScenario({ scenario: 'chaos', seed: 1, machines: { container: crashesInCandidates } });
+    limit = calls;
+    calls = 0;
+    const result = shrinkPlan({ plan, seed: 1, machines: { container: crashesInCandidates } });
+    expect(result.signature).toBe('violation removed-before-persisted-and-forwarded');
+    expect(result.crash).toEqual(expect.objectContaining({ error: expect.stringContaining('planted crash in a candidate') }));
+    expect(result.crash!.plan.steps.length).toBeGreaterThan(0);
+    expect(result.complete).toBe(false);
+    // Nothing was kept after the crash: the plan is the original's.
+    expect(result.after.faults).toBe(result.before.faults);
+  });
+
+  it('failure signatures come from the typed failure kind, not from step text', () => {
+    const { report } = runScenario({ scenario: 'chaos', seed: 1, machines: { container: removesBeforePersisting } });
+    expect(report.failure).toEqual(expect.objectContaining({ kind: 'violation', property: 'removed-before-persisted-and-forwarded' }));
+    const reworded = { ...report, failure: undefined, violations: [], steps: report.steps.map((s) => ({ ...s, ok: false, failure: 'deadline' as const, detail: 'anything at all' })) };
+    expect(failureSignature({ ...reworded, failure: { kind: 'step-failed', step: '1', failure: 'deadline', specState: 'stuck' } })).toBe('step deadline (spec stuck)');
+  });
 });
