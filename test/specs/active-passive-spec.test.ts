@@ -5,7 +5,7 @@ import { activePassiveSpecMachine, type ActivePassiveSpecContext, type ActivePas
 const input = { recordIds: [1, 2, 3], stages: ['only'], regions: [1, 2], queueNames: ['only', 'only-out'] };
 const start = () => createActor(activePassiveSpecMachine, { input }).start();
 type Spec = ReturnType<typeof start>;
-const ctx = (s: Spec) => s.getSnapshot().context as ActivePassiveSpecContext;
+const ctx = (s: Spec) => s.getSnapshot().context;
 const kinds = (s: Spec) => ctx(s).violations.map((v) => `${v.kind}:${v.recordId}@${v.component}`);
 
 /** Every fact of a record's trip through region `region`, its copy in the other region. */

@@ -1,0 +1,94 @@
+// ESLint 9 flat config: typescript-eslint's type-checked recommended rules over all TypeScript
+// sources (model, harness, CLI, benches, mutants and tests), plus "no unused code" and no `any`.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'test-output/',
+      'coverage/',
+      // Plain .mjs run by the docs test against the built package; not part of the TS project.
+      'docs/examples/',
+      // A consumer package with its own tsconfigs, type-checked by test/package.
+      'test/package/consumer-app/',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: true,
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    linterOptions: {
+      reportUnusedDisableDirectives: 'error',
+    },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      // `_`-prefixed names are the deliberate "unused on purpose" marker (positional parameters,
+      // destructuring that drops a key).
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        {
+          argsIgnorePattern: '^_',
+          varsIgnorePattern: '^_',
+          caughtErrorsIgnorePattern: '^_',
+          destructuredArrayIgnorePattern: '^_',
+          ignoreRestSiblings: true,
+        },
+      ],
+    },
+  },
+  {
+    // Config and other plain JavaScript files are not in the TS project.
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: {
+      globals: { module: 'readonly', require: 'readonly', process: 'readonly' },
+    },
+  },
+  {
+    // The one file that reaches into XState's untyped internals (snapshot/actor fields XState
+    // does not export types for); `any` is fenced in here so the rest of the code stays typed.
+    // It is moving from system/ to actors/ (issue 17); both paths are listed.
+    files: ['system/xstate-internals.ts', 'actors/xstate-internals.ts'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+    },
+  },
+  {
+    // TEMPORARY (issue 17 integration): being restructured in parallel
+    // These files are being rewritten in other branches right now; the integrator removes this
+    // block after merging and fixes their findings.
+    ignores: [
+      'system/scenarios/compile.ts',
+      'system/report/html-report.ts',
+      'system/simulation.ts',
+      'system/checker/shrink.ts',
+      'system/checker/check.ts',
+      'system/checker/merge.ts',
+      'system/scenarios/scenario-driver.machine.ts',
+      'cli/shrink.ts',
+      'cli/tps.ts',
+      'cli/help.ts',
+      'cli/common.ts',
+      'machines/*.machine.ts',
+      'machines/support.ts',
+      'mutants/*.ts',
+      'specs/delivery-observer.ts',
+      'specs/active-passive-observer.ts',
+      'system/checker/coverage.ts',
+      'system/diagrams/machine-dot.ts',
+      'system/xstate-internals.ts',
+      'test/support/*',
+      'test/cli/inspect.test.ts',
+      'test/system/stately-inspector.test.ts',
+      'test/system/digests.test.ts',
+    ],
+  },
+);
