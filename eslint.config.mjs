@@ -62,6 +62,20 @@ export default tseslint.config(
     },
   },
   {
+    // Tests: the no-unsafe-* rules are off. jest's asymmetric matchers (expect.any,
+    // expect.objectContaining, ...) are typed `any` in @types/jest, tests read JSON printed by
+    // the CLI, and they look at events and snapshots through XState's any-typed actor refs.
+    // Every other rule (no-explicit-any, no-unused-vars, no-floating-promises, ...) stays on.
+    files: ['test/**'],
+    rules: {
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+    },
+  },
+  {
     // TEMPORARY (issue 17 integration): being restructured in parallel
     // These files are being rewritten in other branches right now; the integrator removes this
     // block after merging and fixes their findings.

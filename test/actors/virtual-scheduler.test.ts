@@ -17,14 +17,14 @@ const sender = setup({
 });
 const receiver = setup({ types: { context: {} as { pings: number[] } } }).createMachine({
   context: () => ({ pings: [] }),
-  on: { ping: { actions: ({ context, self }) => context.pings.push((self.system as any)._clock.now()) } },
+  on: { ping: { actions: ({ context, self }) => context.pings.push((self.system as unknown as { _clock: VirtualClock })._clock.now()) } },
 });
 
 function rig() {
   const clock = new VirtualClock();
   const seen: string[] = [];
   const to = createActor(receiver, { clock });
-  useVirtualScheduler(to.system, clock, (source, target, event) => seen.push(`${event.type}->${target.id}`));
+  useVirtualScheduler(to.system, clock, (_source, target, event) => seen.push(`${event.type}->${target.id}`));
   to.start();
   const from = createActor(sender, { clock, input: { to } });
   // a second root has its own system: give it the same scheduler

@@ -1,5 +1,5 @@
 import { createActor } from 'xstate';
-import { activePassiveSpecMachine, type ActivePassiveSpecContext, type ActivePassiveSpecEvent } from '../../specs/active-passive-spec.machine';
+import { activePassiveSpecMachine, type ActivePassiveSpecEvent } from '../../specs/active-passive-spec.machine';
 
 // One stage ('only'), queues 'only' (position 0) and 'only-out' (position 1), regions 1 and 2.
 const input = { recordIds: [1, 2, 3], stages: ['only'], regions: [1, 2], queueNames: ['only', 'only-out'] };

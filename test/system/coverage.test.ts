@@ -1,3 +1,4 @@
+import type { AnyStateNode } from 'xstate';
 import { containerMachine } from '../../machines/container.machine';
 import { checkScenario } from '../../system/checker/check';
 import {
@@ -47,7 +48,7 @@ describe('coverage definitions', () => {
     );
     // As many transitions as the machine defines: on, always, after, wildcard, per state node.
     let count = 0;
-    const walk = (n: any) => {
+    const walk = (n: AnyStateNode) => {
       for (const ts of n.transitions.values()) count += ts.length;
       count += n.always?.length ?? 0;
       Object.values(n.states).forEach(walk);
