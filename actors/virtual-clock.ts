@@ -42,7 +42,7 @@ export class VirtualClock implements Clock {
     return this.live;
   }
 
-  setTimeout(fn: (...args: any[]) => void, timeout: number, owner?: unknown): Timer {
+  setTimeout(fn: () => void, timeout: number, owner?: unknown): Timer {
     const due = this._now + Math.max(0, timeout || 0);
     const key = this.order?.key(owner, due);
     const timer: Timer = { due, primary: key?.primary ?? due, secondary: key?.secondary ?? 0, seq: this.seq++, fn, cancelled: false, owner };

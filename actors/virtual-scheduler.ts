@@ -1,8 +1,9 @@
-import type { ActorSystem, AnyActorRef, EventObject } from 'xstate';
+import type { AnyActorRef, EventObject } from 'xstate';
 import { relay, replaceScheduler } from './xstate-internals';
 import type { VirtualClock } from './virtual-clock';
 
-type AnyActorSystem = ActorSystem<any>;
+// The system type an actor ref carries (XState does not export its AnyActorSystem).
+type AnyActorSystem = AnyActorRef['system'];
 type Timer = ReturnType<VirtualClock['setTimeout']>;
 
 /** Called for every delayed send as it is scheduled (when the sender sends it). */

@@ -32,6 +32,7 @@ const freePort = () =>
 function duplicateReport(dir: string): string {
   const machinesModule = join(root, 'dist', 'mutants', 'container-no-in-doubt-guard.js');
   const scenarioFile = join(root, 'test', 'fixtures', 'kills', 'container-no-in-doubt-guard.json');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a built mutant, loaded by path as the CLI's --machines does
   const { machines } = require(machinesModule) as { machines: never };
   const { report, result, plan } = runScenario({ scenarioFile, machines, keepTrace: true });
   const file = join(dir, 'duplicate.html');
@@ -47,7 +48,7 @@ async function main(): Promise<void> {
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await page.goto(pathToFileURL(duplicateReport(dir)).href);
-    await page.locator('#reproduce').evaluate((el) => el.removeAttribute('open'));
+    await page.locator('#reproduce').evaluate((el: { removeAttribute(name: string): void }) => el.removeAttribute('open'));
     await page.screenshot({ path: join(out, 'report-what-failed.png') });
     await page.locator('#sequence').screenshot({ path: join(out, 'report-sequence.png') });
     await page.locator('#timeline').screenshot({ path: join(out, 'report-timeline.png') });

@@ -10,6 +10,7 @@ import { fork } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { intArg } from './args';
 
 const root = join(__dirname, '..', '..');
@@ -79,7 +80,9 @@ function selectEventlessTransitions(nextState, event) {
 function main(): void {
   // Checked here, before anything is copied; the comparison reads it again.
   intArg(2, 9, 'npm run bench:upstream [-- rounds]');
-  const version = JSON.parse(readFileSync(join(root, 'node_modules', 'xstate', 'package.json'), 'utf8')).version;
+  const { version } = z
+    .object({ version: z.string() })
+    .parse(JSON.parse(readFileSync(join(root, 'node_modules', 'xstate', 'package.json'), 'utf8')));
   if (version !== XSTATE) {
     process.stderr.write(`bench:upstream: the edits are for xstate ${XSTATE}; installed is ${version}\n`);
     process.exit(2);

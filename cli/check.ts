@@ -88,13 +88,14 @@ function progressBar(io: Io) {
   });
   let started = false;
   return {
-    update(p: CheckProgress) {
+    // Arrow functions: `update` is handed on as a callback (onProgress), detached from this object.
+    update: (p: CheckProgress) => {
       const payload = { failed: p.failed, rate: p.schedulesPerSecond.toFixed(1) };
       if (!started) bar.start(p.total, 0, payload);
       started = true;
       bar.update(p.done, payload);
     },
-    stop() {
+    stop: () => {
       if (started) bar.stop();
     },
   };

@@ -12,8 +12,6 @@ import {
 // mix an update's copying form with in-place forms (a planted bug enqueueing a stock action).
 const immer = new Immer({ autoFreeze: false });
 
-type Recipe = (context: any, event: any, params: any) => void;
-
 /** The in-place form of each update action, keyed by the action `update` returned. */
 const inPlaceForms = new WeakMap<object, unknown>();
 
@@ -47,7 +45,7 @@ export function update<
   // same step see the change, as they see an assign's.
   inPlaceForms.set(
     action,
-    enqueueActions(({ context, event }, params) => (recipe as Recipe)(context, event, params)),
+    enqueueActions<TContext, TEvent, TParams>(({ context, event }, params) => recipe(context, event, params)),
   );
   return action;
 }

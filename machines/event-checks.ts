@@ -204,7 +204,7 @@ export function eventReader<E extends EventObject>(machine: string): EventReader
       throw new MisuseError(machine, owner.id, `expected event ${wanted}, got '${event.type}'`);
     }
     if (event === lastChecked) return;
-    const problem = badField(event as unknown as Record<string, unknown>, fieldChecks.get(event.type) ?? []);
+    const problem = badField(event, fieldChecks.get(event.type) ?? []);
     if (problem) throw new MisuseError(machine, owner.id, `event '${event.type}': field ${problem}`);
     lastChecked = event;
   };

@@ -50,7 +50,8 @@ export function loadMachinesModule(file: string, what = 'machinesModule'): Machi
   if (!existsSync(path) || !statSync(path).isFile()) throw new InputError(what, [`no file '${file}'`]);
   let loaded: Record<string, unknown>;
   try {
-    loaded = require(path);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a user's module, known only at run time, loaded synchronously
+    loaded = require(path) as Record<string, unknown>;
   } catch (err) {
     throw new InputError(what, [`'${file}' could not be loaded: ${(err as Error).message.split('\n')[0]}`]);
   }

@@ -1,4 +1,4 @@
-import { enqueueActions, setup, type ActorSystem, type AnyActorRef, type AnyStateMachine } from 'xstate';
+import { enqueueActions, setup, type AnyActorRef, type AnyStateMachine } from 'xstate';
 import { z } from 'zod';
 import { recordSchema } from '../machines/protocol';
 import { withInPlaceUpdates } from '../machines/context-update';
@@ -52,8 +52,11 @@ export interface OrchestratorContext {
   rejected: { command: ControlCommand; reason: string }[];
 }
 
+// The system type an actor ref carries (XState does not export its AnyActorSystem).
+type AnyActorSystem = AnyActorRef['system'];
+
 /** Each running system's seeded latency, looked up by the machines' latency delay. */
-const latencyBySystem = new WeakMap<ActorSystem<any>, LatencyFn>();
+const latencyBySystem = new WeakMap<AnyActorSystem, LatencyFn>();
 const withLatency = new WeakMap<AnyStateMachine, AnyStateMachine>();
 
 /**
@@ -70,7 +73,7 @@ function provideLatency(machine: AnyStateMachine): AnyStateMachine {
   }
   const provided = machine.provide({
     delays: {
-      latency: ({ self, system }: { self: AnyActorRef; system: ActorSystem<any> }) => latencyBySystem.get(system)?.(self.id),
+      latency: ({ self, system }: { self: AnyActorRef; system: AnyActorSystem }) => latencyBySystem.get(system)?.(self.id),
     },
     actors,
   } as never);
@@ -97,7 +100,7 @@ export const orchestratorMachine = setup({
     forwardCommand: enqueueActions(({ context, event, enqueue, system }) => {
       const resolved = resolveControl(context.components, event.command, context.regions);
       if (!('event' in resolved)) return;
-      if (resolved.kind !== 'network') enqueue.sendTo(system.get(event.command.target), resolved.event as never);
+      if (resolved.kind !== 'network') enqueue.sendTo(system.get(event.command.target), resolved.event);
       else {
         // The network is not an actor: its conditions are what the latency reads.
         const { type, region, factor } = resolved.event as { type: string; region: number; factor?: number };
@@ -108,7 +111,7 @@ export const orchestratorMachine = setup({
       if (event.replyTo) enqueue.sendTo(event.replyTo, { type: 'tps.controlApplied', command: event.command } satisfies ControlApplied);
     }),
     startScenario: enqueueActions(({ enqueue, system }) => {
-      const driver = system.get(ids.driver);
+      const driver = system.get(ids.driver) as AnyActorRef | undefined;
       if (driver) enqueue.sendTo(driver, { type: 'driver.start' });
     }),
     rejectCommand: enqueueActions(({ context, event, enqueue }) => {

@@ -50,6 +50,7 @@ export function toStatelyMessage(event: InspectionEvent, virtualMs: number): str
     case '@xstate.actor': {
       const config = (logicOf(ref) as { config?: { id?: string } } | undefined)?.config;
       const name = ref.id === ref.sessionId && config?.id ? config.id : ref.id;
+      const snapshot: unknown = ref.getSnapshot();
       return safeJson({
         ...base,
         type: '@xstate.actor',
@@ -57,7 +58,7 @@ export function toStatelyMessage(event: InspectionEvent, virtualMs: number): str
         definition: config && typeof config === 'object' ? safeJson(config) : safeJson({ id: name }),
         parentId: parentOf(ref)?.sessionId,
         sessionId: ref.sessionId,
-        snapshot: ref.getSnapshot(),
+        snapshot,
       });
     }
     case '@xstate.event':

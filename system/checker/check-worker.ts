@@ -5,8 +5,10 @@ import type { MachineOverrides } from '../machines-module';
 
 // Loaded here, not imported above, so the worker can time its module load.
 const loadStarted = performance.now();
+/* eslint-disable @typescript-eslint/no-require-imports -- a timed load: an import would run before loadStarted */
 const { tuneGcForSimulation } = require('../gc-tuning') as typeof import('../gc-tuning');
 const { runPlanSchema, runSeed } = require('./run-seed') as typeof import('./run-seed');
+/* eslint-enable @typescript-eslint/no-require-imports */
 const loadMs = Math.round((performance.now() - loadStarted) * 100) / 100;
 
 /**
@@ -32,6 +34,7 @@ if (port) {
       plan = runPlanSchema.parse(order.plan);
       const path = plan.machinesModule;
       // Only a check with replacement machines needs their loader.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily, see above
       if (path && !loaded.has(path)) loaded.set(path, (require('../machines-module') as typeof import('../machines-module')).loadMachinesModule(path));
       machines = path ? loaded.get(path) : undefined;
     } else {

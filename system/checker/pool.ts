@@ -144,7 +144,7 @@ export function createWorkerPool(options: { size: number; script?: string }): Wo
           retire(b.slot); // mid-chunk: its results would arrive in the next check
         }
         if (err === undefined) resolveJob();
-        else rejectJob(err);
+        else rejectJob(err instanceof Error ? err : new Error('a check failed', { cause: err }));
       };
       const send = (b: Busy, order: ToWorker) => b.slot.worker.postMessage(order);
       const use = (slot: Slot) => {

@@ -54,7 +54,7 @@ const watchTriggers = fromCallback<{ type: 'fault.started'; index: number }, { f
         if (!subscriptions.has(index) || snapshot.status !== 'active') return;
         if (systemNow(system) < from) return;
         if (!stateMatches(snapshot.value, when.state)) return;
-        if (when.recordId !== undefined && snapshot.context?.current?.recordId !== when.recordId) return;
+        if (when.recordId !== undefined && currentRecordId(snapshot) !== when.recordId) return;
         stop(index);
         sendBack({ type: 'fault.start', index });
       };
@@ -75,11 +75,21 @@ const superviseContainers = fromCallback<EventObject, { containers: string[] }>(
       if (now && !failed) sendBack({ type: 'container.failedDependency', id });
       failed = now;
     };
-    check(actor.getSnapshot());
+    check(actor.getSnapshot() as AnyMachineSnapshot);
     return [actor.subscribe(check)];
   });
   return () => subscriptions.forEach((s) => s.unsubscribe());
 });
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+/** The record a component is on (its context's `current.recordId`), if any: each kind has its own context. */
+function currentRecordId(snapshot: AnyMachineSnapshot): number | undefined {
+  const context: unknown = snapshot.context;
+  const current = isObject(context) ? context.current : undefined;
+  const id = isObject(current) ? current.recordId : undefined;
+  return typeof id === 'number' ? id : undefined;
+}
 
 /** A fault's new status and log entry, as a context change (a new list each, the others shared). */
 function noted(context: FaultInjectorContext, index: number, status: Status, log: Partial<FaultRecord>) {
@@ -123,8 +133,8 @@ export const faultInjectorMachine = setup({
       const fault = context.faults[event.index];
       const now = systemNow(system);
       const hit = faultHitActor(fault);
-      const snapshot = hit ? (system.get(hit)?.getSnapshot() as AnyMachineSnapshot | undefined) : undefined;
-      const log = { start: now, hitState: snapshot ? stateName(snapshot.value) : null, hitRecordId: snapshot?.context?.current?.recordId ?? null };
+      const snapshot = hit ? (system.get(hit) as AnyActorRef | undefined)?.getSnapshot() as AnyMachineSnapshot | undefined : undefined;
+      const log = { start: now, hitState: snapshot ? stateName(snapshot.value) : null, hitRecordId: (snapshot && currentRecordId(snapshot)) ?? null };
       enqueue.assign(noted(context, event.index, 'active', log));
       const control: ControlEvent = { type: 'tps.control', command: faultCommands(fault).fail, replyTo: self };
       enqueue.sendParent(control);
@@ -139,7 +149,7 @@ export const faultInjectorMachine = setup({
       enqueue.sendParent(recover);
       if (!context.restartFailedContainers) return;
       for (const id of context.containers) {
-        const snapshot = system.get(id)?.getSnapshot() as AnyMachineSnapshot | undefined;
+        const snapshot = (system.get(id) as AnyActorRef | undefined)?.getSnapshot() as AnyMachineSnapshot | undefined;
         if (snapshot && stateMatches(snapshot.value, 'failedDependency'))
           enqueue.sendParent({ type: 'tps.control', command: { target: id, verb: 'recover' }, replyTo: self } satisfies ControlEvent);
       }
@@ -166,7 +176,7 @@ export const faultInjectorMachine = setup({
     const { faults, restartFailedContainers, containers } = parseInput(faultInjectorInputSchema, input, 'fault injector input');
     return {
       faults,
-      status: faults.map(() => 'pending' as Status),
+      status: faults.map(() => 'pending'),
       log: faults.map((f) => ({
         id: f.id,
         kind: f.kind,

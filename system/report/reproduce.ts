@@ -57,7 +57,7 @@ export function reproduction(report: RunReport, o: ReproduceOptions): Reproduce 
         machinesModule: o.machinesModule,
         maxMessages: o.maxMessages,
         maxVirtualMs: o.maxVirtualMs,
-      } as Parameters<typeof replayCommand>[0],
+      },
       report.seed,
       report.scenario,
     ),

@@ -1,4 +1,7 @@
 import type { TpsRecord } from '../../machines/protocol';
+import type { RecordDestinationContext } from '../../machines/record-destination.machine';
+import type { RegionalDatabaseContext } from '../../machines/regional-database.machine';
+import type { RegionalTableContext } from '../../machines/regional-table.machine';
 import { progressOf } from '../../specs/active-active-spec.machine';
 import { ids } from '../../machines/ids';
 import type { Layout } from '../../machines/layout';
@@ -60,9 +63,9 @@ export function tablesConverged(view: SystemView, layout: Layout, count: number)
   for (const stage of layout.stages)
     for (const region of layout.regions) {
       const id = ids.regionalTable(stage, region);
-      const c = view.context(id);
       // a regional table counts its rows; an active-passive regional database lists them
-      counts[id] = c.count ?? c.rows.length;
+      const c = view.context<RegionalTableContext | RegionalDatabaseContext>(id);
+      counts[id] = 'count' in c ? c.count : c.rows.length;
     }
   return { ok: Object.values(counts).every((c) => c === count), counts };
 }
@@ -75,7 +78,7 @@ export function finalStep(layout: Layout, batches: TpsRecord[][], stepNo: string
     name: `Wait until the destination holds ${total} records and the spec is cold`,
     waits: [destinationHolds(total), specIsCold],
     check: (view) => {
-      const delivered = view.context(ids.destination).count;
+      const delivered = view.context<RecordDestinationContext>(ids.destination).count;
       const tables = tablesConverged(view, layout, total);
       const spec = view.spec();
       const state = view.state(ids.spec);

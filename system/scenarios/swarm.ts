@@ -83,7 +83,7 @@ export function swarmPlan(seed: number, topology: Topology, latencyOverride?: La
   const duration = () => (rng.next() < 0.5 ? rng.int(0, 5) : rng.int(5, 400));
 
   const faults: Fault[] = [];
-  const add = (f: Omit<Fault, 'id'>) => faults.push({ id: `f${faults.length + 1}`, ...f } as Fault);
+  const add = (f: Omit<Fault, 'id'>) => faults.push({ id: `f${faults.length + 1}`, ...f });
   const faultAt = (kind: FaultKind, container: string) => {
     const n = neighbours(container, topology);
     const t = trigger(container);

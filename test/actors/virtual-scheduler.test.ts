@@ -25,7 +25,7 @@ function rig() {
   const clock = new VirtualClock();
   const seen: string[] = [];
   const to = createActor(receiver, { clock });
-  useVirtualScheduler(to.system, clock, (source, target, event) => seen.push(`${event.type}->${target.id}`));
+  useVirtualScheduler(to.system, clock, (_source, target, event) => seen.push(`${event.type}->${target.id}`));
   to.start();
   const from = createActor(sender, { clock, input: { to } });
   // a second root has its own system: give it the same scheduler

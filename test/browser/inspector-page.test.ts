@@ -49,7 +49,7 @@ describeWithChromium('offline inspector page', () => {
     expect(await page.locator('.diagram svg').count()).toBe(17);
     expect(await page.locator('.diagram:not([hidden])').getAttribute('data-diagram')).toBe('container');
     expect(await page.locator('nav button[data-system-id="container:inbound:r1"]').count()).toBe(1);
-    const seen = (await page.evaluate('window.seen')) as { active: string[]; events: string[] };
+    const seen = await page.evaluate<{ active: string[]; events: string[] }>('window.seen');
     // The selected container went through its states, one highlighted at a time.
     expect(new Set(seen.active).size).toBeGreaterThanOrEqual(3);
     expect(seen.active.some((a) => a.includes('writingTable'))).toBe(true);

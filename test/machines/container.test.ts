@@ -1,8 +1,10 @@
 import { VirtualClock } from '../../actors/virtual-clock';
-import { containerMachine } from '../../machines/container.machine';
+import { containerMachine, type ContainerContext } from '../../machines/container.machine';
 import { globalTableMachine } from '../../machines/global-table.machine';
-import { queueMachine } from '../../machines/queue.machine';
-import { inputOutcome, rec, startSystem, stepUntil } from './harness';
+import { queueMachine, type QueueContext } from '../../machines/queue.machine';
+import type { RegionalTableContext } from '../../machines/regional-table.machine';
+import type { TpsRecord } from '../../machines/protocol';
+import { inputOutcome, rec, startSystem, stepUntil, type Delivery } from './harness';
 
 /**
  * A container 'c' (stage core, region `region`) reading queue 'in', writing
@@ -45,7 +47,7 @@ function setupContainer(options: { latency?: number; outLatency?: number; region
     const v = leafOf(s.value);
     if (states.at(-1) !== v) states.push(v);
   });
-  const idsOf = (q: string) => sys.ctx(q).records.map((r: { recordId: number }) => r.recordId);
+  const idsOf = (q: string) => sys.ctx<QueueContext>(q).records.map((r) => r.recordId);
   return {
     ...sys,
     clock: clock!,
@@ -56,7 +58,7 @@ function setupContainer(options: { latency?: number; outLatency?: number; region
     },
     inIds: () => idsOf('in'),
     outIds: () => idsOf('out'),
-    tableIds: (r = region) => Object.keys(sys.ctx(`gt:r${r}`).rows).map(Number),
+    tableIds: (r = region) => Object.keys(sys.ctx<RegionalTableContext>(`gt:r${r}`).rows).map(Number),
     /** every request the container made, as "target:type:recordId" */
     requests: () =>
       sys.log
@@ -70,10 +72,12 @@ function setupContainer(options: { latency?: number; outLatency?: number; region
 }
 
 /** index in the delivery log of the first delivery matching */
-function at(log: { to: string; type: string; event: any }[], to: string, type: string, recordId: number): number {
-  const i = log.findIndex(
-    (d) => d.to === to && d.type === type && (d.event.record?.recordId ?? d.event.recordId) === recordId,
-  );
+function at(log: Delivery[], to: string, type: string, recordId: number): number {
+  const recordOf = (event: Delivery['event']) => {
+    const e = event as { record?: TpsRecord; recordId?: number };
+    return e.record?.recordId ?? e.recordId;
+  };
+  const i = log.findIndex((d) => d.to === to && d.type === type && recordOf(d.event) === recordId);
   if (i < 0) throw new Error(`no ${type} of ${recordId} to ${to}`);
   return i;
 }
@@ -203,7 +207,7 @@ describe('container machine', () => {
       const t = setupContainer({ latency: 5 });
       t.produce(1);
       stepUntil(t.clock, () => t.leaf() === 'writingTable');
-      const ticket = t.ctx('c').ticket;
+      const ticket = t.ctx<ContainerContext>('c').ticket;
       const reply = { table: 'gt:r1', stage: 'core', region: 1, record: rec(1), origin: 'write' };
       t.send('c', { type: 'table.insertCompleted', ...reply, success: true, corr: ticket - 1 });
       t.send('c', { type: 'queue.removeCompleted', queue: 'in', region: 1, recordId: 1, success: true, removed: true, corr: ticket });

@@ -1,7 +1,7 @@
 import { VirtualClock } from '../../actors/virtual-clock';
 import { globalDatabaseMachine, oneWayReplicatorId, regionalDatabaseId } from '../../machines/global-database.machine';
-import { oneWayReplicatorMachine } from '../../machines/one-way-replicator.machine';
-import { regionalDatabaseMachine } from '../../machines/regional-database.machine';
+import { oneWayReplicatorMachine, type OneWayReplicatorContext } from '../../machines/one-way-replicator.machine';
+import { regionalDatabaseMachine, type RegionalDatabaseContext } from '../../machines/regional-database.machine';
 import { inputOutcome, rec, startSystem, stepUntil } from './harness';
 
 /** A global database 'gd' (stage core, regions 1 and 2), a writer probe 'w'; copies take `latency` virtual ms. */
@@ -23,7 +23,7 @@ function setupGlobal(options: { latency?: number; activeRegion?: number } = {}) 
     write: (fromRegion: number, id: number, corr?: number) =>
       sys.send('gd', { type: 'table.insert', region: fromRegion, record: rec(id), replyTo: w, corr }),
     switchRegions: () => sys.send('gd', { type: 'database.switch', replyTo: w }),
-    rowIds: (region: number) => sys.ctx(`gd:r${region}`).rows.map((r: { recordId: number }) => r.recordId),
+    rowIds: (region: number) => sys.ctx<RegionalDatabaseContext>(`gd:r${region}`).rows.map((r) => r.recordId),
     answers: () =>
       sys.received.w.map((e) =>
         e.type === 'table.insertCompleted'
@@ -94,7 +94,7 @@ describe('global database machine (active-passive)', () => {
     g.write(1, 2);
     expect(g.answers()).toEqual(['gd:r1:1:ok', 'gd:r1:2:ok']);
     expect(g.rowIds(2)).toEqual([]);
-    expect(g.ctx('gd:replicator').pending.map((r: { recordId: number }) => r.recordId)).toEqual([1, 2]);
+    expect(g.ctx<OneWayReplicatorContext>('gd:replicator').pending.map((r) => r.recordId)).toEqual([1, 2]);
     g.send('gd', { type: 'table.recoverReplication' });
     expect(g.rowIds(2)).toEqual([1, 2]);
     expect(g.ctx('gd').replicationFailed).toBe(false);
@@ -127,7 +127,7 @@ describe('global database machine (active-passive)', () => {
     stepUntil(g.clock!, () => g.ctx('gd:replicator').busy === true);
     g.switchRegions();
     g.settle();
-    expect(g.ctx('gd:replicator').lost.map((l: { record: { recordId: number } }) => l.record.recordId)).toEqual([2, 3]);
+    expect(g.ctx<OneWayReplicatorContext>('gd:replicator').lost.map((l) => l.record.recordId)).toEqual([2, 3]);
     expect(g.rowIds(2)).toEqual([1]);
     expect(g.rowIds(1)).toEqual([1, 2, 3]);
     expect(g.ctx('gd:replicator').orphan).toBeNull();

@@ -1,6 +1,7 @@
 import { VirtualClock } from '../../actors/virtual-clock';
 import { globalTableMachine, regionalTableId, replicatorId } from '../../machines/global-table.machine';
-import { replicationLag } from '../../machines/replicator.machine';
+import { replicationLag, type ReplicatorContext } from '../../machines/replicator.machine';
+import type { RegionalTableContext } from '../../machines/regional-table.machine';
 import { inputOutcome, rec, startSystem } from './harness';
 
 /** A global table 'gt' (stage core, regions 1 and 2) and a writer probe 'w'. */
@@ -18,7 +19,7 @@ function setupGlobal(options: { clock?: VirtualClock; latency?: number; regions?
     ...sys,
     insert: (region: number, id: number, corr?: number) =>
       sys.send('gt', { type: 'table.insert', region, record: rec(id), replyTo: w, corr }),
-    rowIds: (region: number) => Object.keys(sys.ctx(`gt:r${region}`).rows).map(Number),
+    rowIds: (region: number) => Object.keys(sys.ctx<RegionalTableContext>(`gt:r${region}`).rows).map(Number),
     lag: () => replicationLag(sys.ctx('gt:replicator')),
     states: () => ({
       r1: sys.state('gt:r1'),
@@ -39,7 +40,7 @@ describe('global table machine', () => {
       expect(t.states()).toEqual({ r1: 'active', r2: 'active', replicator: 'replicating' });
       expect(t.ctx('gt:r1')).toMatchObject({ id: 'gt:r1', stage: 'core', region: 1, replicator: 'gt:replicator' });
       expect(t.ctx('gt:r2')).toMatchObject({ id: 'gt:r2', stage: 'core', region: 2, replicator: 'gt:replicator' });
-      expect(t.ctx('gt:replicator').lanes[1].table).toBe('gt:r1');
+      expect(t.ctx<ReplicatorContext>('gt:replicator').lanes[1].table).toBe('gt:r1');
       expect(t.ctx('gt')).toMatchObject({ id: 'gt', stage: 'core', regions: [1, 2], failedRegions: [], replicationFailed: false });
     });
 

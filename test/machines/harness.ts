@@ -10,6 +10,8 @@ import {
   type AnyActorLogic,
   type AnyActorRef,
   type AnyEventObject,
+  type AnyMachineSnapshot,
+  type StateValue,
   type Snapshot,
 } from 'xstate';
 import { VirtualClock } from '../../actors/virtual-clock';
@@ -88,6 +90,8 @@ export function startSystem(parts: Part[], options: SystemOptions = {}) {
     if (!ref) throw new Error(`no actor '${id}' in the test system`);
     return ref;
   };
+  // Every part is a machine: its snapshot is a machine snapshot (XState types a ref's as any).
+  const snap = (id: string) => get(id).getSnapshot() as AnyMachineSnapshot;
   return {
     root,
     clock,
@@ -95,9 +99,10 @@ export function startSystem(parts: Part[], options: SystemOptions = {}) {
     received,
     get,
     send: (id: string, event: AnyEventObject) => get(id).send(event),
-    snap: (id: string) => get(id).getSnapshot(),
-    state: (id: string) => get(id).getSnapshot().value,
-    ctx: (id: string) => get(id).getSnapshot().context,
+    snap,
+    state: (id: string) => snap(id).value as StateValue,
+    /** the child's context: its fields unknown, or typed as the test's machine (`ctx<QueueContext>('q')`) */
+    ctx: <T extends object = Record<string, unknown>>(id: string) => snap(id).context as T,
     /** events delivered to `to` (optionally only of `type`, or only from `from`) */
     deliveredTo: (to: string, filter: { type?: string; from?: string } = {}) =>
       log.filter(

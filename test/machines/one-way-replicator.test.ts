@@ -1,4 +1,4 @@
-import { oneWayReplicatorMachine } from '../../machines/one-way-replicator.machine';
+import { oneWayReplicatorMachine, type OneWayReplicatorContext } from '../../machines/one-way-replicator.machine';
 import { inputOutcome, rec, startSystem } from './harness';
 
 /** A replicator 'rep' from db1 to db2, both probes, so the test answers its copies itself. */
@@ -13,7 +13,7 @@ function setupReplicator() {
     answer: (id: number, success: boolean, corr: number) =>
       sys.send('rep', { type: 'table.insertCompleted', table: 'db2', stage: 's', region: 2, record: rec(id), success, origin: 'replication', corr }),
     copiesTo: (db: string) => sys.received[db].map((e) => e.record.recordId),
-    lostIds: () => sys.ctx('rep').lost.map((l: { record: { recordId: number } }) => l.record.recordId),
+    lostIds: () => sys.ctx<OneWayReplicatorContext>('rep').lost.map((l) => l.record.recordId),
   };
 }
 

@@ -1,6 +1,6 @@
 import { createActor } from 'xstate';
 import { VirtualClock } from '../../actors/virtual-clock';
-import { queueMachine } from '../../machines/queue.machine';
+import { queueMachine, type QueueContext } from '../../machines/queue.machine';
 import { inputOutcome, rec, startSystem } from './harness';
 
 /** A queue 'q' in region 2, a consumer probe 'c' and a producer probe 'p'. */
@@ -17,7 +17,7 @@ function setupQueue(clock?: VirtualClock, latency?: number) {
     receive: (corr?: number) => sys.send('q', { type: 'queue.receive', replyTo: c, corr }),
     remove: (recordId: number, corr?: number) => sys.send('q', { type: 'queue.remove', recordId, replyTo: c, corr }),
     depth: () => sys.send('q', { type: 'queue.depth', replyTo: p }),
-    ids: () => sys.ctx('q').records.map((r: { recordId: number }) => r.recordId),
+    ids: () => sys.ctx<QueueContext>('q').records.map((r) => r.recordId),
     consumerGot: () => sys.received.c.filter((e) => e.type === 'queue.record').map((e) => e.record.recordId),
   };
 }

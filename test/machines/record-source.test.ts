@@ -1,4 +1,4 @@
-import { queueMachine } from '../../machines/queue.machine';
+import { queueMachine, type QueueContext } from '../../machines/queue.machine';
 import { recordSourceMachine } from '../../machines/record-source.machine';
 import { weightedDnsMachine } from '../../machines/weighted-dns.machine';
 import { inputOutcome, rec, startSystem } from './harness';
@@ -202,7 +202,7 @@ describe('record source machine', () => {
     );
     sys.send('src', { type: 'source.publish', batch: 1, replyTo: sys.get('drv') });
     expect(sys.received.drv).toEqual([{ type: 'source.batchPublished', batch: 1, count: 3 }]);
-    const ids = (q: string) => sys.ctx(q).records.map((r: { recordId: number }) => r.recordId);
+    const ids = (q: string) => sys.ctx<QueueContext>(q).records.map((r) => r.recordId);
     expect(ids('q1')).toEqual([1, 3]);
     expect(ids('q2')).toEqual([2]);
 

@@ -1,4 +1,4 @@
-import { regionalDatabaseMachine } from '../../machines/regional-database.machine';
+import { regionalDatabaseMachine, type RegionalDatabaseContext } from '../../machines/regional-database.machine';
 import { inputOutcome, rec, startSystem } from './harness';
 
 /** A regional database 'db' (stage core, region 1) with a writer probe 'w' and a replicator probe 'rep'. */
@@ -13,7 +13,7 @@ function setupDatabase(active: boolean, replicator: string | undefined = 'rep') 
     copy: (id: number, corr?: number) =>
       sys.send('db', { type: 'table.insert', region: 1, record: rec(id), origin: 'replication', replyTo: w, corr }),
     answers: () => sys.received.w.map((e) => `${e.origin}:${e.record.recordId}:${e.success ? 'ok' : 'fail'}`),
-    rowIds: () => sys.ctx('db').rows.map((r: { recordId: number }) => r.recordId),
+    rowIds: () => sys.ctx<RegionalDatabaseContext>('db').rows.map((r) => r.recordId),
   };
 }
 

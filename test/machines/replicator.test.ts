@@ -1,6 +1,6 @@
 import { VirtualClock } from '../../actors/virtual-clock';
-import { regionalTableMachine } from '../../machines/regional-table.machine';
-import { replicationLag, replicatorMachine } from '../../machines/replicator.machine';
+import { regionalTableMachine, type RegionalTableContext } from '../../machines/regional-table.machine';
+import { replicationLag, replicatorMachine, type ReplicatorContext } from '../../machines/replicator.machine';
 import { inputOutcome, rec, startSystem, stepUntil, type Part } from './harness';
 
 /**
@@ -30,10 +30,10 @@ function setupReplication(options: { regions?: number[]; clock?: VirtualClock; l
     ...sys,
     write: (region: number, id: number) =>
       sys.send(`t:r${region}`, { type: 'table.insert', region, record: rec(id), replyTo: w }),
-    rowIds: (region: number) => Object.keys(sys.ctx(`t:r${region}`).rows).map(Number),
-    lag: () => replicationLag(sys.ctx('rep')),
+    rowIds: (region: number) => Object.keys(sys.ctx<RegionalTableContext>(`t:r${region}`).rows).map(Number),
+    lag: () => replicationLag(sys.ctx<ReplicatorContext>('rep')),
     pendingIds: (region: number) =>
-      sys.ctx('rep').lanes[region].pending.map((r: { recordId: number }) => r.recordId),
+      sys.ctx<ReplicatorContext>('rep').lanes[region].pending.map((r) => r.recordId),
     /** record ids of replicated copies delivered to a region's table, in delivery order */
     copiesTo: (region: number) =>
       sys
@@ -52,7 +52,7 @@ describe('replicator machine', () => {
     it('starts replicating with one idle lane per region', () => {
       const t = setupReplication();
       expect(t.state('rep')).toBe('replicating');
-      const lanes = t.ctx('rep').lanes;
+      const lanes = t.ctx<ReplicatorContext>('rep').lanes;
       expect(Object.keys(lanes)).toEqual(['1', '2']);
       expect(lanes[2]).toMatchObject({ table: 't:r2', busy: false, blocked: false, generation: 0 });
       expect(t.lag()).toBe(0);
@@ -76,14 +76,14 @@ describe('replicator machine', () => {
       t.write(1, 1);
       expect(t.rowIds(1)).toEqual([1]);
       expect(t.rowIds(2)).toEqual([1]);
-      expect(t.ctx('t:r2').rows[1]).toEqual(rec(1));
+      expect(t.ctx<RegionalTableContext>('t:r2').rows[1]).toEqual(rec(1));
       expect(t.copiesTo(2)).toEqual([1]);
       expect(t.answersFrom(2)).toEqual(['1:ok']);
       // the copy is not replicated back
       expect(t.copiesTo(1)).toEqual([]);
-      expect(t.ctx('t:r2').writes).toEqual([]);
+      expect(t.ctx<RegionalTableContext>('t:r2').writes).toEqual([]);
       expect(t.lag()).toBe(0);
-      expect(t.ctx('rep').lanes[2].busy).toBe(false);
+      expect(t.ctx<ReplicatorContext>('rep').lanes[2].busy).toBe(false);
     });
 
     it('replicates both directions', () => {
@@ -140,7 +140,7 @@ describe('replicator machine', () => {
         corr: 0,
       });
       expect(t.state('rep')).toBe('replicating');
-      expect(Object.keys(t.ctx('rep').lanes)).toEqual(['1', '2']);
+      expect(Object.keys(t.ctx<ReplicatorContext>('rep').lanes)).toEqual(['1', '2']);
       expect(t.lag()).toBe(0);
     });
   });
@@ -154,7 +154,7 @@ describe('replicator machine', () => {
       expect(t.rowIds(2)).toEqual([]);
       // first copy tried and refused; the lane blocks instead of retrying
       expect(t.answersFrom(2)).toEqual(['1:fail']);
-      expect(t.ctx('rep').lanes[2]).toMatchObject({ blocked: true, busy: false });
+      expect(t.ctx<ReplicatorContext>('rep').lanes[2]).toMatchObject({ blocked: true, busy: false });
       expect(t.pendingIds(2)).toEqual([1, 2, 3]);
       expect(t.lag()).toBe(3);
 
@@ -166,7 +166,7 @@ describe('replicator machine', () => {
       expect(t.answersFrom(2)).toEqual(['1:fail', '1:ok', '2:ok', '3:ok']);
       expect(t.rowIds(2)).toEqual([1, 2, 3]);
       expect(t.lag()).toBe(0);
-      expect(t.ctx('rep').lanes[2]).toMatchObject({ blocked: false, busy: false, generation: 1 });
+      expect(t.ctx<ReplicatorContext>('rep').lanes[2]).toMatchObject({ blocked: false, busy: false, generation: 1 });
     });
 
     it('keeps replicating to healthy regions while one is blocked', () => {
@@ -188,7 +188,7 @@ describe('replicator machine', () => {
       t.write(1, 1);
       t.send('rep', { type: 'replicator.regionRecovered', region: 2 });
       expect(t.answersFrom(2)).toEqual(['1:fail', '1:fail']);
-      expect(t.ctx('rep').lanes[2].blocked).toBe(true);
+      expect(t.ctx<ReplicatorContext>('rep').lanes[2].blocked).toBe(true);
       expect(t.lag()).toBe(1);
       t.send('t:r2', { type: 'table.recover' });
       t.send('rep', { type: 'replicator.regionRecovered', region: 2 });
@@ -206,10 +206,10 @@ describe('replicator machine', () => {
       expect(clock.now()).toBe(10);
       t.send('t:r2', { type: 'table.recover' });
       t.send('rep', { type: 'replicator.regionRecovered', region: 2 });
-      expect(t.ctx('rep').lanes[2]).toMatchObject({ busy: true, blocked: false, generation: 1 });
+      expect(t.ctx<ReplicatorContext>('rep').lanes[2]).toMatchObject({ busy: true, blocked: false, generation: 1 });
       clock.run();
       expect(t.answersFrom(2)).toEqual(['1:fail', '1:ok']);
-      expect(t.ctx('rep').lanes[2].blocked).toBe(false);
+      expect(t.ctx<ReplicatorContext>('rep').lanes[2].blocked).toBe(false);
       expect(t.rowIds(2)).toEqual([1]);
       expect(t.lag()).toBe(0);
     });
@@ -253,7 +253,7 @@ describe('replicator machine', () => {
       t.write(1, 2);
       t.send('t:r2', { type: 'table.recover' });
       t.send('rep', { type: 'replicator.regionRecovered', region: 2 });
-      expect(t.ctx('rep').lanes[2].blocked).toBe(false);
+      expect(t.ctx<ReplicatorContext>('rep').lanes[2].blocked).toBe(false);
       expect(t.copiesTo(2)).toEqual([1]);
       expect(t.lag()).toBe(2);
       t.send('rep', { type: 'replicator.recover' });
@@ -273,7 +273,7 @@ describe('replicator machine', () => {
       expect(t.answersFrom(2)).toEqual(['1:ok']);
       expect(t.copiesTo(2)).toEqual([1]);
       expect(t.pendingIds(2)).toEqual([2]);
-      expect(t.ctx('rep').lanes[2].busy).toBe(false);
+      expect(t.ctx<ReplicatorContext>('rep').lanes[2].busy).toBe(false);
       expect(t.lag()).toBe(1);
       t.send('rep', { type: 'replicator.recover' });
       clock.run();

@@ -197,7 +197,7 @@ describe('persisted through JSON, restored mid-run, an actor goes on as the orig
       return {};
     },
   });
-  const send = (app: AnyActorRef, to: string, event: Record<string, unknown>) => app.system.get(to)!.send(event as never);
+  const send = (app: AnyActorRef, to: string, event: Record<string, unknown>) => app.system.get(to)!.send(event);
   /** every actor of the system: its state and context, as JSON */
   const state = (app: AnyActorRef) =>
     Object.fromEntries(

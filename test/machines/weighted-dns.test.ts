@@ -1,6 +1,6 @@
 import { VirtualClock } from '../../actors/virtual-clock';
-import { queueMachine } from '../../machines/queue.machine';
-import { pickTarget, weightedDnsMachine } from '../../machines/weighted-dns.machine';
+import { queueMachine, type QueueContext } from '../../machines/queue.machine';
+import { pickTarget, weightedDnsMachine, type WeightedDnsContext } from '../../machines/weighted-dns.machine';
 import { inputOutcome, rec, startSystem } from './harness';
 
 /** DNS 'dns' over queues 'q1' (region 1) and 'q2' (region 2); a client probe 'cl'. */
@@ -19,7 +19,7 @@ function setupDns(weights: [number, number] | null = null, options: { clock?: Vi
     { probes: ['cl'], clock: options.clock },
   );
   const cl = sys.get('cl');
-  const idsOf = (q: string) => sys.ctx(q).records.map((r: { recordId: number }) => r.recordId);
+  const idsOf = (q: string) => sys.ctx<QueueContext>(q).records.map((r) => r.recordId);
   return {
     ...sys,
     cl,
@@ -123,7 +123,7 @@ describe('weighted DNS machine', () => {
     it('an offline region gets nothing; all goes to the other until it is back', () => {
       const t = setupDns();
       t.setOnline(2, false);
-      expect(t.ctx('dns').targets.map((x: { online: boolean }) => x.online)).toEqual([true, false]);
+      expect(t.ctx<WeightedDnsContext>('dns').targets.map((x) => x.online)).toEqual([true, false]);
       for (let id = 1; id <= 5; id++) t.dnsSend(id);
       expect(t.q1()).toEqual([1, 2, 3, 4, 5]);
       expect(t.q2()).toEqual([]);

@@ -1,11 +1,11 @@
 import { createActor } from 'xstate';
-import { activePassiveSpecMachine, type ActivePassiveSpecContext, type ActivePassiveSpecEvent } from '../../specs/active-passive-spec.machine';
+import { activePassiveSpecMachine, type ActivePassiveSpecEvent } from '../../specs/active-passive-spec.machine';
 
 // One stage ('only'), queues 'only' (position 0) and 'only-out' (position 1), regions 1 and 2.
 const input = { recordIds: [1, 2, 3], stages: ['only'], regions: [1, 2], queueNames: ['only', 'only-out'] };
 const start = () => createActor(activePassiveSpecMachine, { input }).start();
 type Spec = ReturnType<typeof start>;
-const ctx = (s: Spec) => s.getSnapshot().context as ActivePassiveSpecContext;
+const ctx = (s: Spec) => s.getSnapshot().context;
 const kinds = (s: Spec) => ctx(s).violations.map((v) => `${v.kind}:${v.recordId}@${v.component}`);
 
 /** Every fact of a record's trip through region `region`, its copy in the other region. */

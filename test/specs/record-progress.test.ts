@@ -1,5 +1,5 @@
 import { createActor } from 'xstate';
-import { activeActiveSpecMachine, progressOf, type SpecContext } from '../../specs/active-active-spec.machine';
+import { activeActiveSpecMachine, progressOf } from '../../specs/active-active-spec.machine';
 import { newProgressRows, RecordProgressTable } from '../../specs/record-progress';
 
 describe('RecordProgressTable', () => {
@@ -56,7 +56,7 @@ describe('the spec with its progress table', () => {
       spec.send({ type: 'spec.delivered', region, recordId, at });
       spec.send({ type: 'spec.removed', position: 1, region, recordId, at });
     }
-    const c = spec.getSnapshot().context as SpecContext;
+    const c = spec.getSnapshot().context;
     expect(spec.getSnapshot().value).toBe('cold');
     expect(c.violations).toEqual([]);
     expect([progressOf(c).regionOf(1), progressOf(c).regionOf(2)]).toEqual([1, 2]);
@@ -65,7 +65,7 @@ describe('the spec with its progress table', () => {
   it('flags a record it was not given, and refuses duplicate record ids', () => {
     const spec = createActor(activeActiveSpecMachine, { input }).start();
     spec.send({ type: 'spec.sent', position: 0, region: 1, recordId: 99, at: 4 });
-    expect((spec.getSnapshot().context as SpecContext).violations[0]).toEqual(
+    expect(spec.getSnapshot().context.violations[0]).toEqual(
       expect.objectContaining({ kind: 'unknown-record', recordId: 99, component: 'queue:a:r1', at: 4 }),
     );
     const bad = createActor(activeActiveSpecMachine, { input: { ...input, recordIds: [1, 1] } });

@@ -1,6 +1,6 @@
 import { assign, createActor } from 'xstate';
 import { recordDestinationMachine } from '../../machines/record-destination.machine';
-import { activeActiveSpecMachine, type SpecContext } from '../../specs/active-active-spec.machine';
+import { activeActiveSpecMachine } from '../../specs/active-active-spec.machine';
 import { summarize } from '../../cli/check';
 import { checkScenario } from '../../system/checker/check';
 import { ids } from '../../machines/ids';
@@ -16,7 +16,7 @@ jest.setTimeout(60_000);
 
 const input = { recordIds: [1, 2, 3], stages: ['only'], regions: [1, 2], queueNames: ['only', 'only-out'], weights: [1, 0] };
 const spec = () => createActor(activeActiveSpecMachine, { input }).start();
-const violations = (a: ReturnType<typeof spec>) => (a.getSnapshot().context as SpecContext).violations;
+const violations = (a: ReturnType<typeof spec>) => a.getSnapshot().context.violations;
 
 describe('spec property fifo', () => {
   it('allows a redelivery of the in-flight head; flags a record delivered after one that entered its region later', () => {

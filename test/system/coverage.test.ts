@@ -1,4 +1,4 @@
-import { createMachine } from 'xstate';
+import { createMachine, type AnyStateNode } from 'xstate';
 import { containerMachine } from '../../machines/container.machine';
 import { queueMachine } from '../../machines/queue.machine';
 import { checkScenario } from '../../system/checker/check';
@@ -50,7 +50,7 @@ describe('coverage definitions', () => {
     );
     // As many transitions as the machine defines: on, always, after, wildcard, per state node.
     let count = 0;
-    const walk = (n: any) => {
+    const walk = (n: AnyStateNode) => {
       for (const ts of n.transitions.values()) count += ts.length;
       count += n.always?.length ?? 0;
       Object.values(n.states).forEach(walk);

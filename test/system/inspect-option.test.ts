@@ -4,7 +4,7 @@
  * (as @statelyai/inspect's `inspector.inspect` is) or a function, which is
  * also told the virtual time. Anything else is refused before anything runs.
  */
-import type { AnyActorRef, InspectionEvent } from 'xstate';
+import type { AnyActorRef, AnyMachineSnapshot, InspectedSnapshotEvent, InspectionEvent } from 'xstate';
 import {
   checkScenario,
   happyPathSteps,
@@ -15,6 +15,7 @@ import {
   simulateAsync,
   type InspectOption,
 } from '../../index';
+import type { RecordDestinationContext } from '../../machines/record-destination.machine';
 
 /** An observer whose methods use `this`, as @statelyai/inspect's are objects with methods. */
 class Recorder {
@@ -32,8 +33,10 @@ class Recorder {
     return this.events.filter((e) => e.type === '@xstate.actor').map((e) => (e.actorRef as AnyActorRef).id);
   }
   /** the snapshots of the actor with this id, in the order they were reported */
-  snapshotsOf(id: string): any[] {
-    return this.events.filter((e) => e.type === '@xstate.snapshot' && (e.actorRef as AnyActorRef).id === id).map((e) => (e as any).snapshot);
+  snapshotsOf(id: string): AnyMachineSnapshot[] {
+    return this.events
+      .filter((e): e is InspectedSnapshotEvent => e.type === '@xstate.snapshot' && (e.actorRef as AnyActorRef).id === id)
+      .map((e) => e.snapshot as AnyMachineSnapshot);
   }
 }
 
@@ -57,7 +60,7 @@ describe('inspect: an XState inspection observer or function', () => {
   it('an observer that keeps snapshots sees each as it was: the destination counts 0 -> 30', () => {
     const recorder = new Recorder();
     runScenario({ scenario: 'f2-fail-database', seed: 1, inspect: recorder });
-    const counts = recorder.snapshotsOf('destination').map((s) => s.context.count as number);
+    const counts = recorder.snapshotsOf('destination').map((s) => (s.context as RecordDestinationContext).count);
     expect(counts[0]).toBe(0);
     expect(counts[counts.length - 1]).toBe(30);
     expect(counts.every((c, i) => i === 0 || counts[i - 1] <= c)).toBe(true);

@@ -77,7 +77,7 @@ describe('orchestrator', () => {
   });
 
   it('rejects bad input naming the field', () => {
-    const actor = createActor(orchestratorMachine, { input: { topology: { regions: [], stages: [] }, batches: [] } as never });
+    const actor = createActor(orchestratorMachine, { input: { topology: { regions: [], stages: [] }, batches: [] } });
     expect(actor.getSnapshot().status).toBe('error');
     expect(String((actor.getSnapshot() as { error?: Error }).error?.message)).toMatch(/topology\.regions: .*two regions/);
   });

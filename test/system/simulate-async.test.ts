@@ -6,7 +6,10 @@ describe('simulateAsync (paced playback)', () => {
     const steps = happyPathSteps;
     const sync = simulate(steps, { seed: 3 });
     const sleeps: number[] = [];
-    const paced = await simulateAsync(steps, { seed: 3 }, { speed: 4, maxSleepMs: 10, sleep: async (ms) => void sleeps.push(ms) });
+    const paced = await simulateAsync(steps, { seed: 3 }, { speed: 4, maxSleepMs: 10, sleep: (ms) => {
+      sleeps.push(ms);
+      return Promise.resolve();
+    } });
     expect(paced.traceDigest).toBe(sync.traceDigest);
     expect(paced.verdict).toBe('pass');
     // One wait per distinct virtual instant, each capped, together the run's virtual time / speed.

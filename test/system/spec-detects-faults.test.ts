@@ -50,7 +50,7 @@ describe('the spec fails (does not pass) a faulty system', () => {
         answerRemove: enqueueActions(({ context, event, enqueue }) => {
           const e = event as QueueRemove;
           const answer = { type: 'queue.bogus', queue: context.id } as const;
-          enqueue.sendTo(e.replyTo, answer as never, { delay: LATENCY });
+          enqueue.sendTo(e.replyTo, answer, { delay: LATENCY });
           enqueue.sendTo(
             e.replyTo,
             { type: 'queue.removeCompleted', queue: context.id, region: context.region, recordId: e.recordId, success: true, removed: true, corr: e.corr },

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { main } from '../../cli/tps';
 import { InputError } from '../../machines/support';
+import { machines as noInDoubtGuard } from '../../mutants/container-no-in-doubt-guard';
 import { checkScenario } from '../../system/checker/check';
 import { runScenario } from '../../system/run-scenario';
 import { scenarios, isPlanned, portfolio, strategyForSeed, strategyNames, type StrategyName } from '../../system/scenarios';
@@ -101,20 +102,20 @@ describe('exploration strategies', () => {
     expect(shrunk.after.records).toBeLessThan(shrunk.before.records);
   });
 
-  it('pct and fair-pct keep random\'s faults and change only the order: the plan carries the schedule, a saved plan replays it', async () => {
+  it('pct and fair-pct keep random\'s faults and change only the order: the plan carries the schedule, a saved plan replays it', () => {
     for (const strategy of ['pct', 'fair-pct'] as const) {
       const plan = planOf(strategy, 25);
       expect(plan.faults).toEqual(planOf('random', 25).faults);
       expect(plan.schedule).toEqual(expect.objectContaining({ strategy, depth: expect.any(Number), window: expect.any(Number) }));
       expect(plan.schedule!.changePoints).toHaveLength(plan.schedule!.depth - 1);
       expect(plan.schedule!.prefix !== undefined).toBe(strategy === 'fair-pct');
-      const run = runScenario({ scenario: 'chaos', seed: 25, strategy, machines: require(mutant('container-no-in-doubt-guard')).machines });
+      const run = runScenario({ scenario: 'chaos', seed: 25, strategy, machines: noInDoubtGuard });
       expect(run.report.verdict).toBe('fail');
       // the plan as run, as a file: the same trace
-      const again = runScenario({ scenarioData: run.plan, seed: 25, machines: require(mutant('container-no-in-doubt-guard')).machines });
+      const again = runScenario({ scenarioData: run.plan, seed: 25, machines: noInDoubtGuard });
       expect(again.report.traceDigest).toBe(run.report.traceDigest);
     }
-    expect(runScenario({ scenario: 'chaos', seed: 25, machines: require(mutant('container-no-in-doubt-guard')).machines }).report.verdict).toBe('pass');
+    expect(runScenario({ scenario: 'chaos', seed: 25, machines: noInDoubtGuard }).report.verdict).toBe('pass');
   });
 
   it('a scenario file with a bad schedule is refused, naming the field', () => {

@@ -126,7 +126,7 @@ describe('XState internals used by the simulation', () => {
     for (const method of ['schedule', 'cancel', 'cancelAll'] as const) expect(typeof actor.system.scheduler[method]).toBe('function');
     const calls: unknown[][] = [];
     replaceScheduler(actor.system, {
-      schedule: (source, target, event, delay, id) => calls.push(['schedule', target.id, event.type, delay, id]),
+      schedule: (_source, target, event, delay, id) => calls.push(['schedule', target.id, event.type, delay, id]),
       cancel: (_source, id) => calls.push(['cancel', id]),
       cancelAll: () => calls.push(['cancelAll']),
     });
