@@ -12,10 +12,11 @@ const root = join(__dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 /** Budgets with some room; the unshaped package was 324 files, 296 kB packed. */
-const MAX_FILES = 260;
+const MAX_FILES = 280;
 // the README's screenshots (about 560 kB of PNG) ship with it, so its pictures show where it is read; both designs' machines
 const MAX_PACKED_BYTES = 950_000;
-const MAX_UNPACKED_BYTES = 2_000_000;
+// 2.0 MB was hit when issue 17 split the harness into more modules (about 2.0 MB then): room for the compare command
+const MAX_UNPACKED_BYTES = 2_300_000;
 
 interface PackResult {
   size: number;
