@@ -68,15 +68,21 @@ function stageContainers(stages: readonly string[], regions: readonly number[], 
   );
 }
 
-export function layoutOf(topology: Topology, batches: TpsRecord[][]): Layout {
-  if (topology.design === 'active-passive') return activePassiveLayoutOf(topology, batches);
-  const regions = topology.regions.map((r) => r.region);
-  const stages = topology.stages;
+/** Every region's queues in pipeline order, and the id of the queue at a position in a region. */
+function queueSlots(stages: readonly string[], regions: readonly number[]) {
   const names = queueNames(stages);
   const queues: QueueSlot[] = regions.flatMap((region) =>
     names.map((name, position) => ({ id: ids.queue(name, region), name, position, region })),
   );
   const queueId = (position: number, region: number) => ids.queue(names[position], region);
+  return { queues, queueId };
+}
+
+export function layoutOf(topology: Topology, batches: TpsRecord[][]): Layout {
+  if (topology.design === 'active-passive') return activePassiveLayoutOf(topology, batches);
+  const regions = topology.regions.map((r) => r.region);
+  const stages = topology.stages;
+  const { queues, queueId } = queueSlots(stages, regions);
   const components: ComponentSpec[] = [
     ...queues.map((q) => ({
       systemId: q.id,
@@ -121,11 +127,7 @@ export function layoutOf(topology: Topology, batches: TpsRecord[][]): Layout {
 export function activePassiveLayoutOf(topology: Topology, batches: TpsRecord[][]): Layout {
   const regions = topology.regions.map((r) => r.region);
   const stages = topology.stages;
-  const names = queueNames(stages);
-  const queues: QueueSlot[] = regions.flatMap((region) =>
-    names.map((name, position) => ({ id: ids.queue(name, region), name, position, region })),
-  );
-  const queueId = (position: number, region: number) => ids.queue(names[position], region);
+  const { queues, queueId } = queueSlots(stages, regions);
   const dns = (id: string, position: number): ComponentSpec => ({
     systemId: id,
     kind: 'failoverDns',

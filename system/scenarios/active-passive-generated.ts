@@ -4,7 +4,7 @@ import { NETWORK } from '../faults/control';
 import type { Fault, FaultKind } from '../faults/fault-plan';
 import { containerParts, ids, selectors } from '../../machines/ids';
 import { queueNames } from '../../machines/layout';
-import { drawRegion1Failures, healingBound } from './generated';
+import { drawRegion1Failures, healingBound, recoverRegion1Step } from './generated';
 import type { Topology } from '../../machines/topology';
 import type { ScenarioFileInput as ScenarioFile } from './format';
 
@@ -42,17 +42,7 @@ export function activePassiveF5Plan(seed: number, topology: Topology): ScenarioF
         // a container whose request a failed component is answering is in failed dependency only once the answer lands
         sleep: 100,
       },
-      {
-        step: '6',
-        name: 'Recover the failed components, then the region 1 containers they left in failed dependency; finish batch 2',
-        do: [
-          ...failed.filter((c) => c.kind !== 'container').map((c) => ({ target: c.id, verb: 'recover' })),
-          ...failed.filter((c) => c.kind === 'container').map((c) => ({ target: c.id, verb: 'recover' })),
-          { target: selectors.container('*', 1), verb: 'recover', onlyIf: { state: 'failedDependency' } },
-        ],
-        publish: [2],
-        expect: [{ state: { target: selectors.container('*', 1), is: 'processRecords' } }],
-      },
+      recoverRegion1Step('6', failed, (c) => ({ target: c.id, verb: 'recover' })),
       { step: '7', name: 'Publish batch 3', publish: [3] },
       {
         step: '8',

@@ -6,7 +6,7 @@ import { activeActiveFaultKinds, type Fault, type FaultKind } from '../faults/fa
 import { containerParts, ids, selectors } from '../../machines/ids';
 import { queueNames } from '../../machines/layout';
 import type { Topology } from '../../machines/topology';
-import type { ScenarioFileInput as ScenarioFile, StepSpecInput as StepSpec } from './format';
+import type { CommandSpec, ScenarioFileInput as ScenarioFile, StepSpecInput as StepSpec } from './format';
 
 /** Scenarios whose plan is drawn from the seed; each draw is a scenario file. */
 
@@ -50,6 +50,21 @@ export function drawRegion1Failures<K extends string>(rngSeed: number, topology:
   return { candidates, count, failed };
 }
 
+/** F5's recovery step: the failed components (containers last), then the region 1 containers they left in failed dependency; batch 2 finished. */
+export function recoverRegion1Step<C extends { kind: string; id: string }>(step: string, failed: readonly C[], recover: (c: C) => CommandSpec): StepSpec {
+  return {
+    step,
+    name: 'Recover the failed components, then the region 1 containers they left in failed dependency; finish batch 2',
+    do: [
+      ...failed.filter((c) => c.kind !== 'container').map(recover),
+      ...failed.filter((c) => c.kind === 'container').map(recover),
+      { target: selectors.container('*', 1), verb: 'recover', onlyIf: { state: 'failedDependency' } },
+    ],
+    publish: [2],
+    expect: [{ state: { target: selectors.container('*', 1), is: 'processRecords' } }],
+  };
+}
+
 export function f5FailRandomPlan(seed: number, topology: Topology): ScenarioFile {
   // The reference's 16 candidates for five stages.
   const { candidates, count, failed } = drawRegion1Failures((seed ^ 0x5f5a11) >>> 0, topology, 'f5-fail-random', 'table');
@@ -83,17 +98,7 @@ export function f5FailRandomPlan(seed: number, topology: Topology): ScenarioFile
         publish: [2],
         allowInterrupted: true,
       },
-      {
-        step: '8',
-        name: 'Recover the failed components, then the region 1 containers they left in failed dependency; finish batch 2',
-        do: [
-          ...failed.filter((c) => c.kind !== 'container').map((c) => command(c, 'recover')),
-          ...failed.filter((c) => c.kind === 'container').map((c) => command(c, 'recover')),
-          { target: selectors.container('*', 1), verb: 'recover', onlyIf: { state: 'failedDependency' } },
-        ],
-        publish: [2],
-        expect: [{ state: { target: selectors.container('*', 1), is: 'processRecords' } }],
-      },
+      recoverRegion1Step('8', failed, (c) => command(c, 'recover')),
       { step: '9', name: 'Publish batch 3', publish: [3] },
       {
         step: '10',
