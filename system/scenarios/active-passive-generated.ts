@@ -4,7 +4,7 @@ import { NETWORK } from '../faults/control';
 import type { Fault, FaultKind } from '../faults/fault-plan';
 import { containerParts, ids, selectors } from '../../machines/ids';
 import { queueNames } from '../../machines/layout';
-import { drawRegion1Failures, healingBound, recoverRegion1Step } from './generated';
+import { drawRegion1Failures, healingBound, recoverRegion1Step, restartAndFinishStep } from './generated';
 import type { Topology } from '../../machines/topology';
 import type { ScenarioFileInput as ScenarioFile } from './format';
 
@@ -125,15 +125,7 @@ export function activePassiveChaosPlan(seed: number, topology: Topology, latency
         sleep: rng.int(1, 300),
       })),
       { step: String(batches + 1), name: 'Healing: wait until every fault is healed (switched regions switched back)', waitFor: [{ faultsHealed: true as const }] },
-      {
-        step: String(batches + 2),
-        name: 'Restart every container left failed; finish any interrupted publication',
-        do: [
-          { target: selectors.container('*', '*'), verb: 'recover', onlyIf: { state: 'failedDependency' } },
-          { target: selectors.container('*', '*'), verb: 'recover', onlyIf: { state: 'failedProcessing' } },
-        ],
-        publish: Array.from({ length: batches }, (_, b) => b + 1),
-      },
+      restartAndFinishStep(String(batches + 2), batches),
       {
         step: String(batches + 3),
         name: `Liveness after healing: every record everywhere, in order, the spec cold within ${bound} virtual ms`,

@@ -65,6 +65,19 @@ export function recoverRegion1Step<C extends { kind: string; id: string }>(step:
   };
 }
 
+/** After healing: restart every container left failed and finish any publication a fault interrupted. */
+export function restartAndFinishStep(step: string, batches: number): StepSpec {
+  return {
+    step,
+    name: 'Restart every container left failed; finish any interrupted publication',
+    do: [
+      { target: selectors.container('*', '*'), verb: 'recover', onlyIf: { state: 'failedDependency' } },
+      { target: selectors.container('*', '*'), verb: 'recover', onlyIf: { state: 'failedProcessing' } },
+    ],
+    publish: Array.from({ length: batches }, (_, b) => b + 1),
+  };
+}
+
 export function f5FailRandomPlan(seed: number, topology: Topology): ScenarioFile {
   // The reference's 16 candidates for five stages.
   const { candidates, count, failed } = drawRegion1Failures((seed ^ 0x5f5a11) >>> 0, topology, 'f5-fail-random', 'table');
@@ -257,15 +270,7 @@ export function chaosFile(d: { name: string; seed: number; description: string; 
     steps: [
       ...publishSteps,
       { step: String(batches + 1), name: 'Healing: wait until every fault is healed (no new fault starts)', waitFor: [{ faultsHealed: true }] },
-      {
-        step: String(batches + 2),
-        name: 'Restart every container left failed; finish any interrupted publication',
-        do: [
-          { target: selectors.container('*', '*'), verb: 'recover', onlyIf: { state: 'failedDependency' } },
-          { target: selectors.container('*', '*'), verb: 'recover', onlyIf: { state: 'failedProcessing' } },
-        ],
-        publish: Array.from({ length: batches }, (_, b) => b + 1),
-      },
+      restartAndFinishStep(String(batches + 2), batches),
       {
         step: String(batches + 3),
         name: `Liveness after healing: every record at the destination and the spec cold within ${d.bound} virtual ms`,
