@@ -1,5 +1,6 @@
-import { assertEvent, enqueueActions, setup, type AnyActorRef } from 'xstate';
+import { enqueueActions, sendTo, setup, type AnyActorRef } from 'xstate';
 import { z } from 'zod';
+import { askerOf, eventReader, isForeignRequest, protocolOf, wrongPeer, wrongPeerError, type EventReader } from './event-checks';
 import type { DnsSwitch } from './active-passive-protocol';
 import type {
   DnsReceive,
@@ -14,6 +15,7 @@ import type {
   QueueRemoveCompleted,
   QueueSend,
   QueueSendCompleted,
+  WrongPeer,
 } from './protocol';
 import { regionSchema } from './protocol';
 import { immediate, keepActor, keptActor, LATENCY, parseInput, peer, type KeptActor } from './support';
@@ -42,7 +44,8 @@ export type FailoverDnsEvent =
   | DnsSwitch
   | QueueSendCompleted
   | QueueRecordDelivered
-  | QueueRemoveCompleted;
+  | QueueRemoveCompleted
+  | WrongPeer;
 
 /** Who asked, to answer them: an address, not data the DNS owns. */
 interface Requester {
@@ -72,6 +75,19 @@ const withoutKey = <T>(map: Readonly<Record<number, T>>, key: number): Record<nu
   return rest;
 };
 
+const DNS = 'failover DNS';
+const read: EventReader<FailoverDnsEvent> = eventReader<FailoverDnsEvent>(DNS);
+const protocol = protocolOf<FailoverDnsEvent>({
+  'dns.send': true,
+  'dns.receive': true,
+  'dns.remove': true,
+  'dns.switch': true,
+  'queue.sendCompleted': true,
+  'queue.record': true,
+  'queue.removeCompleted': true,
+  'tps.wrongPeer': true,
+});
+
 /**
  * Route 53 with a failover routing policy. In role: every record sent goes
  * to the active region's queue. Out role: the consumer reads from the active
@@ -87,21 +103,32 @@ export const failoverDnsMachine = setup({
   },
   delays: { [LATENCY]: immediate },
   guards: {
+    isForeignRequest: ({ event }) => isForeignRequest(protocol, event),
     primaryIsActive: ({ context }) => context.activeRegion === context.targets[0].region,
     answersPending: ({ context, event }) =>
-      (event.type === 'queue.sendCompleted' || event.type === 'queue.removeCompleted') && event.corr !== undefined && event.corr in context.pending,
-    knowsOrigin: ({ context, event }) => (assertEvent(event, 'dns.remove'), event.recordId in context.origin),
+      (read(context, event, ['queue.sendCompleted', 'queue.removeCompleted']), event.corr !== undefined && event.corr in context.pending),
+    knowsOrigin: ({ context, event }) => (read(context, event, 'dns.remove'), event.recordId in context.origin),
   },
   actions: {
+    answerWrongPeer: sendTo(
+      ({ context, event }) => askerOf(DNS, context, event),
+      ({ context, event }) => wrongPeer(DNS, context, event),
+      { delay: LATENCY },
+    ),
+    // A peer it was given (input) is of the wrong kind.
+    failOnWrongPeer: ({ context, event }) => {
+      read(context, event, 'tps.wrongPeer');
+      throw wrongPeerError(DNS, context, event);
+    },
     routeSend: enqueueActions(({ context, event, enqueue, system, self }) => {
-      assertEvent(event, 'dns.send');
+      read(context, event, 'dns.send');
       const ticket = context.ticket + 1;
       const send: QueueSend = { type: 'queue.send', record: event.record, replyTo: self, corr: ticket };
       enqueue.assign({ ticket, pending: { ...context.pending, [ticket]: { replyTo: keepActor(event.replyTo), corr: event.corr } } });
       enqueue.sendTo(peer(system, queueOf(context, context.activeRegion), context.id), send, { delay: LATENCY });
     }),
     answerSend: enqueueActions(({ context, event, enqueue, system }) => {
-      assertEvent(event, 'queue.sendCompleted');
+      read(context, event, 'queue.sendCompleted');
       const request = context.pending[event.corr!];
       const answer: DnsSendCompleted = {
         type: 'dns.sendCompleted',
@@ -118,28 +145,28 @@ export const failoverDnsMachine = setup({
       enqueue.sendTo(keptActor(system, request.replyTo, context.id), answer, { delay: LATENCY });
     }),
     registerConsumer: enqueueActions(({ context, event, enqueue, system, self }) => {
-      assertEvent(event, 'dns.receive');
+      read(context, event, 'dns.receive');
       // whichever region the consumer names, it is served by the active one
       const receive: QueueReceive = { type: 'queue.receive', replyTo: self };
       enqueue.assign({ consumer: { replyTo: keepActor(event.replyTo), corr: event.corr } });
       enqueue.sendTo(peer(system, queueOf(context, context.activeRegion), context.id), receive, { delay: LATENCY });
     }),
     relayRecord: enqueueActions(({ context, event, enqueue, system }) => {
-      assertEvent(event, 'queue.record');
+      read(context, event, 'queue.record');
       enqueue.assign({ origin: { ...context.origin, [event.record.recordId]: event.region } });
       if (!context.consumer) return;
       const delivery: DnsRecordDelivered = { type: 'dns.record', dns: context.id, region: event.region, record: event.record };
       enqueue.sendTo(keptActor(system, context.consumer.replyTo, context.id), delivery, { delay: LATENCY });
     }),
     routeRemove: enqueueActions(({ context, event, enqueue, system, self }) => {
-      assertEvent(event, 'dns.remove');
+      read(context, event, 'dns.remove');
       const ticket = context.ticket + 1;
       const remove: QueueRemove = { type: 'queue.remove', recordId: event.recordId, replyTo: self, corr: ticket };
       enqueue.assign({ ticket, pending: { ...context.pending, [ticket]: { replyTo: keepActor(event.replyTo), corr: event.corr } } });
       enqueue.sendTo(peer(system, queueOf(context, context.origin[event.recordId]), context.id), remove, { delay: LATENCY });
     }),
     refuseRemove: enqueueActions(({ context, event, enqueue }) => {
-      assertEvent(event, 'dns.remove');
+      read(context, event, 'dns.remove');
       const refused: DnsRemoveCompleted = {
         type: 'dns.removeCompleted',
         dns: context.id,
@@ -151,7 +178,7 @@ export const failoverDnsMachine = setup({
       enqueue.sendTo(event.replyTo, refused, { delay: LATENCY });
     }),
     answerRemove: enqueueActions(({ context, event, enqueue, system }) => {
-      assertEvent(event, 'queue.removeCompleted');
+      read(context, event, 'queue.removeCompleted');
       const request = context.pending[event.corr!];
       const answer: DnsRemoveCompleted = {
         type: 'dns.removeCompleted',
@@ -195,6 +222,8 @@ export const failoverDnsMachine = setup({
   },
   initial: 'starting',
   on: {
+    '*': { guard: 'isForeignRequest', actions: 'answerWrongPeer' },
+    'tps.wrongPeer': { actions: 'failOnWrongPeer' },
     'dns.send': { actions: 'routeSend' },
     'queue.sendCompleted': [{ guard: 'answersPending', actions: 'answerSend' }, { actions: 'ignoreStaleAnswer' }],
     'dns.receive': { actions: 'registerConsumer' },

@@ -1,5 +1,6 @@
-import { assertEvent, assign, enqueueActions, sendTo, setup } from 'xstate';
+import { assign, enqueueActions, sendTo, setup } from 'xstate';
 import { z } from 'zod';
+import { askerOf, eventReader, isForeignRequest, protocolOf, wrongPeer, type EventReader } from './event-checks';
 import type { DatabaseSwitch, DatabaseSwitchCompleted, ReplicatorSwitch } from './active-passive-protocol';
 import { oneWayReplicatorMachine } from './one-way-replicator.machine';
 import type { TableFail, TableFailReplication, TableInsert, TableInsertCompleted, TableRecover, TableRecoverReplication } from './protocol';
@@ -50,6 +51,17 @@ export interface GlobalDatabaseContext {
 
 const otherRegion = (c: GlobalDatabaseContext) => (c.activeRegion === c.regions[0] ? c.regions[1] : c.regions[0]);
 
+const DATABASE = 'global database';
+const read: EventReader<GlobalDatabaseEvent> = eventReader<GlobalDatabaseEvent>(DATABASE);
+const protocol = protocolOf<GlobalDatabaseEvent>({
+  'table.insert': true,
+  'table.fail': true,
+  'table.recover': true,
+  'table.failReplication': true,
+  'table.recoverReplication': true,
+  'database.switch': true,
+});
+
 /**
  * An active-passive global database (Aurora Global Database): a regional
  * database per region, of which only the active one takes writes, and a
@@ -68,18 +80,24 @@ export const globalDatabaseMachine = setup({
   actors: { regionalDatabase: regionalDatabaseMachine, replicator: oneWayReplicatorMachine },
   delays: { [LATENCY]: immediate },
   guards: {
+    isForeignRequest: ({ event }) => isForeignRequest(protocol, event),
     primaryIsActive: ({ context }) => context.activeRegion === context.regions[0],
   },
   actions: {
+    answerWrongPeer: sendTo(
+      ({ context, event }) => askerOf(DATABASE, context, event),
+      ({ context, event }) => wrongPeer(DATABASE, context, event),
+      { delay: LATENCY },
+    ),
     // Internal routing within the component: no network hop, so no latency.
     routeWrite: sendTo(
       ({ context, system }) => peer(system, regionalDatabaseId(context.id, context.activeRegion), context.id),
-      ({ context, event }) => (assertEvent(event, 'table.insert'), { ...event, region: context.activeRegion }),
+      ({ context, event }) => (read(context, event, 'table.insert'), { ...event, region: context.activeRegion }),
     ),
     refuseWrite: sendTo(
-      ({ event }) => (assertEvent(event, 'table.insert'), event.replyTo),
+      ({ context, event }) => (read(context, event, 'table.insert'), event.replyTo),
       ({ context, event }): TableInsertCompleted => {
-        assertEvent(event, 'table.insert');
+        read(context, event, 'table.insert');
         return {
           type: 'table.insertCompleted',
           table: regionalDatabaseId(context.id, context.activeRegion),
@@ -95,7 +113,7 @@ export const globalDatabaseMachine = setup({
     ),
     // Roles first, then the replicator: a write routed before the switch reaches the old active database before its new role.
     switchRegions: enqueueActions(({ context, event, enqueue, system }) => {
-      assertEvent(event, 'database.switch');
+      read(context, event, 'database.switch');
       const to = otherRegion(context);
       for (const region of context.regions)
         enqueue.sendTo(peer(system, regionalDatabaseId(context.id, region), context.id), { type: 'database.setRole', active: region === to });
@@ -104,7 +122,7 @@ export const globalDatabaseMachine = setup({
       enqueue.assign({ activeRegion: to, switches: context.switches + 1 });
     }),
     refuseSwitch: enqueueActions(({ context, event, enqueue }) => {
-      assertEvent(event, 'database.switch');
+      read(context, event, 'database.switch');
       if (!event.replyTo) return;
       const refused: DatabaseSwitchCompleted = {
         type: 'database.switchCompleted',
@@ -154,6 +172,7 @@ export const globalDatabaseMachine = setup({
   },
   initial: 'starting',
   on: {
+    '*': { guard: 'isForeignRequest', actions: 'answerWrongPeer' },
     'table.failReplication': { actions: ['failReplication', 'noteReplicationFailed'] },
     'table.recoverReplication': { actions: ['recoverReplication', 'noteReplicationRecovered'] },
   },
