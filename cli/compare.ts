@@ -2,10 +2,12 @@ import { availableParallelism } from 'node:os';
 import { MAX_SEED } from '../actors/prng';
 import { InputError } from '../machines/support';
 import { maxWorkers, workerLimitReason } from '../system/checker/check';
-import { compareDesigns, comparisonRows, designs, runDesign, type CompareReport } from '../system/checker/compare';
+import { checkDesignMachines, compareDesigns, comparisonRows, designs, runDesign, type CompareReport } from '../system/checker/compare';
+import type { Design } from '../system/topology';
 import { renderCompareHtml } from '../system/report/compare-html';
 import { buildHtmlReportInput, renderHtmlReport } from '../system/report/html-report';
-import { budgetFlags, EXIT, latencyFlagsGiven, parseIntFlag, parseSeed, readMachines, type Io } from './common';
+import { loadMachinesModule, type MachineOverrides } from '../system/machines-module';
+import { budgetFlags, EXIT, latencyFlagsGiven, parseIntFlag, parseSeed, type Io } from './common';
 import { parseFlags } from './flags';
 import { help } from './help';
 import { checkOutputFiles, writeFileAtomic } from './output-file';
@@ -31,7 +33,7 @@ export function formatComparison(report: CompareReport): string {
 }
 
 /** `--html FILE`: the figures and one seed's run report per design, on one page. */
-function comparisonHtml(report: CompareReport, seed: number, machines: { [d: string]: ReturnType<typeof readMachines> }, budget: ReturnType<typeof budgetFlags>): string {
+function comparisonHtml(report: CompareReport, seed: number, machines: { [d: string]: MachineOverrides | undefined }, budget: ReturnType<typeof budgetFlags>): string {
   const plan = { latency: report.latency, strict: report.strict, machinesModules: {}, ...budget };
   const pages = designs.map((design) => {
     const { report: run, result } = runDesign(plan, seed, design, machines[design]);
@@ -65,7 +67,16 @@ export async function commandCompare(args: string[], io: Io): Promise<number> {
   const latency = latencyFlagsGiven(values);
   const budget = budgetFlags(values);
   // Read here, so that errors name the flags.
-  const machines = { 'active-active': readMachines(values['aa-machines']), 'active-passive': readMachines(values['ap-machines']) };
+  const module = (flag: string, file: string | undefined, design: Design) => {
+    if (file === undefined) return undefined;
+    const machines = loadMachinesModule(file, flag);
+    checkDesignMachines(machines, design, flag);
+    return machines;
+  };
+  const machines = {
+    'active-active': module('--aa-machines', values['aa-machines'], 'active-active'),
+    'active-passive': module('--ap-machines', values['ap-machines'], 'active-passive'),
+  };
   checkOutputFiles({ '--html': values.html }, { '--aa-machines': values['aa-machines'], '--ap-machines': values['ap-machines'] }, values.force);
   const report = await compareDesigns({
     from,

@@ -7,6 +7,7 @@ import { MAX_SEED } from '../../actors/prng';
 import { latencySchema } from '../../actors/latency';
 import { formatIssues, InputError } from '../../machines/support';
 import { ids } from '../ids';
+import { layoutOf, type ComponentKind } from '../layout';
 import { checkMachinesFor } from '../input-checks';
 import { loadMachinesModule, type MachineOverrides } from '../machines-module';
 import { runScenario, type RunReport } from '../run-scenario';
@@ -295,6 +296,16 @@ export interface CompareReport {
   wallMs: number;
 }
 
+/** Replacement machines for one design: each of a kind the design has (a machine for a kind it lacks would silently do nothing), taking its input. */
+export function checkDesignMachines(machines: MachineOverrides, design: Design, what: string): void {
+  const topology = defaultTopologyFor(design);
+  const kinds = new Set(layoutOf(topology, []).components.map((c) => c.kind));
+  const foreign = Object.keys(machines).filter((k) => !kinds.has(k as ComponentKind));
+  if (foreign.length)
+    throw new InputError(what, foreign.map((k) => `${k}: the ${design} design has no component of this kind (it has ${[...kinds].join(', ')})`));
+  checkMachinesFor(machines, topology, what);
+}
+
 /** The compare worker script, next to this file built, or under dist/ when this file runs from TS source (jest). */
 export function compareWorkerScript(): string {
   const script = __filename.endsWith('.ts') ? resolve(__dirname, '..', '..', 'dist', 'system', 'checker', 'compare-worker.js') : join(__dirname, 'compare-worker.js');
@@ -318,7 +329,7 @@ export async function compareDesigns(options: CompareOptions): Promise<CompareRe
     const file = o.machinesModules[design];
     if (file === undefined) continue;
     machines[design] = loadMachinesModule(resolve(file), `machinesModules.${design}`);
-    checkMachinesFor(machines[design], defaultTopologyFor(design), `machinesModules.${design}`);
+    checkDesignMachines(machines[design]!, design, `machinesModules.${design}`);
   }
   const plan: CompareRunPlan = {
     latency,
