@@ -406,7 +406,7 @@ export function comparisonRows(report: Pick<CompareReport, 'designs'>): Comparis
     row('out of order within a region', (s) => inRuns(s.outOfOrder, s.runsWith.outOfOrder, ran(s))),
     row('longest wait, published -> delivered (ms)', (s) => ms(s.maxWaitMs)),
     row('delivered during fault windows', (s) => `${s.deliveredInFaults} (${pct(s.deliveredInFaults, s.delivered)} of delivered)`),
-    row('recovery: last heal -> last delivery (ms)', (s) => `${ms(s.recoveryMs)}${s.notRecovered ? `; ${s.notRecovered} runs never delivered all` : ''}`),
+    row('recovery: last heal -> last delivery (ms)', (s) => `${ms(s.recoveryMs)}${s.notRecovered ? `; ${s.notRecovered} run${s.notRecovered === 1 ? '' : 's'} never delivered all` : ''}`),
     row('recovery: last heal -> spec cold (ms)', (s) => ms(s.coldAfterHealMs)),
   ];
 }

@@ -70,13 +70,11 @@ export function translateFault(f: SharedFault, design: Design, topology: Topolog
   }
 }
 
-const busyStates = ['writingTable', 'publishing', 'removing'] as const;
-
 /**
  * The seed's plan, drawn as chaos draws its own (a random subset of the
- * shared kinds, 1-6 faults at random times or when a container is busy, for
- * random durations) over the components of a two-region, five-stage system,
- * which both designs' built-in topologies are.
+ * shared kinds, 1-6 faults at random virtual times for random durations)
+ * over the components of a two-region, five-stage system, which both
+ * designs' built-in topologies are.
  */
 export function comparePlan(seed: number, topology: Pick<Topology, 'regions' | 'stages'> = defaultTopologyFor('active-active')): ComparePlan {
   const rng = new Prng((seed ^ 0xc0a1b2) >>> 0);
@@ -84,16 +82,14 @@ export function comparePlan(seed: number, topology: Pick<Topology, 'regions' | '
   const regions = topology.regions.map((r) => r.region);
   const stages = topology.stages;
   const names = queueNames(stages);
-  const records = 30;
   const containers = regions.flatMap((r) => stages.map((s) => ids.container(s, r)));
   let kinds = sharedFaultKindNames.filter(() => rng.next() < 0.5);
   if (kinds.length === 0) kinds = [pick(sharedFaultKindNames)];
   const count = rng.int(1, 6);
   const horizon = 900;
-  const trigger = (watch: string): Fault['trigger'] =>
-    rng.next() < 0.5
-      ? { at: rng.int(0, horizon) }
-      : { when: { actor: watch, state: pick(busyStates), ...(rng.next() < 0.5 ? { recordId: rng.int(1, records) } : {}) }, until: horizon * 2 };
+  // At a virtual time, never "when a container is busy": a region-2 container of the active-passive
+  // design is idle, so such a trigger would fire in one design only, or at another time.
+  const trigger = (): Fault['trigger'] => ({ at: rng.int(0, horizon) });
   const duration = () => {
     const r = rng.next();
     return r < 0.3 ? rng.int(0, 5) : r < 0.8 ? rng.int(5, 200) : rng.int(200, 800);
@@ -105,7 +101,7 @@ export function comparePlan(seed: number, topology: Pick<Topology, 'regions' | '
     const container = pick(containers);
     const [, stage, r] = container.split(':');
     const region = Number(r.slice(1));
-    const at = { trigger: trigger(container), duration: duration() };
+    const at = { trigger: trigger(), duration: duration() };
     if (kind === 'container') faults.push({ id, kind, target: container, ...at });
     else if (kind === 'queue') faults.push({ id, kind, target: ids.queue(names[stages.indexOf(stage) + (rng.next() < 0.5 ? 0 : 1)], region), ...at });
     else if (kind === 'store' || kind === 'replication') faults.push({ id, kind, target: ids.table(stage), ...at });
