@@ -190,6 +190,42 @@ A seed that crashed (the run threw) is listed as "Crashed seeds": an internal er
     exitCodes: EXIT_CODES,
     positionals: true,
   },
+  compare: {
+    usage: ['compare [options]'],
+    summary: 'run the same fault plans on both designs and print their figures side by side',
+    about: `Runs the same fault plan per seed (seeds S..S+N-1) on the active-active and the active-passive
+design: the same components (queues, containers, each stage's table or database, its replication, a
+DNS losing a region, a slow region) failed at the same times, then healed. Prints side by side:
+records delivered, lost and why, lost on failover, duplicated, out of order within a region, the
+longest wait from publication to the destination, records delivered during the fault windows, and
+the recovery time after the last fault healed. A run that fails its design's spec is a figure.`,
+    flags: {
+      seeds: withDefault('N', '50', ['how many seeds (fault plans), 1..1000000 (default 50)']),
+      from: flag('S', ['first seed (default 1); the last seed, S+N-1, must be below 2^32']),
+      workers: flag('K', ['worker threads (default: one per core; at most 2 per core)']),
+      'seed-timeout': flag('S', ['seconds a seed (both designs) may run before its worker is stopped (default 60)']),
+      json: bool(['print one JSON report (the summaries and every seed\'s figures) instead of the table (default: off)']),
+      html: flag('FILE', ["write one self-contained page: the figures and both designs' timelines of one seed (default: none)"]),
+      'seed-detail': flag('N', ['the seed whose timelines --html draws (default: the first seed)']),
+      force: bool(['let --html replace an existing file (default: refuse)']),
+      'aa-machines': flag('MODULE', ['replacement machines for the active-active design only (as run --machines), e.g. a planted bug']),
+      'ap-machines': flag('MODULE', ['... and for the active-passive design only']),
+      latency: runFlagDefs.latency,
+      slow: runFlagDefs.slow,
+      factor: runFlagDefs.factor,
+      'no-strict': runFlagDefs['no-strict'],
+      'max-messages': runFlagDefs['max-messages'],
+      'max-virtual-ms': runFlagDefs['max-virtual-ms'],
+      ...commonFlags,
+    },
+    notes: `The plans are drawn over both designs' built-in topologies (regions 1 and 2, five stages). A DNS
+losing region 1 is a switch to region 2 (and back when it heals) in the active-passive design; losing
+region 2, where it sends nothing, is no fault there.`,
+    examples: ['tps compare', 'tps compare --seeds 200 --workers 2 --json > compare.json', 'tps compare --seeds 20 --html compare.html --seed-detail 7'],
+    exitCodes: `Exit codes: 0 the comparison ran (it is a measurement: runs that fail a design's spec are figures
+  in its column), 2 bad input (nothing ran), 3 internal error (a run threw)`,
+    positionals: false,
+  },
   merge: {
     usage: ['merge REPORT.json REPORT.json ... [options]'],
     summary: 'join the --json reports of sharded checks into one',

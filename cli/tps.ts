@@ -6,6 +6,7 @@ import { narrate } from '../system/narrative';
 import { planToSave, runScenario } from '../system/run-scenario';
 import { scenarios } from '../system/scenarios';
 import { commandCheck } from './check';
+import { commandCompare } from './compare';
 import { budgetFlags, EXIT, latencyFlagsGiven, parseSeed, readMachines, readTopology, scenarioArgument, strategyFlag, type Io } from './common';
 import { commandInspect } from './inspect';
 import { commandMerge } from './merge';
@@ -100,6 +101,7 @@ export const commands: Record<string, (args: string[], io: Io) => number | Promi
   list: commandList,
   run: commandRun,
   check: commandCheck,
+  compare: commandCompare,
   inspect: commandInspect,
   merge: commandMerge,
 };

@@ -1,4 +1,5 @@
 import type { AnyActorRef, EventObject } from 'xstate';
+import type * as AP from './active-passive-protocol';
 import type * as P from './protocol';
 
 /**
@@ -45,9 +46,14 @@ export type TpsEvent =
   | P.SourcePublishRejected
   | P.DestinationNotifyAt
   | P.DestinationCountReached
-  | P.WrongPeer;
+  | P.WrongPeer
+  | AP.DatabaseSetRole
+  | AP.DatabaseSwitch
+  | AP.DatabaseSwitchCompleted
+  | AP.ReplicatorSwitch
+  | AP.DnsSwitch;
 
-type Kind = 'actor' | 'int' | 'number' | 'boolean' | 'string' | 'record' | 'origin';
+type Kind = 'actor' | 'int' | 'number' | 'boolean' | 'string' | 'record' | 'origin' | 'ints';
 /** A field's kind; `?` when it may be absent, ` or null` when it may be null. */
 type FieldSpec = Kind | `${Kind}?` | `${Kind} or null`;
 type FieldsOf<E> = { [K in Exclude<keyof E, 'type'>]-?: FieldSpec };
@@ -112,6 +118,12 @@ const eventFields: { [E in TpsEvent as E['type']]: FieldsOf<E> } = {
   'destination.notifyAt': { count: 'int', replyTo: 'actor' },
   'destination.countReached': { count: 'int' },
   'tps.wrongPeer': { peer: 'string', peerKind: 'string', eventType: 'string' },
+  // the active-passive design's
+  'database.setRole': { active: 'boolean' },
+  'database.switch': { replyTo: 'actor?' },
+  'database.switchCompleted': { database: 'string', success: 'boolean', activeRegion: 'int', lost: 'ints' },
+  'replicator.switch': { to: 'int', replyTo: 'actor?', database: 'string' },
+  'dns.switch': {},
 };
 
 /** A problem with a value, or undefined when it is of the kind. */
@@ -130,6 +142,7 @@ const checks: Record<Kind, Check> = {
   boolean: (v) => unless(typeof v === 'boolean', v, 'a boolean'),
   string: (v) => unless(typeof v === 'string', v, 'a string'),
   origin: (v) => unless(v === 'write' || v === 'replication', v, "'write' or 'replication'"),
+  ints: (v) => unless(Array.isArray(v) && v.every((x) => Number.isInteger(x)), v, 'an array of integers'),
   record: (v) => {
     if (!isObject(v)) return unless(false, v, 'a record { recordId, recordValue }');
     if (!Number.isInteger(v.recordId)) return `.recordId ${unless(false, v.recordId, 'an integer')}`;
@@ -245,6 +258,7 @@ const askedKind: Record<string, string> = {
   table: 'table',
   dns: 'DNS',
   replicator: 'replicator',
+  database: 'database',
   container: 'container',
   source: 'record source',
   destination: 'record destination',

@@ -1,5 +1,6 @@
-import { assertEvent, enqueueActions, setup } from 'xstate';
+import { enqueueActions, sendTo, setup } from 'xstate';
 import { z } from 'zod';
+import { askerOf, eventReader, isForeignRequest, protocolOf, wrongPeer, wrongPeerError, type EventReader } from './event-checks';
 import type { DnsSwitch } from './active-passive-protocol';
 import {
   relayedRecord,
@@ -12,7 +13,7 @@ import {
   type QueueAnswer,
   type Requester,
 } from './messages';
-import type { QueueReceive, QueueRemove, QueueSend } from './protocol';
+import type { QueueReceive, QueueRemove, QueueSend, WrongPeer } from './protocol';
 import { regionSchema } from './protocol';
 import { immediate, keptActor, LATENCY, parseInput, peer, withActiveRegion } from './support';
 
@@ -33,7 +34,7 @@ export const failoverDnsInputSchema = withActiveRegion(
 );
 export type FailoverDnsInput = z.input<typeof failoverDnsInputSchema>;
 
-export type FailoverDnsEvent = DnsRequest | DnsSwitch | QueueAnswer;
+export type FailoverDnsEvent = DnsRequest | DnsSwitch | QueueAnswer | WrongPeer;
 
 export interface FailoverDnsContext {
   readonly id: string;
@@ -52,6 +53,19 @@ export interface FailoverDnsContext {
 }
 
 const queueOf = (c: FailoverDnsContext, region: number) => c.targets.find((t) => t.region === region)!.queue;
+const DNS = 'failover DNS';
+const read: EventReader<FailoverDnsEvent> = eventReader<FailoverDnsEvent>(DNS);
+const protocol = protocolOf<FailoverDnsEvent>({
+  'dns.send': true,
+  'dns.receive': true,
+  'dns.remove': true,
+  'dns.switch': true,
+  'queue.sendCompleted': true,
+  'queue.record': true,
+  'queue.removeCompleted': true,
+  'tps.wrongPeer': true,
+});
+
 /** A request forwarded under a fresh ticket, remembering who asked. */
 const held = (c: FailoverDnsContext, event: DnsRequest): Pick<FailoverDnsContext, 'ticket' | 'pending'> => {
   const ticket = c.ticket + 1;
@@ -73,21 +87,32 @@ export const failoverDnsMachine = setup({
   },
   delays: { [LATENCY]: immediate },
   guards: {
+    isForeignRequest: ({ event }) => isForeignRequest(protocol, event),
     primaryIsActive: ({ context }) => context.activeRegion === context.targets[0].region,
     answersPending: ({ context, event }) =>
-      (event.type === 'queue.sendCompleted' || event.type === 'queue.removeCompleted') && event.corr !== undefined && event.corr in context.pending,
-    knowsOrigin: ({ context, event }) => (assertEvent(event, 'dns.remove'), event.recordId in context.origin),
+      (read(context, event, ['queue.sendCompleted', 'queue.removeCompleted']), event.corr !== undefined && event.corr in context.pending),
+    knowsOrigin: ({ context, event }) => (read(context, event, 'dns.remove'), event.recordId in context.origin),
   },
   actions: {
+    answerWrongPeer: sendTo(
+      ({ context, event }) => askerOf(DNS, context, event),
+      ({ context, event }) => wrongPeer(DNS, context, event),
+      { delay: LATENCY },
+    ),
+    // A peer it was given (input) is of the wrong kind.
+    failOnWrongPeer: ({ context, event }) => {
+      read(context, event, 'tps.wrongPeer');
+      throw wrongPeerError(DNS, context, event);
+    },
     routeSend: enqueueActions(({ context, event, enqueue, system, self }) => {
-      assertEvent(event, 'dns.send');
+      read(context, event, 'dns.send');
       const hold = held(context, event);
       const send: QueueSend = { type: 'queue.send', record: event.record, replyTo: self, corr: hold.ticket };
       enqueue.assign(hold);
       enqueue.sendTo(peer(system, queueOf(context, context.activeRegion), context.id), send, { delay: LATENCY });
     }),
     answerSend: enqueueActions(({ context, event, enqueue, system }) => {
-      assertEvent(event, 'queue.sendCompleted');
+      read(context, event, 'queue.sendCompleted');
       const request = context.pending[event.corr!];
       enqueue.assign({
         pending: withoutKey(context.pending, event.corr!),
@@ -96,31 +121,31 @@ export const failoverDnsMachine = setup({
       enqueue.sendTo(keptActor(system, request.replyTo, context.id), sendCompleted(context.id, event, request.corr), { delay: LATENCY });
     }),
     registerConsumer: enqueueActions(({ context, event, enqueue, system, self }) => {
-      assertEvent(event, 'dns.receive');
+      read(context, event, 'dns.receive');
       // whichever region the consumer names, it is served by the active one
       const receive: QueueReceive = { type: 'queue.receive', replyTo: self };
       enqueue.assign({ consumer: requesterOf(event) });
       enqueue.sendTo(peer(system, queueOf(context, context.activeRegion), context.id), receive, { delay: LATENCY });
     }),
     relayRecord: enqueueActions(({ context, event, enqueue, system }) => {
-      assertEvent(event, 'queue.record');
+      read(context, event, 'queue.record');
       enqueue.assign({ origin: { ...context.origin, [event.record.recordId]: event.region } });
       if (!context.consumer) return;
       enqueue.sendTo(keptActor(system, context.consumer.replyTo, context.id), relayedRecord(context.id, event), { delay: LATENCY });
     }),
     routeRemove: enqueueActions(({ context, event, enqueue, system, self }) => {
-      assertEvent(event, 'dns.remove');
+      read(context, event, 'dns.remove');
       const hold = held(context, event);
       const remove: QueueRemove = { type: 'queue.remove', recordId: event.recordId, replyTo: self, corr: hold.ticket };
       enqueue.assign(hold);
       enqueue.sendTo(peer(system, queueOf(context, context.origin[event.recordId]), context.id), remove, { delay: LATENCY });
     }),
     refuseRemove: enqueueActions(({ context, event, enqueue }) => {
-      assertEvent(event, 'dns.remove');
+      read(context, event, 'dns.remove');
       enqueue.sendTo(event.replyTo, removeRefused(context.id, event), { delay: LATENCY });
     }),
     answerRemove: enqueueActions(({ context, event, enqueue, system }) => {
-      assertEvent(event, 'queue.removeCompleted');
+      read(context, event, 'queue.removeCompleted');
       const request = context.pending[event.corr!];
       enqueue.assign({
         pending: withoutKey(context.pending, event.corr!),
@@ -156,6 +181,8 @@ export const failoverDnsMachine = setup({
   },
   initial: 'starting',
   on: {
+    '*': { guard: 'isForeignRequest', actions: 'answerWrongPeer' },
+    'tps.wrongPeer': { actions: 'failOnWrongPeer' },
     'dns.send': { actions: 'routeSend' },
     'queue.sendCompleted': [{ guard: 'answersPending', actions: 'answerSend' }, { actions: 'ignoreStaleAnswer' }],
     'dns.receive': { actions: 'registerConsumer' },

@@ -1,5 +1,6 @@
-import { assertEvent, assign, enqueueActions, sendTo, setup } from 'xstate';
+import { assign, enqueueActions, sendTo, setup } from 'xstate';
 import { z } from 'zod';
+import { askerOf, eventReader, isForeignRequest, protocolOf, wrongPeer, type EventReader } from './event-checks';
 import type { DatabaseSwitch, DatabaseSwitchCompleted, ReplicatorSwitch } from './active-passive-protocol';
 import { oneWayReplicatorMachine } from './one-way-replicator.machine';
 import type { TableFail, TableFailReplication, TableInsert, TableInsertCompleted, TableRecover, TableRecoverReplication } from './protocol';
@@ -61,6 +62,17 @@ const serving = (other: 'region1Active' | 'region2Active') =>
     'table.recover': { description: 'Already serving.' },
   }) as const;
 
+const DATABASE = 'global database';
+const read: EventReader<GlobalDatabaseEvent> = eventReader<GlobalDatabaseEvent>(DATABASE);
+const protocol = protocolOf<GlobalDatabaseEvent>({
+  'table.insert': true,
+  'table.fail': true,
+  'table.recover': true,
+  'table.failReplication': true,
+  'table.recoverReplication': true,
+  'database.switch': true,
+});
+
 /**
  * An active-passive global database (Aurora Global Database): a regional
  * database per region, of which only the active one takes writes, and a
@@ -79,18 +91,24 @@ export const globalDatabaseMachine = setup({
   actors: { regionalDatabase: regionalDatabaseMachine, replicator: oneWayReplicatorMachine },
   delays: { [LATENCY]: immediate },
   guards: {
+    isForeignRequest: ({ event }) => isForeignRequest(protocol, event),
     primaryIsActive: ({ context }) => context.activeRegion === context.regions[0],
   },
   actions: {
+    answerWrongPeer: sendTo(
+      ({ context, event }) => askerOf(DATABASE, context, event),
+      ({ context, event }) => wrongPeer(DATABASE, context, event),
+      { delay: LATENCY },
+    ),
     // Internal routing within the component: no network hop, so no latency.
     routeWrite: sendTo(
       ({ context, system }) => peer(system, regionalDatabaseId(context.id, context.activeRegion), context.id),
-      ({ context, event }) => (assertEvent(event, 'table.insert'), { ...event, region: context.activeRegion }),
+      ({ context, event }) => (read(context, event, 'table.insert'), { ...event, region: context.activeRegion }),
     ),
     refuseWrite: sendTo(
-      ({ event }) => (assertEvent(event, 'table.insert'), event.replyTo),
+      ({ context, event }) => (read(context, event, 'table.insert'), event.replyTo),
       ({ context, event }): TableInsertCompleted => {
-        assertEvent(event, 'table.insert');
+        read(context, event, 'table.insert');
         const table = regionalDatabaseId(context.id, context.activeRegion);
         return insertCompleted({ table, stage: context.stage, region: context.activeRegion }, event, false);
       },
@@ -98,7 +116,7 @@ export const globalDatabaseMachine = setup({
     ),
     // Roles first, then the replicator: a write routed before the switch reaches the old active database before its new role.
     switchRegions: enqueueActions(({ context, event, enqueue, system }) => {
-      assertEvent(event, 'database.switch');
+      read(context, event, 'database.switch');
       const to = otherRegion(context);
       for (const region of context.regions)
         enqueue.sendTo(peer(system, regionalDatabaseId(context.id, region), context.id), { type: 'database.setRole', active: region === to });
@@ -107,7 +125,7 @@ export const globalDatabaseMachine = setup({
       enqueue.assign({ activeRegion: to, switches: context.switches + 1 });
     }),
     refuseSwitch: enqueueActions(({ context, event, enqueue }) => {
-      assertEvent(event, 'database.switch');
+      read(context, event, 'database.switch');
       if (!event.replyTo) return;
       const refused: DatabaseSwitchCompleted = {
         type: 'database.switchCompleted',
@@ -157,6 +175,7 @@ export const globalDatabaseMachine = setup({
   },
   initial: 'starting',
   on: {
+    '*': { guard: 'isForeignRequest', actions: 'answerWrongPeer' },
     'table.failReplication': { actions: ['failReplication', 'noteReplicationFailed'] },
     'table.recoverReplication': { actions: ['recoverReplication', 'noteReplicationRecovered'] },
   },

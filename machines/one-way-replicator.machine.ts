@@ -1,7 +1,8 @@
-import { and, assertEvent, assign, enqueueActions, setup } from 'xstate';
+import { and, assign, enqueueActions, sendTo, setup } from 'xstate';
 import { z } from 'zod';
+import { askerOf, eventReader, isForeignRequest, protocolOf, wrongPeer, wrongPeerError, type EventReader } from './event-checks';
 import type { DatabaseSwitchCompleted, LostCopy, ReplicatorSwitch } from './active-passive-protocol';
-import type { ReplicatorFail, ReplicatorRecover, ReplicatorReplicate, TableInsert, TableInsertCompleted, TpsRecord } from './protocol';
+import type { ReplicatorFail, ReplicatorRecover, ReplicatorReplicate, TableInsert, TableInsertCompleted, TpsRecord, WrongPeer } from './protocol';
 import { regionSchema } from './protocol';
 import { immediate, LATENCY, parseInput, peer } from './support';
 
@@ -23,7 +24,7 @@ export const oneWayReplicatorInputSchema = z
   });
 export type OneWayReplicatorInput = z.input<typeof oneWayReplicatorInputSchema>;
 
-export type OneWayReplicatorEvent = ReplicatorReplicate | ReplicatorFail | ReplicatorRecover | ReplicatorSwitch | TableInsertCompleted;
+export type OneWayReplicatorEvent = ReplicatorReplicate | ReplicatorFail | ReplicatorRecover | ReplicatorSwitch | TableInsertCompleted | WrongPeer;
 
 export interface OneWayReplicatorContext {
   readonly id: string;
@@ -53,6 +54,17 @@ export const passiveRegion = (c: Pick<OneWayReplicatorContext, 'databases' | 'fr
 /** A copy can be sent: none is out, the passive database is not refusing, and one is waiting. */
 const canApply = (c: OneWayReplicatorContext): boolean => !c.busy && !c.blocked && c.pending.length > 0;
 
+const REPLICATOR = 'one-way replicator';
+const read: EventReader<OneWayReplicatorEvent> = eventReader<OneWayReplicatorEvent>(REPLICATOR);
+const protocol = protocolOf<OneWayReplicatorEvent>({
+  'replicator.replicate': true,
+  'replicator.fail': true,
+  'replicator.recover': true,
+  'replicator.switch': true,
+  'table.insertCompleted': true,
+  'tps.wrongPeer': true,
+});
+
 /**
  * Asynchronous one-way replication of an active-passive global database
  * (Aurora-like): every write of the active region is copied, in order and one
@@ -68,25 +80,36 @@ export const oneWayReplicatorMachine = setup({
   },
   delays: { [LATENCY]: immediate },
   guards: {
-    isFromActive: ({ context, event }) => (assertEvent(event, 'replicator.replicate'), event.from === context.from),
+    isForeignRequest: ({ event }) => isForeignRequest(protocol, event),
+    isFromActive: ({ context, event }) => (read(context, event, 'replicator.replicate'), event.from === context.from),
     answersCurrentCopy: ({ context, event }) =>
-      (assertEvent(event, 'table.insertCompleted'), event.corr === context.generation && context.busy),
-    succeeded: ({ event }) => (assertEvent(event, 'table.insertCompleted'), event.success),
+      (read(context, event, 'table.insertCompleted'), event.corr === context.generation && context.busy),
+    succeeded: ({ context, event }) => (read(context, event, 'table.insertCompleted'), event.success),
   },
   actions: {
+    answerWrongPeer: sendTo(
+      ({ context, event }) => askerOf(REPLICATOR, context, event),
+      ({ context, event }) => wrongPeer(REPLICATOR, context, event),
+      { delay: LATENCY },
+    ),
+    // A peer it was given (input) is of the wrong kind.
+    failOnWrongPeer: ({ context, event }) => {
+      read(context, event, 'tps.wrongPeer');
+      throw wrongPeerError(REPLICATOR, context, event);
+    },
     holdCopy: assign({
-      pending: ({ context, event }) => (assertEvent(event, 'replicator.replicate'), [...context.pending, event.record]),
+      pending: ({ context, event }) => (read(context, event, 'replicator.replicate'), [...context.pending, event.record]),
     }),
     // a write of the old active region reported after the switch: it will never be copied
     noteLateCopy: assign({
       lost: ({ context, event }) => {
-        assertEvent(event, 'replicator.replicate');
+        read(context, event, 'replicator.replicate');
         return [...context.lost, { record: event.record, from: event.from, to: context.from }];
       },
     }),
     // the answer to the copy that was out at a switch: refused, that copy is lost too
     settleOrphan: assign(({ context, event }) => {
-      assertEvent(event, 'table.insertCompleted');
+      read(context, event, 'table.insertCompleted');
       if (context.orphan?.record.recordId !== event.record.recordId) return {};
       return event.success ? { orphan: null } : { orphan: null, lost: [...context.lost, context.orphan] };
     }),
@@ -111,7 +134,7 @@ export const oneWayReplicatorMachine = setup({
     // must not block the lane again; the copy out then is sent again (a re-send of the same record).
     unblock: assign(({ context }) => ({ blocked: false, busy: false, generation: context.generation + 1 })),
     turnDirection: assign(({ context, event }) => {
-      assertEvent(event, 'replicator.switch');
+      read(context, event, 'replicator.switch');
       if (event.to === context.from) return { lastSwitchLost: [] };
       // a copy already sent may still be applied: it counts as lost only if it is refused (orphanRefused)
       const unsent = context.busy ? context.pending.slice(1) : context.pending;
@@ -128,7 +151,7 @@ export const oneWayReplicatorMachine = setup({
       };
     }),
     answerSwitch: enqueueActions(({ context, event, enqueue }) => {
-      assertEvent(event, 'replicator.switch');
+      read(context, event, 'replicator.switch');
       if (!event.replyTo) return;
       const done: DatabaseSwitchCompleted = {
         type: 'database.switchCompleted',
@@ -147,6 +170,10 @@ export const oneWayReplicatorMachine = setup({
     return { id, databases, from: from ?? databases[0].region, pending: [], busy: false, blocked: false, generation: 0, lost: [], lastSwitchLost: [], orphan: null };
   },
   initial: 'replicating',
+  on: {
+    '*': { guard: 'isForeignRequest', actions: 'answerWrongPeer' },
+    'tps.wrongPeer': { actions: 'failOnWrongPeer' },
+  },
   states: {
     replicating: {
       entry: 'applyNextCopy',

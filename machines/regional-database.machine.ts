@@ -1,5 +1,6 @@
-import { and, assertEvent, assign, sendTo, setup } from 'xstate';
+import { and, assign, sendTo, setup } from 'xstate';
 import { z } from 'zod';
+import { askerOf, eventReader, isForeignRequest, protocolOf, wrongPeer, type EventReader } from './event-checks';
 import type { DatabaseSetRole } from './active-passive-protocol';
 import { countReport, insertCompleted, readResult, type TableRequest } from './messages';
 import type { InsertOrigin, ReplicatorReplicate, TableCountReport, TableInsert, TableInsertCompleted, TableReadResult, TpsRecord } from './protocol';
@@ -39,6 +40,17 @@ export interface RegionalDatabaseContext {
 
 const originOf = (event: TableInsert): InsertOrigin => event.origin ?? 'write';
 
+const DATABASE = 'regional database';
+const read: EventReader<RegionalDatabaseEvent> = eventReader<RegionalDatabaseEvent>(DATABASE);
+const protocol = protocolOf<RegionalDatabaseEvent>({
+  'table.insert': true,
+  'table.read': true,
+  'table.count': true,
+  'table.fail': true,
+  'table.recover': true,
+  'database.setRole': true,
+});
+
 /**
  * One region's database of an active-passive global database (Aurora-like).
  * Only the active one takes writes and acknowledges them (and tells the
@@ -54,15 +66,21 @@ export const regionalDatabaseMachine = setup({
   },
   delays: { [LATENCY]: immediate },
   guards: {
+    isForeignRequest: ({ event }) => isForeignRequest(protocol, event),
     isWrite: ({ event }) => event.type === 'table.insert' && originOf(event) === 'write',
     isCopy: ({ event }) => event.type === 'table.insert' && originOf(event) === 'replication',
     hasReplicator: ({ context }) => context.replicator !== undefined,
     roleIsActive: ({ context }) => context.active,
-    becomesActive: ({ event }) => (assertEvent(event, 'database.setRole'), event.active),
+    becomesActive: ({ context, event }) => (read(context, event, 'database.setRole'), event.active),
   },
   actions: {
+    answerWrongPeer: sendTo(
+      ({ context, event }) => askerOf(DATABASE, context, event),
+      ({ context, event }) => wrongPeer(DATABASE, context, event),
+      { delay: LATENCY },
+    ),
     storeRow: assign(({ context, event }) => {
-      assertEvent(event, 'table.insert');
+      read(context, event, 'table.insert');
       const { record } = event;
       const known = context.rows.some((r) => r.recordId === record.recordId);
       const rows = known ? context.rows.map((r) => (r.recordId === record.recordId ? record : r)) : [...context.rows, record];
@@ -71,32 +89,32 @@ export const regionalDatabaseMachine = setup({
         : { rows, replicated: [...context.replicated, record.recordId] };
     }),
     answerInsert: sendTo(
-      ({ event }) => (assertEvent(event, 'table.insert'), event.replyTo),
+      ({ context, event }) => (read(context, event, 'table.insert'), event.replyTo),
       ({ context, event }, params: { success: boolean }): TableInsertCompleted => (
-        assertEvent(event, 'table.insert'), insertCompleted({ table: context.id, stage: context.stage, region: context.region }, event, params.success)
+        read(context, event, 'table.insert'), insertCompleted({ table: context.id, stage: context.stage, region: context.region }, event, params.success)
       ),
       { delay: LATENCY },
     ),
     tellReplicator: sendTo(
       ({ context, system }) => peer(system, context.replicator!, context.id),
       ({ context, event }): ReplicatorReplicate => {
-        assertEvent(event, 'table.insert');
+        read(context, event, 'table.insert');
         return { type: 'replicator.replicate', record: event.record, from: context.region };
       },
       { delay: LATENCY },
     ),
-    takeRole: assign({ active: ({ event }) => (assertEvent(event, 'database.setRole'), event.active) }),
+    takeRole: assign({ active: ({ context, event }) => (read(context, event, 'database.setRole'), event.active) }),
     answerRead: sendTo(
-      ({ event }) => (assertEvent(event, 'table.read'), event.replyTo),
+      ({ context, event }) => (read(context, event, 'table.read'), event.replyTo),
       ({ context, event }): TableReadResult => {
-        assertEvent(event, 'table.read');
+        read(context, event, 'table.read');
         const recordId = event.recordId;
         return readResult(context, recordId, context.rows.find((r) => r.recordId === recordId));
       },
       { delay: LATENCY },
     ),
     answerCount: sendTo(
-      ({ event }) => (assertEvent(event, 'table.count'), event.replyTo),
+      ({ context, event }) => (read(context, event, 'table.count'), event.replyTo),
       ({ context }): TableCountReport => countReport(context, context.rows.length),
       { delay: LATENCY },
     ),
@@ -109,6 +127,7 @@ export const regionalDatabaseMachine = setup({
   },
   initial: 'starting',
   on: {
+    '*': { guard: 'isForeignRequest', actions: 'answerWrongPeer' },
     // Observability queries, answered from what is stored whatever the state.
     'table.read': { actions: 'answerRead' },
     'table.count': { actions: 'answerCount' },

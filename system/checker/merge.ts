@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { formatIssues, InputError } from '../../machines/support';
 import { loadMachinesModule } from '../machines-module';
-import { sharesFromTotals, type CheckReport, type CheckTotals, type MinAvgMax } from './check';
+import { sharesFromTotals, type CheckReport, type CheckTotals, type LossOnFailover, type MinAvgMax } from './check';
 import { coverageSummary, emptyCoverage, mergeCoverage, type CoverageCounts } from './coverage';
 
 /** A check report as `tps check --json` prints it: everything but the per-seed results. */
@@ -51,8 +51,23 @@ const shardReportSchema = z
     machinesModule: z.string().optional(),
     planDigest: z.string(),
     totals: z.object({ ran: z.number().int().min(0), messages: z.number(), virtualTimeMs: z.number(), routed: z.array(z.number()), expected: z.array(z.number()), slack: z.number() }),
+    lossOnFailover: z.object({ runs: z.number().int().min(1), records: minAvgMaxSchema }).optional(),
   })
   .passthrough();
+
+/**
+ * Active-passive: the shards' losses on failover as one figure. A report
+ * keeps the average, not the sum: each shard's sum is its average times its
+ * runs, rounded (records are whole), exact while a shard has under 100 losing runs.
+ */
+function lossOnFailoverOf(reports: CheckSummary[]): { lossOnFailover?: LossOnFailover } {
+  const losing = reports.map((r) => r.lossOnFailover).filter((l): l is LossOnFailover => l !== undefined);
+  if (losing.length === 0) return {};
+  const runs = losing.reduce((a, l) => a + l.runs, 0);
+  const sum = losing.reduce((a, l) => a + Math.round(l.records.avg * l.runs), 0);
+  const records = { min: Math.min(...losing.map((l) => l.records.min)), avg: Math.round((sum / runs) * 100) / 100, max: Math.max(...losing.map((l) => l.records.max)) };
+  return { lossOnFailover: { runs, records } };
+}
 
 /** The earliest first failure over the shards (each timed from its own start). */
 function firstFailureOf(reports: CheckSummary[]): Pick<CheckSummary, 'firstFailureMs' | 'firstFailureSeed'> {
@@ -208,6 +223,7 @@ export function mergeReports(inputs: { name: string; report: unknown }[]): Check
     virtualTimeMs,
     wallMs,
     schedulesPerSecond,
+    ...lossOnFailoverOf(reports),
     failures: reports.flatMap((r) => r.failures),
     routing: sharesFromTotals(totals, regions),
     ...(coverage ? { coverage } : {}),

@@ -7,6 +7,10 @@ import { recordSourceMachine } from '../../machines/record-source.machine';
 import { regionalTableMachine } from '../../machines/regional-table.machine';
 import { replicatorMachine } from '../../machines/replicator.machine';
 import { weightedDnsMachine } from '../../machines/weighted-dns.machine';
+import { failoverDnsMachine } from '../../machines/failover-dns.machine';
+import { globalDatabaseMachine } from '../../machines/global-database.machine';
+import { oneWayReplicatorMachine } from '../../machines/one-way-replicator.machine';
+import { regionalDatabaseMachine } from '../../machines/regional-database.machine';
 import { VirtualClock } from '../../actors/virtual-clock';
 import { rec, startSystem, stepUntil, type Part, type TestSystem } from './harness';
 
@@ -52,6 +56,10 @@ const gt = { id: 'gt', stage: 'core', regions: [1, 2] };
 const replicator = { id: 'rep', tables: [{ region: 1, table: 't1' }, { region: 2, table: 't2' }] };
 const dns = { id: 'dns', targets: [{ region: 1, queue: 'q1' }] };
 const source = { id: 'src', dns: 'probeDns', batches: [[rec(1)]] };
+const db = { id: 'db1', stage: 'core', region: 1, active: true };
+const gdb = { id: 'gdb', stage: 'core', regions: [1, 2] };
+const oneWay = { id: 'ow', databases: [{ region: 1, database: 'db1' }, { region: 2, database: 'db2' }] };
+const fdns = { id: 'fdns', targets: [{ region: 1, queue: 'q1' }, { region: 2, queue: 'q2' }] };
 const probeRef = createActor(queueMachine, { input: q });
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -97,6 +105,35 @@ describe('a malformed event puts the machine in error, naming its id, the event 
       "record source 'src': event 'source.publish': field batch is 'one': a number expected"],
     ['record source', recordSourceMachine, source, { type: 'dns.sendCompleted', dns: 'dns', record: rec(1), region: 1, corr: 1 },
       "record source 'src': event 'dns.sendCompleted': field success is missing: a boolean expected"],
+    // the active-passive design's machines
+    ['regional database', regionalDatabaseMachine, db, { type: 'table.insert', region: 1, record: rec(1), origin: 'copy', replyTo: probeRef },
+      "regional database 'db1': event 'table.insert': field origin is 'copy': 'write' or 'replication' expected"],
+    ['regional database', regionalDatabaseMachine, { ...db, active: false }, { type: 'table.insert', region: 1, record: rec(1), replyTo: 'p' },
+      "regional database 'db1': event 'table.insert': field replyTo is 'p': an actor reference expected"],
+    ['regional database', regionalDatabaseMachine, db, { type: 'database.setRole', active: 'yes' },
+      "regional database 'db1': event 'database.setRole': field active is 'yes': a boolean expected"],
+    ['regional database', regionalDatabaseMachine, db, { type: 'table.read', recordId: 1.5, replyTo: probeRef },
+      "regional database 'db1': event 'table.read': field recordId is 1.5: an integer expected"],
+    ['one-way replicator', oneWayReplicatorMachine, oneWay, { type: 'replicator.replicate', record: rec(1), from: 'r1' },
+      "one-way replicator 'ow': event 'replicator.replicate': field from is 'r1': an integer expected"],
+    ['one-way replicator', oneWayReplicatorMachine, oneWay, { type: 'replicator.switch', to: 'r2', database: 'gdb' },
+      "one-way replicator 'ow': event 'replicator.switch': field to is 'r2': an integer expected"],
+    ['one-way replicator', oneWayReplicatorMachine, oneWay, { type: 'replicator.switch', to: 2 },
+      "one-way replicator 'ow': event 'replicator.switch': field database is missing: a string expected"],
+    ['one-way replicator', oneWayReplicatorMachine, oneWay, { type: 'table.insertCompleted', table: 'db2', stage: 'core', region: 2, record: rec(1), origin: 'replication', corr: 0 },
+      "one-way replicator 'ow': event 'table.insertCompleted': field success is missing: a boolean expected"],
+    ['global database', globalDatabaseMachine, gdb, { type: 'table.insert', record: rec(1), replyTo: probeRef },
+      "global database 'gdb': event 'table.insert': field region is missing: an integer expected"],
+    ['global database', globalDatabaseMachine, gdb, { type: 'database.switch', replyTo: 'p' },
+      "global database 'gdb': event 'database.switch': field replyTo is 'p': an actor reference expected"],
+    ['failover DNS', failoverDnsMachine, fdns, { type: 'dns.send', record: rec(1) },
+      "failover DNS 'fdns': event 'dns.send': field replyTo is missing: an actor reference expected"],
+    ['failover DNS', failoverDnsMachine, fdns, { type: 'dns.remove', recordId: 'one', replyTo: probeRef },
+      "failover DNS 'fdns': event 'dns.remove': field recordId is 'one': an integer expected"],
+    ['failover DNS', failoverDnsMachine, fdns, { type: 'queue.sendCompleted', queue: 'q1', region: 1, record: rec(1), success: true, corr: 'x' },
+      "failover DNS 'fdns': event 'queue.sendCompleted': field corr is 'x': an integer expected"],
+    ['failover DNS', failoverDnsMachine, fdns, { type: 'queue.record', queue: 'q1', region: 'r1', record: rec(1) },
+      "failover DNS 'fdns': event 'queue.record': field region is 'r1': an integer expected"],
   ];
   it.each(alone.map(([, logic, input, event, message]) => [message, logic, input, event] as const))('%s', (message, logic, input, event) => {
     const outcome = sendAlone(logic, input, event);
@@ -239,6 +276,45 @@ describe('a peer of the wrong kind is named at its first wrong answer, with both
     expect(w.error()?.message).toBe("record destination 'dst': peer 'q1' is a queue, not a DNS: it does not handle 'dns.receive'");
   });
 
+  it('a one-way replicator whose passive database is a queue fails at the first copy it applies', () => {
+    const sys = quietSystem([
+      { id: 'db1', logic: regionalDatabaseMachine, input: { ...db, replicator: 'ow' } },
+      { id: 'db2', logic: queueMachine, input: { id: 'db2', region: 2 } },
+      { id: 'ow', logic: oneWayReplicatorMachine, input: oneWay },
+    ], { probes: ['p'] });
+    const w = watch(sys.get('ow'));
+    const queue = watch(sys.get('db2'));
+    sys.send('db1', { type: 'table.insert', region: 1, record: rec(1), replyTo: sys.get('p') });
+    expect(w.error()?.message).toBe("one-way replicator 'ow': peer 'db2' is a queue, not a table: it does not handle 'table.insert'");
+    expect(queue.error()).toBeUndefined();
+  });
+
+  it('a failover DNS whose active target is a container fails at the first send routed there', () => {
+    const sys = containerWith({}, [{ id: 'fdns', logic: failoverDnsMachine, input: { id: 'fdns', targets: [{ region: 1, queue: 'c' }, { region: 2, queue: 'out' }] } }]);
+    const w = watch(sys.get('fdns'));
+    const c = watch(sys.get('c'));
+    sys.send('fdns', { type: 'dns.send', record: rec(1), replyTo: sys.get('p') });
+    expect(w.error()?.message).toBe("failover DNS 'fdns': peer 'c' is a container, not a queue: it does not handle 'queue.send'");
+    expect(c.error()).toBeUndefined();
+  });
+
+  it('a container whose input queue is a global database fails at its first receive; the database stays up', () => {
+    const clock = new VirtualClock();
+    const sys = containerWith({ inputQueue: 'gdb' }, [{ id: 'gdb', logic: globalDatabaseMachine, input: gdb }], clock);
+    const w = watch(sys.get('c'));
+    const dbWatch = watch(sys.get('gdb'));
+    stepUntil(clock, () => w.status() === 'error');
+    expect(w.error()?.message).toBe("container 'c': peer 'gdb' is a global database, not a queue: it does not handle 'queue.receive'");
+    expect(dbWatch.error()).toBeUndefined();
+  });
+
+  it('a container whose output queue is a regional database fails at its first send', () => {
+    const sys = containerWith({ outputQueue: 'db9' }, [{ id: 'db9', logic: regionalDatabaseMachine, input: { ...db, id: 'db9' } }]);
+    const w = watch(sys.get('c'));
+    sys.send('in', { type: 'queue.send', record: rec(1), replyTo: sys.get('p') });
+    expect(w.error()?.message).toBe("container 'c': peer 'db9' is a regional database, not a queue: it does not handle 'queue.send'");
+  });
+
   it('a replicator whose table is a queue fails at the first copy it applies', () => {
     const sys = quietSystem([
       { id: 't1', logic: queueMachine, input: { id: 't1', region: 1 } },
@@ -283,6 +359,10 @@ describe('what stays as it was', () => {
     ['weighted DNS', weightedDnsMachine, 'dns.send', 'queue.send'],
     ['record source', recordSourceMachine, 'source.publish', 'dns.send'],
     ['record destination', recordDestinationMachine, 'destination.notifyAt', 'dns.receive'],
+    ['regional database', regionalDatabaseMachine, 'table.insert', 'queue.send'],
+    ['one-way replicator', oneWayReplicatorMachine, 'table.insertCompleted', 'table.insert'],
+    ['global database', globalDatabaseMachine, 'database.switch', 'queue.receive'],
+    ['failover DNS', failoverDnsMachine, 'dns.switch', 'queue.send'],
   ];
   it.each(machines)("%s: its '*' guard takes a foreign request only", (_kind, logic, own, foreign) => {
     const guard = (logic as typeof queueMachine).implementations.guards.isForeignRequest as unknown as (args: { event: AnyEventObject }) => boolean;

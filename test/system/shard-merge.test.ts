@@ -72,6 +72,23 @@ describe('shards', () => {
     expect(merged.failures[0].replay).toBe(whole.failures[0].replay);
   });
 
+  it('keeps the active-passive loss on failover: shards merge into the unsharded figures', async () => {
+    const options = { scenario: 'active-passive-failover-replication-down', from: 1, count: 6, workers: 0 } as const;
+    const whole = await checkScenario(options);
+    expect(whole.lossOnFailover?.runs).toBe(6);
+    const shards = [];
+    for (const index of [2, 1, 3]) shards.push(asJson(await checkScenario({ ...options, shard: { index, of: 3 } })));
+    const merged = mergeReports(shards.map((report, i) => ({ name: `shard-${i}.json`, report })));
+    expect(merged.lossOnFailover).toEqual(whole.lossOnFailover);
+    expect(timeless(merged)).toEqual(timeless(asJson(whole) as CheckSummary));
+    // Losses in some shards only: runs add up, the average is over the losing runs.
+    const lossy = { ...(shards[0] as CheckSummary), lossOnFailover: { runs: 2, records: { min: 1, avg: 2, max: 3 } } };
+    const lossy2 = { ...(shards[1] as CheckSummary), lossOnFailover: { runs: 1, records: { min: 9, avg: 9, max: 9 } } };
+    const rest = { ...(shards[2] as CheckSummary) };
+    delete rest.lossOnFailover;
+    expect(mergeReports([lossy, lossy2, rest].map((report, i) => ({ name: `s${i}`, report }))).lossOnFailover).toEqual({ runs: 3, records: { min: 1, avg: 4.33, max: 9 } });
+  });
+
   it('refuses overlapping, missing and mismatched shards, naming the seeds', async () => {
     const base = { scenario: 'f2-fail-database', from: 1, count: 8, workers: 0 } as const;
     const [a, b, c] = await Promise.all([1, 2, 3].map((index) => checkScenario({ ...base, shard: { index, of: 4 } }))).then((rs) => rs.map(asJson));
