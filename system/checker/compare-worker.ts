@@ -1,11 +1,10 @@
 import { parentPort } from 'node:worker_threads';
 import type { Design } from '../../machines/topology';
-import type { MachineOverrides } from '../machines-module';
+import { loadMachinesModule, type MachineOverrides } from '../machines-module';
+import { tuneGcForSimulation } from '../gc-tuning';
+import { comparePlanSchema, compareSeed } from './compare';
 import type { FromWorker, ToWorker } from './run-seed';
 
-const { tuneGcForSimulation } = require('../gc-tuning') as typeof import('../gc-tuning');
-const { comparePlanSchema, compareSeed } = require('./compare') as typeof import('./compare');
-const { loadMachinesModule } = require('../machines-module') as typeof import('../machines-module');
 
 /**
  * A `tps compare` worker on the check pool's protocol (pool.ts): takes the
@@ -26,7 +25,7 @@ if (port) {
     if (order.type === 'idle') return;
     if (order.type === 'job') {
       plan = comparePlanSchema.parse(order.plan);
-      machines = Object.fromEntries(Object.entries(plan.machinesModules).map(([design, file]) => [design, loadMachinesModule(file!)]));
+      machines = Object.fromEntries(Object.entries(plan.machinesModules).map(([design, file]) => [design, loadMachinesModule(file)]));
     } else
       for (let seed = order.from; seed < order.to; seed++) {
         const comparison = compareSeed(plan!, seed, machines);

@@ -14,7 +14,7 @@ import { runScenario, type RunReport } from '../run-scenario';
 import { comparePlan, comparePlanFile } from '../scenarios/compare-plan';
 import type { SimulationResult } from '../simulation';
 import { defaultTopologyFor, designSchema, type Design } from '../../machines/topology';
-import { failedBy, failureReason, type RunPlan, type SeedSummary } from './run-seed';
+import { failedBy, failureReason, type SeedSummary } from './run-seed';
 import { createWorkerPool } from './pool';
 import { maxWorkers, workerLimitReason, type MinAvgMax } from './check';
 
@@ -329,7 +329,7 @@ export async function compareDesigns(options: CompareOptions): Promise<CompareRe
     const file = o.machinesModules[design];
     if (file === undefined) continue;
     machines[design] = loadMachinesModule(resolve(file), `machinesModules.${design}`);
-    checkDesignMachines(machines[design]!, design, `machinesModules.${design}`);
+    checkDesignMachines(machines[design], design, `machinesModules.${design}`);
   }
   const plan: CompareRunPlan = {
     latency,
@@ -339,7 +339,7 @@ export async function compareDesigns(options: CompareOptions): Promise<CompareRe
     ...(o.maxVirtualMs !== undefined ? { maxVirtualMs: o.maxVirtualMs } : {}),
   };
   const workers = Math.min(o.workers ?? Math.min(availableParallelism(), maxWorkers()), o.count);
-  const seeds: SeedComparison[] = new Array(o.count);
+  const seeds = new Array<SeedComparison>(o.count);
   const started = performance.now();
   if (workers === 0) {
     for (let seed = o.from; seed < o.from + o.count; seed++) {
@@ -354,7 +354,7 @@ export async function compareDesigns(options: CompareOptions): Promise<CompareRe
       seeds[s.seed - o.from] = s.comparison ?? { seed: s.seed, runs: { 'active-active': hang, 'active-passive': hang } };
     };
     try {
-      await pool.run({ plan: plan as unknown as RunPlan, from: o.from, count: o.count, workers, chunkSize: 8, seedTimeoutMs: o.seedTimeoutMs, onSummary });
+      await pool.run({ plan, from: o.from, count: o.count, workers, chunkSize: 8, seedTimeoutMs: o.seedTimeoutMs, onSummary });
     } finally {
       await pool.close();
     }
