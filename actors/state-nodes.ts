@@ -1,4 +1,4 @@
-import type { AnyStateMachine, AnyStateNode, EventObject, MachineContext, TransitionDefinition } from 'xstate';
+import type { AnyStateMachine, AnyStateNode, AnyTransitionDefinition } from 'xstate';
 
 /**
  * The one statechart walker: reads a machine's definition (states, transitions) through XState's
@@ -6,7 +6,7 @@ import type { AnyStateMachine, AnyStateNode, EventObject, MachineContext, Transi
  * `handles`. Walks are cached per machine object (a provided machine has state nodes of its own).
  */
 
-export type AnyTransition = TransitionDefinition<MachineContext, EventObject>;
+export type AnyTransition = AnyTransitionDefinition;
 
 /** A transition with the event it is taken on: its descriptor, or 'always' for an eventless one. */
 export interface NodeTransition {

@@ -84,7 +84,7 @@ export function handles(snapshot: AnyMachineSnapshot, event: EventObject): boole
   }
   if (!atomic) return snapshot.machine.getTransitionData(snapshot, event).length > 0;
   let byType = handledCache.get(atomic);
-  if (!byType) handledCache.set(atomic, (byType = new Map()));
+  if (!byType) handledCache.set(atomic, (byType = new Map<string, boolean | 'guarded'>()));
   let answer = byType.get(event.type);
   if (answer === undefined) byType.set(event.type, (answer = classify(nodes, event.type)));
   return answer === 'guarded' ? snapshot.machine.getTransitionData(snapshot, event).length > 0 : answer;
@@ -113,7 +113,7 @@ function classify(nodes: readonly AnyStateNode[], type: string): boolean | 'guar
  */
 export function microstepFor(rootId: string, actorRef: AnyActorRef, snapshot: AnyMachineSnapshot, event: EventObject): InspectionEvent {
   const _transitions = snapshot.machine.getTransitionData(snapshot, event);
-  return { type: '@xstate.microstep', rootId, actorRef, event, snapshot, _transitions } as InspectionEvent;
+  return { type: '@xstate.microstep', rootId, actorRef, event, snapshot, _transitions };
 }
 
 /** Calls `hook` with every inspection event the system emits (cheaper than an `inspect` observer for coverage). */

@@ -58,8 +58,8 @@ export function containerParts(id: string): { stage: string; region: number } {
 
 /** Selectors as scenario files write them: `*` stands for any stage or any region. */
 export const selectors = {
-  container: (stage: string | '*', region: number | '*') => `container:${stage}:r${region}`,
-  table: (stage: string | '*') => `table:${stage}`,
+  container: (stage: string, region: number | '*') => `container:${stage}:r${region}`,
+  table: (stage: string) => `table:${stage}`,
 };
 
 /** A regional part of a component: `${id}:r${region}`. */

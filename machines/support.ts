@@ -1,4 +1,4 @@
-import type { ActorSystem, AnyActorRef } from 'xstate';
+import type { AnyActorRef } from 'xstate';
 import { z } from 'zod';
 
 // An unknown key in a strict object names the keys that are known, wherever
@@ -37,8 +37,16 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what:
   return result.data;
 }
 
+/**
+ * The part of an actor system a machine looks peers up in. XState types a system's actors `any`
+ * (ActorSystem<any>); this view types a lookup as an AnyActorRef, and any system is one.
+ */
+export interface PeerSystem {
+  get: (systemId: string) => AnyActorRef | undefined;
+}
+
 /** Resolves a peer by systemId, failing loudly rather than sending into the void. */
-export function peer(system: ActorSystem<any>, systemId: string, asker: string): AnyActorRef {
+export function peer(system: PeerSystem, systemId: string, asker: string): AnyActorRef {
   const ref = system.get(systemId);
   if (!ref) throw new Error(`${asker}: no actor with systemId '${systemId}'`);
   return ref;
@@ -62,7 +70,7 @@ export type KeptActor = string | AnyActorRef;
 export const keepActor = (ref: AnyActorRef): KeptActor => (ref as { systemId?: string }).systemId ?? ref;
 
 /** The actor a KeptActor names, failing loudly when its systemId is not in the system. */
-export const keptActor = (system: ActorSystem<any>, kept: KeptActor, asker: string): AnyActorRef =>
+export const keptActor = (system: PeerSystem, kept: KeptActor, asker: string): AnyActorRef =>
   typeof kept === 'string' ? peer(system, kept, asker) : kept;
 
 /** An input whose optional `activeRegion` must be one of the regions it spans (failover DNS, global database). */
@@ -71,3 +79,9 @@ export const withActiveRegion = <S extends z.ZodType<{ activeRegion?: number }>>
   regionsOf: (input: z.infer<S>) => readonly number[],
   message: string,
 ): S => schema.refine((i) => i.activeRegion === undefined || regionsOf(i).includes(i.activeRegion), { message, path: ['activeRegion'] });
+
+/**
+ * An actor's context, typed as the caller knows its machine (XState types an AnyActorRef's
+ * snapshot `any`). The caller vouches for the type: nothing checks it at run time.
+ */
+export const contextOf = <C>(ref: AnyActorRef): C => (ref.getSnapshot() as { context: C }).context;

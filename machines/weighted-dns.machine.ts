@@ -1,4 +1,4 @@
-import { enqueueActions, sendTo, setup, type ActorSystem, type AnyActorRef } from 'xstate';
+import { enqueueActions, sendTo, setup, type AnyActorRef } from 'xstate';
 import { updater } from './context-update';
 import { askerOf, eventReader, isForeignRequest, protocolOf, wrongPeer, wrongPeerError, type EventReader } from './event-checks';
 import { z } from 'zod';
@@ -15,7 +15,7 @@ import {
 } from './messages';
 import type { DnsRemoveCompleted, DnsSendCompleted, DnsSetRegionOnline, WrongPeer } from './protocol';
 import { regionSchema } from './protocol';
-import { immediate, keptActor, LATENCY, parseInput, peer } from './support';
+import { immediate, keptActor, LATENCY, parseInput, peer, type PeerSystem } from './support';
 
 export const weightedDnsInputSchema = z.object({
   id: z.string().min(1),
@@ -88,7 +88,7 @@ const targetOfOrigin = (context: WeightedDnsContext, recordId: number): Target |
   context.targets.find((t) => t.region === context.origin[recordId]);
 
 /** Who asked the request a queue's answer (by its ticket) answers. */
-const asker = (system: ActorSystem<any>, context: WeightedDnsContext, ticket: number): AnyActorRef =>
+const asker = (system: PeerSystem, context: WeightedDnsContext, ticket: number): AnyActorRef =>
   keptActor(system, context.pending[ticket].replyTo, context.id);
 
 const change = updater<WeightedDnsContext, WeightedDnsEvent>();

@@ -1,6 +1,6 @@
 import { sendTo } from 'xstate';
 import type { DnsSend, QueueSend } from '../machines/protocol';
-import { LATENCY } from '../machines/support';
+import { LATENCY, peer } from '../machines/support';
 import { weightedDnsMachine } from '../machines/weighted-dns.machine';
 import type { MutantInfo } from './support';
 
@@ -14,7 +14,7 @@ export const machines = {
   dns: weightedDnsMachine.provide({
     actions: {
       forwardSend: sendTo(
-        ({ context, system }) => system.get(context.targets[0].queue),
+        ({ context, system }) => peer(system, context.targets[0].queue, context.id),
         ({ context, event, self }): QueueSend => ({ type: 'queue.send', record: (event as DnsSend).record, replyTo: self, corr: context.ticket }),
         { delay: LATENCY },
       ),

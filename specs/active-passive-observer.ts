@@ -9,6 +9,7 @@ import type {
 import type { RecordDestinationContext } from '../machines/record-destination.machine';
 import type { Layout } from '../machines/layout';
 import { ids } from '../machines/ids';
+import { contextOf } from '../machines/support';
 import type { ActivePassiveSpecEvent } from './active-passive-spec.machine';
 
 /**
@@ -61,13 +62,13 @@ export function createActivePassiveAfterObserver(layout: Layout, now: () => numb
   return (target: AnyActorRef, event: EventObject): void => {
     const e = event as DnsRecordDelivered;
     if (e.type === 'dns.record' && target.id === ids.destination) {
-      const c = target.getSnapshot().context as RecordDestinationContext;
+      const c = contextOf<RecordDestinationContext>(target);
       feed({ type: 'spec.kept', recordId: e.record.recordId, count: c.count, distinct: Object.keys(c.records).length, at: now() });
       return;
     }
     const stage = stageOfReplicator.get(target.id);
     if (stage === undefined) return;
-    const lost = (target.getSnapshot().context as OneWayReplicatorContext).lost;
+    const lost = contextOf<OneWayReplicatorContext>(target).lost;
     const seen = told.get(target.id) ?? 0;
     if (lost.length <= seen) return;
     told.set(target.id, lost.length);

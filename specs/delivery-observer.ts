@@ -11,6 +11,7 @@ import type {
 import type { RecordDestinationContext } from '../machines/record-destination.machine';
 import type { Layout } from '../machines/layout';
 import { ids } from '../machines/ids';
+import { contextOf } from '../machines/support';
 import type { SpecEvent } from './active-active-spec.machine';
 
 /**
@@ -93,7 +94,7 @@ export function createAfterDeliveryObserver(now: () => number, feed: (e: SpecEve
     const e = event as ObservedAfter;
     if (e.type === 'dns.record' && target.id === ids.destination) {
       // a replacement destination (--machines) may keep other fields: read them as optional
-      const context = target.getSnapshot().context as Partial<RecordDestinationContext> | undefined;
+      const context = contextOf<Partial<RecordDestinationContext> | undefined>(target);
       const recordId = e.record.recordId;
       feed({ type: 'spec.kept', recordId, kept: !!context?.records && recordId in context.records, count: context?.count ?? 0, at: now() });
     } else if (e.type === 'dns.setRegionOnline' && target.id === ids.inDns) {

@@ -7,6 +7,7 @@ import {
   type AnyMachineSnapshot,
   type AnyStateMachine,
   type InspectionEvent,
+  type SnapshotFrom,
 } from 'xstate';
 import { createLatency, type LatencyOptions } from '../actors/latency';
 import { makeRecordSet } from '../actors/record-set';
@@ -16,6 +17,9 @@ import { useVirtualScheduler } from '../actors/virtual-scheduler';
 import { checkInspectOption, toXStateInspect, type InspectOption } from './inspect-option';
 import { handles, interceptInspection, interceptRelay, microstepFor } from '../actors/xstate-internals';
 import type { TpsRecord } from '../machines/protocol';
+import type { RecordDestinationContext } from '../machines/record-destination.machine';
+import type { RecordSourceContext } from '../machines/record-source.machine';
+import { contextOf, peer } from '../machines/support';
 import type { SpecContext, Violation, PendingRecord } from '../specs/active-active-spec.machine';
 import { createAfterDeliveryObserver, createDeliveryObserver } from '../specs/delivery-observer';
 import { createSpecFeed } from '../specs/spec-feed';
@@ -24,12 +28,13 @@ import { activePassiveEndOfRun } from '../specs/active-passive-end-of-run';
 import type { ActivePassiveSpecContext, ActivePassiveSpecEvent } from '../specs/active-passive-spec.machine';
 import { endOfRunChecks, noProgressViolation, type RoutingReport } from '../specs/end-of-run';
 import { resolveBudget } from './budget';
+import type { FaultInjectorContext } from './faults/fault-injector.machine';
 import type { FaultRecord } from './faults/fault-plan';
 import { NetworkConditions } from './faults/network';
 import { ids } from '../machines/ids';
 import { layoutOf, type ComponentKind, type Layout } from '../machines/layout';
 import { orchestratorMachine } from './orchestrator.machine';
-import { stateName, type ScenarioStep, type StepResult } from './scenarios/scenario-driver.machine';
+import { stateName, type scenarioDriverMachine, type ScenarioStep, type StepResult } from './scenarios/scenario-driver.machine';
 import { compileScenario, type CompiledScenario } from './scenarios/compile';
 import type { ScenarioFile } from './scenarios/format';
 import { defaultTopologyFor, parseTopology, type Topology, type TopologyInput } from '../machines/topology';
@@ -228,7 +233,7 @@ function traceTap(clock: VirtualClock, keepTrace: boolean | undefined, isSpec: (
       const type = event.type;
       if (!source || isSpec(target) || type.startsWith('xstate.')) return;
       tap.recent[tap.messages++ % WINDOW] = target.id;
-      const e = event as Record<string, any>;
+      const e = event as { record?: { recordId?: unknown }; recordId?: unknown; success?: unknown };
       const recordId = numberOrNull(e.record?.recordId) ?? numberOrNull(e.recordId);
       const line =
         `{"t":${clock.now()},"from":"${source.id}","to":"${target.id}","type":"${type}"` +
@@ -304,22 +309,25 @@ function startSystem(run: RunSetup, tap: TraceTap, holder: { spec?: AnyActorRef 
   const system = root.system;
   interceptRelay(system, tap.record, afterDelivery);
   if (options.onInspectionEvent) interceptInspection(system, options.onInspectionEvent);
-  holder.spec = system.get(ids.spec);
+  const actor = (id: string) => peer(system, id, 'simulation');
+  const spec = actor(ids.spec);
+  holder.spec = spec;
+  let rootError: unknown;
   const running: RunningSystem = {
     root,
     system,
-    spec: holder.spec!,
-    driver: system.get(ids.driver)!,
-    destination: system.get(ids.destination)!,
-    source: system.get(ids.source)!,
+    spec,
+    driver: actor(ids.driver),
+    destination: actor(ids.destination),
+    source: actor(ids.source),
     error: () => rootError,
   };
   // Facts are read as answers are sent (when they happen), not when they land.
   useVirtualScheduler(system, clock, (_source, target, event) => observe(target, event));
-  let rootError: unknown;
   root.subscribe({ error: (err) => (rootError = err) });
   root.start();
-  if (rootError) throw rootError;
+  // Read through error(): TypeScript takes the `let` as still undefined here (set in a callback).
+  if (running.error()) throw running.error();
   return running;
 }
 
@@ -339,7 +347,7 @@ function* runToQuiescence(run: RunSetup, tap: TraceTap, sys: RunningSystem): Gen
   const checkError = () => {
     if (sys.error()) throw sys.error();
   };
-  const driverDone = () => sys.driver.getSnapshot().status !== 'active';
+  const driverDone = () => (sys.driver.getSnapshot() as AnyMachineSnapshot).status !== 'active';
   for (;;) {
     yield* fireTimers(clock, withinBudget, checkError);
     checkError();
@@ -363,21 +371,22 @@ interface EndState {
 
 function readEndState(sys: RunningSystem): EndState {
   // The driver's declared output once it is done; its results so far when the run stopped it.
-  const driver = sys.driver.getSnapshot() as AnyMachineSnapshot;
-  const destination = sys.destination.getSnapshot().context;
+  const driver = sys.driver.getSnapshot() as SnapshotFrom<typeof scenarioDriverMachine>;
+  const faults = sys.system.get(ids.faults) as AnyActorRef | undefined;
   return {
-    driverState: String(driver.value),
-    steps: (driver.status === 'done' ? driver.output : driver.context).results as StepResult[],
-    published: sys.source.getSnapshot().context.published,
-    destination,
-    faults: (sys.system.get(ids.faults)?.getSnapshot() as AnyMachineSnapshot | undefined)?.context.log ?? [],
+    driverState: stateName(driver.value),
+    steps: (driver.status === 'done' ? driver.output : driver.context).results,
+    published: contextOf<RecordSourceContext>(sys.source).published,
+    destination: contextOf<RecordDestinationContext>(sys.destination),
+    faults: faults ? contextOf<FaultInjectorContext>(faults).log : [],
   };
 }
 
 /** A spec still hot once the run settled is told so (it then turns cold or stuck). */
 function settleSpec(sys: RunningSystem, clock: VirtualClock, exhausted: string | undefined): AnyMachineSnapshot {
-  if (!exhausted && sys.spec.getSnapshot().matches('hot')) sys.spec.send({ type: 'spec.quiescent', at: clock.now() });
-  return sys.spec.getSnapshot() as AnyMachineSnapshot;
+  const snapshot = () => sys.spec.getSnapshot() as AnyMachineSnapshot;
+  if (!exhausted && snapshot().matches('hot')) sys.spec.send({ type: 'spec.quiescent', at: clock.now() });
+  return snapshot();
 }
 
 /** The result fields every design reports the same way. */
@@ -445,7 +454,8 @@ function activePassiveResult(run: RunSetup, tap: TraceTap, sys: RunningSystem, e
   const endState = readEndState(sys);
   const specSnap = settleSpec(sys, clock, exhausted);
   sys.root.stop();
-  const end = activePassiveEndOfRun(specSnap.context as ActivePassiveSpecContext, clock.now(), exhausted);
+  const specContext = specSnap.context as ActivePassiveSpecContext;
+  const end = activePassiveEndOfRun(specContext, clock.now(), exhausted);
   // A scenario that measures loss on failover accepts records missing only because a switch dropped their copies.
   const measured = run.file?.lossOnFailover === 'measured';
   const failing = end.violations.filter((v) => !(measured && v.kind === 'lost-on-failover')) as unknown as Violation[];
@@ -468,7 +478,7 @@ function activePassiveResult(run: RunSetup, tap: TraceTap, sys: RunningSystem, e
     violations: failing,
     stuck: end.stuck,
     specState,
-    final: { destinationArrivals: endState.destination.arrivals, spec: specSnap.context as unknown as SpecContext },
+    final: { destinationArrivals: endState.destination.arrivals, spec: specContext as unknown as SpecContext },
     lostOnFailover: end.lostOnFailover,
   };
 }

@@ -374,7 +374,7 @@ function seedCollector(o: ParsedCheckOptions, range: PreparedCheck['range'], onP
       const elapsedMs = performance.now() - c.started;
       onProgress({ done: c.done, total: range.count, failed: c.failed, elapsedMs, schedulesPerSecond: elapsedMs > 0 ? (c.done * 1000) / elapsedMs : 0, last });
     },
-    onSummary(summary: SeedSummary) {
+    onSummary: (summary: SeedSummary) => {
       if (summary.coverage) {
         mergeCoverage(c.coverage, summary.coverage);
         delete summary.coverage; // kept merged, not per seed

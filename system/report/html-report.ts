@@ -261,7 +261,7 @@ function faultShading(v: View, gl: Lane[]): string {
 }
 
 function laneLabel(v: View, lane: Lane): string {
-  const life = lane.first === null ? null : lane.last! - lane.first!;
+  const life = lane.first === null ? null : lane.last! - lane.first;
   const classes = ['lbl', lane.violations.length ? 'viol' : '', v.waited(lane) ? 'slow' : '', lane.first === null ? 'none' : '', lane.stop ? 'stopped' : '']
     .filter(Boolean)
     .join(' ');

@@ -1,12 +1,14 @@
-import type { AnyStateMachine } from 'xstate';
-import { regionalTableMachine } from '../../machines/regional-table.machine';
+import type { AnyStateMachine, StateValue } from 'xstate';
+import { regionalTableMachine, type RegionalTableContext } from '../../machines/regional-table.machine';
 import { replicatorMachine, type ReplicatorContext } from '../../machines/replicator.machine';
 import type { TpsRecord } from '../../machines/protocol';
 import { InputError } from '../../machines/support';
 import { activeActiveSpecMachine, progressOf } from '../../specs/active-active-spec.machine';
 import { activePassiveSpecMachine } from '../../specs/active-passive-spec.machine';
-import { oneWayReplicatorMachine } from '../../machines/one-way-replicator.machine';
-import { regionalDatabaseMachine } from '../../machines/regional-database.machine';
+import { oneWayReplicatorMachine, type OneWayReplicatorContext } from '../../machines/one-way-replicator.machine';
+import { regionalDatabaseMachine, type RegionalDatabaseContext } from '../../machines/regional-database.machine';
+import type { QueueContext } from '../../machines/queue.machine';
+import type { RecordDestinationContext } from '../../machines/record-destination.machine';
 import { NETWORK, resolveControl, type ControlCommand, type ControlKind } from '../faults/control';
 import { faultInjectorMachine } from '../faults/fault-injector.machine';
 import { faultTargetKindsOf, type Fault } from '../faults/fault-plan';
@@ -286,13 +288,13 @@ function replicationHeldCheck(c: CompileContext, tables: string[], records: Sele
     let held = 0;
     let expected = 0;
     for (const t of tables) {
-      const lanes = view.context(ids.replicator(t)).lanes as ReplicatorContext['lanes'];
+      const lanes = view.context<ReplicatorContext>(ids.replicator(t)).lanes;
       for (const id of select(c, view, records)) {
         const home = progress.regionOf(id);
         for (const region of c.layout.regions) {
           if (region === home) continue;
           expected++;
-          const absent = !(id in view.context(inRegion(t, region)).rows);
+          const absent = !(id in view.context<RegionalTableContext>(inRegion(t, region)).rows);
           if (absent && lanes[region]?.pending.some((r) => r.recordId === id)) held++;
         }
       }
@@ -308,9 +310,9 @@ function replicationPendingCheck(c: CompileContext, databases: string[], records
     let held = 0;
     let expected = 0;
     for (const d of databases) {
-      const replicator = view.context(ids.replicator(d)) as { from: number; databases: { region: number }[]; pending: TpsRecord[] };
+      const replicator = view.context<OneWayReplicatorContext>(ids.replicator(d));
       const passive = replicator.databases.find((x) => x.region !== replicator.from)!.region;
-      const rows = view.context(inRegion(d, passive)).rows as TpsRecord[];
+      const rows = view.context<RegionalDatabaseContext>(inRegion(d, passive)).rows;
       for (const id of select(c, view, records)) {
         expected++;
         if (replicator.pending.some((r) => r.recordId === id) && !rows.some((r) => r.recordId === id)) held++;
@@ -326,7 +328,8 @@ function orderCheck(c: CompileContext, tables: string[], spec: ValueOf<Expectati
   return (view, observed) => {
     const result: Record<string, boolean> = {};
     for (const t of tables) {
-      const list: number[] = spec.origin === 'write' ? view.context(t).writes : view.context(t).replicated;
+      const table = view.context<RegionalTableContext | RegionalDatabaseContext>(t);
+      const list = spec.origin === 'write' ? table.writes : table.replicated;
       const position = new Map(list.map((id, k) => [id, k]));
       const first = select(c, view, spec.first, regionOfId(t));
       const then = select(c, view, spec.then, regionOfId(t));
@@ -348,7 +351,7 @@ const expectationCompilers: { [K in ExpectationKind]: ExpectationCompiler<K> } =
     }
     return (view, observed) =>
       targets.every((t) => {
-        const value = view.snapshot(t).value;
+        const value = view.snapshot(t).value as StateValue;
         observed[t] = view.state(t);
         return (!spec.is || stateMatches(value, spec.is)) && (!spec.isNot || !stateMatches(value, spec.isNot));
       });
@@ -358,7 +361,7 @@ const expectationCompilers: { [K in ExpectationKind]: ExpectationCompiler<K> } =
     checkSelector(c, spec.records, `${at}.queueHolds.records`, true);
     return (view, observed) =>
       queues.every((q) => {
-        const pending = (view.context(q).records as TpsRecord[]).map((r) => r.recordId);
+        const pending = view.context<QueueContext>(q).records.map((r) => r.recordId);
         const expected = select(c, view, spec.records, regionOfId(q));
         observed[`${q} pending`] = pending;
         return pending.length === expected.length && pending.every((id, k) => id === expected[k]);
@@ -367,7 +370,7 @@ const expectationCompilers: { [K in ExpectationKind]: ExpectationCompiler<K> } =
   destinationCount: (c, count, at) => {
     checkCount(c, count, `${at}.destinationCount`, false);
     return (view, observed) => {
-      const delivered = view.context(ids.destination).count;
+      const delivered = view.context<RecordDestinationContext>(ids.destination).count;
       observed.delivered = delivered;
       return delivered === countNow(c, view, count);
     };
@@ -375,7 +378,7 @@ const expectationCompilers: { [K in ExpectationKind]: ExpectationCompiler<K> } =
   atDestination: (c, sel, at) => {
     checkSelector(c, sel, `${at}.atDestination`, false);
     return (view, observed) => {
-      const kept = view.context(ids.destination).records;
+      const kept = view.context<RecordDestinationContext>(ids.destination).records;
       const wanted = select(c, view, sel);
       observed[`${describeSel(sel)} at destination`] = wanted.filter((id) => id in kept);
       return wanted.every((id) => id in kept);
@@ -420,7 +423,7 @@ const expectationCompilers: { [K in ExpectationKind]: ExpectationCompiler<K> } =
       const wanted = select(c, view, spec.records);
       const result: Record<string, number> = {};
       for (const d of databases) {
-        const lost = (view.context(ids.replicator(d)).lost as { record: TpsRecord }[]).map((l) => l.record.recordId);
+        const lost = view.context<OneWayReplicatorContext>(ids.replicator(d)).lost.map((l) => l.record.recordId);
         result[d] = wanted.filter((id) => lost.includes(id)).length;
       }
       observed[`copies of ${describeSel(spec.records)} lost on failover (of ${wanted.length})`] = result;

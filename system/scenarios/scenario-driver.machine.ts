@@ -1,7 +1,9 @@
-import { assign, enqueueActions, fromCallback, setup, type ActorSystem, type AnyActorRef, type AnyMachineSnapshot, type EventObject } from 'xstate';
+import { assign, enqueueActions, fromCallback, setup, type AnyActorRef, type AnyMachineSnapshot, type EventObject } from 'xstate';
 import type { SpecContext } from '../../specs/active-active-spec.machine';
 import type { ControlApplied, ControlCommand, ControlEvent } from '../faults/control';
 import { ids } from '../../machines/ids';
+import type { SourceBatchFailed, SourcePublishRejected } from '../../machines/protocol';
+import { peer, type PeerSystem } from '../../machines/support';
 import { stateMatches, stateName } from '../../actors/state-name';
 import { systemNow } from '../../actors/xstate-internals';
 
@@ -13,7 +15,8 @@ export interface SystemView {
   snapshot(systemId: string): AnyMachineSnapshot;
   /** the current state value of a component, as a string (e.g. "failedDependency") */
   state(systemId: string): string;
-  context<T = any>(systemId: string): T;
+  /** a component's context, typed as the caller knows its machine (unchecked) */
+  context<T = unknown>(systemId: string): T;
   spec(): SpecContext;
   /** does an actor with this systemId exist? */
   has(systemId: string): boolean;
@@ -120,17 +123,13 @@ export type DriverEvent =
   | { type: 'sim.quiescent'; at: number }
   | { type: 'tps.controlRejected'; command: ControlCommand; reason: string };
 
-export function systemView(system: ActorSystem<any>, now: number): SystemView {
-  const get = (id: string) => {
-    const ref = system.get(id);
-    if (!ref) throw new Error(`scenario: no actor with systemId '${id}'`);
-    return ref.getSnapshot() as AnyMachineSnapshot;
-  };
+export function systemView(system: PeerSystem, now: number): SystemView {
+  const get = (id: string) => peer(system, id, 'scenario').getSnapshot() as AnyMachineSnapshot;
   return {
     now,
     snapshot: get,
     state: (id) => stateName(get(id).value),
-    context: (id) => get(id).context,
+    context: <T>(id: string) => get(id).context as T,
     spec: () => get(ids.spec).context as SpecContext,
     has: (id) => system.get(id) !== undefined,
   };
@@ -146,12 +145,18 @@ const publishWait = (batch: number, allowInterrupted: boolean): Wait => ({
   describe: `record source published batch ${batch}`,
 });
 
-const describeAnswer = (e: Record<string, unknown>) =>
-  e.type === 'source.batchFailed'
-    ? `batch ${e.batch} interrupted after ${e.sent} records: record ${e.failedRecordId} was refused`
-    : e.type === 'source.publishRejected'
-      ? `publish of batch ${e.batch} refused: ${e.reason}`
-      : `${e.type}`;
+/** A failing answer in words: the source's by their fields, any other by its type. */
+function describeAnswer(answer: EventObject): string {
+  if (answer.type === 'source.batchFailed') {
+    const e = answer as SourceBatchFailed;
+    return `batch ${e.batch} interrupted after ${e.sent} records: record ${e.failedRecordId} was refused`;
+  }
+  if (answer.type === 'source.publishRejected') {
+    const e = answer as SourcePublishRejected;
+    return `publish of batch ${e.batch} refused: ${e.reason}`;
+  }
+  return answer.type;
+}
 
 /** Holds a step until all its waits are satisfied; reports each answer and what is still open. */
 const awaitConditions = fromCallback<EventObject, { waits: Wait[] }>(({ input, sendBack, receive, system, self }) => {
@@ -172,7 +177,7 @@ const awaitConditions = fromCallback<EventObject, { waits: Wait[] }>(({ input, s
       if (!Object.entries(w.match ?? {}).every(([k, v]) => fields[k] === v)) return;
       if (w.failOn?.includes(event.type)) {
         done = true;
-        sendBack({ type: 'wait.failed', reason: `${w.describe}: ${describeAnswer(fields)}` });
+        sendBack({ type: 'wait.failed', reason: `${w.describe}: ${describeAnswer(event)}` });
         return;
       }
       const until = typeof w.until === 'string' ? [w.until] : w.until;
@@ -189,7 +194,7 @@ const awaitConditions = fromCallback<EventObject, { waits: Wait[] }>(({ input, s
       return;
     }
     const check = (snapshot: AnyMachineSnapshot) => stateMatches(snapshot.value, w.state) && satisfy(i);
-    check(target.getSnapshot());
+    check(target.getSnapshot() as AnyMachineSnapshot);
     if (open.has(i)) subscriptions.push(target.subscribe(check));
   });
   return () => subscriptions.forEach((s) => s.unsubscribe());
@@ -225,6 +230,7 @@ export const scenarioDriverMachine = setup({
     context: {} as DriverContext,
     events: {} as DriverEvent,
     input: {} as { steps: ScenarioStep[] },
+    output: {} as { results: StepResult[] },
   },
   actors: { awaitConditions },
   delays: {

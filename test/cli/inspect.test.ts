@@ -8,6 +8,7 @@ import { main, type Io } from '../../cli/tps';
 import { runScenario } from '../../system/run-scenario';
 import { startInspect, tpsCli } from '../support/inspect-cli';
 import { waitUntil, within } from '../support/wait';
+import { wsText } from '../support/ws-text';
 
 /**
  * tps inspect: the built CLI as a child process where the process itself is
@@ -27,7 +28,7 @@ const SENT = /Sent (\d+) inspection messages to (\d+) viewer\(s\)/;
 function viewer(port: number) {
   const raw: string[] = [];
   const ws = new WebSocket(`ws://127.0.0.1:${port}/`);
-  ws.on('message', (d) => raw.push(d.toString()));
+  ws.on('message', (d) => raw.push(wsText(d)));
   const closed = new Promise<void>((r) => ws.on('close', () => r()));
   return { ws, raw, closed };
 }
@@ -87,7 +88,7 @@ function happyPathMessages(): string[] {
  */
 async function servedInProcess(_scenario: string) {
   const messages = happyPathMessages();
-  const server = await startInspectorServer({ host: '127.0.0.1', port: 0, page: async () => '' });
+  const server = await startInspectorServer({ host: '127.0.0.1', port: 0, page: () => Promise.resolve('') });
   try {
     const { raw, closed } = viewer(server.port);
     await within(10_000, 'first viewer', server.firstViewer);

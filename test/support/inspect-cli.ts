@@ -25,12 +25,12 @@ export function startInspect(args: string[], { readyMs = 30_000 } = {}): Inspect
   let err = '';
   let onPort!: (port: number) => void;
   const listening = new Promise<number>((r) => (onPort = r));
-  child.stdout!.on('data', (d) => {
+  child.stdout.on('data', (d) => {
     out += d.toString();
     const url = /Inspector listening on http:\/\/[^:]+:(\d+)\//.exec(out);
     if (url) onPort(Number(url[1]));
   });
-  child.stderr!.on('data', (d) => (err += d.toString()));
+  child.stderr.on('data', (d) => (err += d.toString()));
   const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
   const port = () =>
     within(

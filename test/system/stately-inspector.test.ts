@@ -9,19 +9,28 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { AnyActorRef } from 'xstate';
+import type { AnyActorRef, AnyMachineSnapshot } from 'xstate';
 import { WebSocketServer } from 'ws';
 import { runScenario } from '../../index';
 import { within } from '../support/wait';
+import { wsText } from '../support/ws-text';
 
 const root = join(__dirname, '..', '..');
 const example = (name: string) => join(root, 'docs', 'examples', name);
+
+/** A message @statelyai/inspect sends, with the fields these tests read (an actor's; a snapshot's, the destination's count). */
+interface InspectMessage {
+  type: string;
+  name?: string;
+  sessionId?: string;
+  snapshot?: { value: unknown; context: { count: number } };
+}
 
 interface Received {
   code: number | null;
   stdout: string;
   stderr: string;
-  messages: any[];
+  messages: InspectMessage[];
 }
 
 /** Runs the example against a WebSocket server on a free port; every message it received. */
@@ -30,10 +39,10 @@ async function runExample(file: string, args: string[] = []): Promise<Received> 
   try {
     await within(10_000, 'listening server', new Promise<void>((resolve) => server.once('listening', () => resolve())));
     const { port } = server.address() as AddressInfo;
-    const messages: any[] = [];
+    const messages: InspectMessage[] = [];
     const closed = new Promise<void>((resolve) =>
       server.on('connection', (socket) => {
-        socket.on('message', (data) => messages.push(JSON.parse(data.toString())));
+        socket.on('message', (data) => messages.push(JSON.parse(wsText(data))));
         socket.on('close', () => resolve());
       }),
     );
@@ -58,7 +67,7 @@ async function runExample(file: string, args: string[] = []): Promise<Received> 
 
 /** What each actor's snapshots were at the moment of each event, read synchronously in this process. */
 function referenceRun() {
-  const snapshots = new Map<string, any[]>();
+  const snapshots = new Map<string, { value: string; count?: number }[]>();
   let converted = 0;
   runScenario({
     scenario: 'f2-fail-database',
@@ -68,7 +77,7 @@ function referenceRun() {
       if (e.type !== '@xstate.snapshot') return;
       converted++;
       const id = (e.actorRef as AnyActorRef).id;
-      const s = e.snapshot as any;
+      const s = e.snapshot as AnyMachineSnapshot;
       const list = snapshots.get(id) ?? snapshots.set(id, []).get(id)!;
       list.push({ value: JSON.stringify(s.value), count: s.context?.count });
     },
@@ -105,7 +114,7 @@ describe('@statelyai/inspect attached to runs (docs/examples)', () => {
     // Nothing lost: one message per actor, event and snapshot of the run.
     expect(messages).toHaveLength(reference.converted);
     const sessions = new Map(messages.filter((m) => m.type === '@xstate.actor').map((m) => [m.name as string, m.sessionId as string]));
-    const snapshotsOf = (name: string) => messages.filter((m) => m.type === '@xstate.snapshot' && m.sessionId === sessions.get(name)).map((m) => m.snapshot);
+    const snapshotsOf = (name: string) => messages.filter((m) => m.type === '@xstate.snapshot' && m.sessionId === sessions.get(name)).map((m) => m.snapshot!);
 
     const counts: number[] = snapshotsOf('destination').map((s) => s.context.count);
     expect(counts[0]).toBe(0);
@@ -129,8 +138,8 @@ describe('@statelyai/inspect attached to runs (docs/examples)', () => {
     const names = messages.filter((m) => m.type === '@xstate.actor').map((m) => m.name as string);
     for (const id of ['container:preprocess:r1', 'queue:inbound-preprocess:r2', 'table:core:r1', 'dns:in', 'source', 'destination', 'spec'])
       expect(names).toContain(id);
-    const destination = messages.find((m) => m.type === '@xstate.actor' && m.name === 'destination').sessionId;
-    const counts: number[] = messages.filter((m) => m.type === '@xstate.snapshot' && m.sessionId === destination).map((m) => m.snapshot.context.count);
+    const destination = messages.find((m) => m.type === '@xstate.actor' && m.name === 'destination')!.sessionId;
+    const counts: number[] = messages.filter((m) => m.type === '@xstate.snapshot' && m.sessionId === destination).map((m) => m.snapshot!.context.count);
     expect(counts[0]).toBe(0);
     expect(counts[counts.length - 1]).toBe(30);
     expect(counts.every((c, i) => i === 0 || counts[i - 1] <= c)).toBe(true);
