@@ -66,20 +66,13 @@ export function ceiling(m: Pick<Measured, 'f2Warm' | 'pp' | 'setup'>): { schedul
 }
 
 export function checks(m: Measured): Check[] {
+  return [...f2CeilingChecks(m), ...pipelineChecks(m), ...scalingChecks(m), ...startupChecks(m), ...scaleChecks(m)];
+}
+
+/** The ceiling (bare ping-pong plus set-up) and F2's distance from it on one warm worker. */
+function f2CeilingChecks(m: Measured): Check[] {
   const c = ceiling(m);
-  const w = m.f2All.workers;
-  const scaling = m.f2One.schedulesPerSecond > 0 ? m.f2All.schedulesPerSecond / (w * m.f2One.schedulesPerSecond) : null;
-  const rows = m.scale.rows;
-  const at = (n: number) => rows.find((r) => r.records === n);
-  const r10k = at(10_000);
-  const r100k = at(100_000);
-  const tenK = [r10k?.wallMs, m.scale.tenThousandAgain?.wallMs].filter((x): x is number => typeof x === 'number');
-  const tenKMean = tenK.length ? tenK.reduce((a, b) => a + b, 0) / tenK.length : null;
-  const wallRatio = tenKMean && r100k?.wallMs ? r100k.wallMs / tenKMean : null;
-  const wallRatioAtLeast = wallRatio === null && tenKMean && r100k?.timedOutAfterMs ? r100k.timedOutAfterMs / tenKMean : null;
-  const heap = r100k?.peakHeapMB ?? null;
-  const startup = 'error' in m.tpsCheck ? undefined : m.tpsCheck;
-  const list: Check[] = [
+  return [
     { name: 'pingPongVirtualScheduler', figure: 'bare ping-pong messages/s, project virtual scheduler (the ceiling)', value: m.pp.virtualScheduler, shown: fmt(m.pp.virtualScheduler) },
     { name: 'setupMsPerRun', figure: 'set-up per run, ms (1-record run less its messages)', value: m.setup.setupMs, shown: fmt(m.setup.setupMs, 2) },
     {
@@ -97,6 +90,12 @@ export function checks(m: Measured): Check[] {
       target: `>= ${targets.f2ShareOfCeiling * 100}% of ceiling`,
       met: m.f2Warm.steadySchedulesPerSecond >= targets.f2ShareOfCeiling * c.schedulesPerSecond,
     },
+  ];
+}
+
+/** The happy-path pipeline against run D and against the ping-pong. */
+function pipelineChecks(m: Measured): Check[] {
+  return [
     {
       name: 'pipelineMessagesPerSecond',
       figure: `pipeline messages/s (${fmt(m.pp.pipeline.records)} records, happy-path), against run D's ${fmt(PIPELINE_BEFORE)}`,
@@ -113,6 +112,14 @@ export function checks(m: Measured): Check[] {
     },
     { name: 'pipelineShareOfCeiling', figure: 'pipeline / ping-pong on the virtual scheduler (median of rounds)', value: m.pp.ceilingRatio, shown: fmt(m.pp.ceilingRatio, 3) },
     { name: 'overheadRatio', figure: 'pipeline / immediate ping-pong (median of rounds)', value: m.pp.overheadRatio, shown: fmt(m.pp.overheadRatio, 3) },
+  ];
+}
+
+/** F2 on one fresh worker, on W fresh workers, and on W warm ones. */
+function scalingChecks(m: Measured): Check[] {
+  const w = m.f2All.workers;
+  const scaling = m.f2One.schedulesPerSecond > 0 ? m.f2All.schedulesPerSecond / (w * m.f2One.schedulesPerSecond) : null;
+  return [
     { name: 'f2OneWorkerFresh', figure: `F2 schedules/s, 1 fresh worker (${m.f2One.seeds} seeds, start-up included)`, value: m.f2One.schedulesPerSecond },
     {
       name: 'scalingEfficiency',
@@ -139,6 +146,13 @@ export function checks(m: Measured): Check[] {
           },
         ]
       : []),
+  ];
+}
+
+/** How long a worker and `tps check` take to start. */
+function startupChecks(m: Measured): Check[] {
+  const startup = 'error' in m.tpsCheck ? undefined : m.tpsCheck;
+  return [
     { name: 'moduleLoadMs', figure: 'worker module load, ms', value: m.f2Warm.moduleLoadMs[0] ?? null, shown: fmt(m.f2Warm.moduleLoadMs[0], 0) },
     { name: 'workerStartupMs', figure: 'worker start-up (thread + modules), ms', value: m.f2Warm.startupMs[0] ?? null, shown: fmt(m.f2Warm.startupMs[0], 0) },
     {
@@ -154,6 +168,21 @@ export function checks(m: Measured): Check[] {
       value: startup?.fullSpeedMs ?? null,
       shown: fmt(startup?.fullSpeedMs, 0),
     },
+  ];
+}
+
+/** Wall time and heap as the record count grows from 10k to 100k. */
+function scaleChecks(m: Measured): Check[] {
+  const rows = m.scale.rows;
+  const at = (n: number) => rows.find((r) => r.records === n);
+  const r10k = at(10_000);
+  const r100k = at(100_000);
+  const tenK = [r10k?.wallMs, m.scale.tenThousandAgain?.wallMs].filter((x): x is number => typeof x === 'number');
+  const tenKMean = tenK.length ? tenK.reduce((a, b) => a + b, 0) / tenK.length : null;
+  const wallRatio = tenKMean && r100k?.wallMs ? r100k.wallMs / tenKMean : null;
+  const wallRatioAtLeast = wallRatio === null && tenKMean && r100k?.timedOutAfterMs ? r100k.timedOutAfterMs / tenKMean : null;
+  const heap = r100k?.peakHeapMB ?? null;
+  return [
     {
       name: 'wallRatio100kTo10k',
       figure: `wall ms 100k / 10k records${tenK.length > 1 ? ' (10k: mean of 2 runs)' : ''}`,
@@ -171,7 +200,6 @@ export function checks(m: Measured): Check[] {
       met: heap === null ? null : r100k?.note && heap < targets.maxPeakHeapMB100k ? null : heap < targets.maxPeakHeapMB100k,
     },
   ];
-  return list;
 }
 
 export function table(rows: string[][], align: ('l' | 'r')[]): string {

@@ -4,7 +4,7 @@ import { SingleBar } from 'cli-progress';
 import { InputError } from '../machines/support';
 import { parseShard } from '../system/checker/shard';
 import type { StrategyName } from '../system/scenarios';
-import { checkScenario, maxWorkers, workerLimitReason, type CheckProgress, type CheckReport } from '../system/checker/check';
+import { checkScenario, maxWorkers, workerLimitReason, type CheckOptions, type CheckProgress, type CheckReport } from '../system/checker/check';
 import { help } from './help';
 import { parseFlags } from './flags';
 import { runScenario } from '../system/run-scenario';
@@ -101,10 +101,25 @@ function progressBar(io: Io) {
   };
 }
 
+type CheckValues = ReturnType<typeof parseFlags<'check'>>['values'];
+
 /** `tps check <scenario> --seeds N`: explores N schedules (seeds) of a scenario in parallel. */
 export async function commandCheck(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseFlags('check', args);
   if (values.help) return help('check', io);
+  const { options, shrink } = checkOptionsOf(values, positionals);
+  const { report, stoppedBy } = await checkUntilSignal(io, options);
+  const shrunk = values['no-shrink'] || stoppedBy ? undefined : shrinkFirstFailure(io, report, values, shrink);
+  const html = values.html === undefined || stoppedBy ? undefined : writeFailureHtml(report, values, values.html, shrunk);
+  if (values.coverage !== undefined && report.coverage)
+    writeFileAtomic(values.coverage, JSON.stringify(coverageTable(report.coverage.counts, readMachines(values.machines)), null, 2) + '\n');
+  io.out(values.json ? checkJson(report, shrunk, html) : checkText(report, values, shrunk, html, stoppedBy));
+  if (stoppedBy) return stoppedBy === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
+  return report.crashed > 0 ? EXIT.internal : report.failed > 0 ? EXIT.fail : EXIT.pass;
+}
+
+/** The flags checked, in the order the errors are reported, and turned into the checker's options. */
+function checkOptionsOf(values: CheckValues, positionals: string[]): { options: CheckOptions; shrink: ReturnType<typeof shrinkSettings> } {
   const scenario = scenarioArgument('check', positionals, values['scenario-file']);
   const count = parseIntFlag('--seeds', values.seeds, { min: 1, max: 10_000_000 });
   const from = parseSeed(values.from, '--from');
@@ -128,9 +143,31 @@ export async function commandCheck(args: string[], io: Io): Promise<number> {
   const shrink = shrinkSettings(values, { ...inputs, '--coverage': values.coverage });
   if (values.coverage !== undefined) checkOutputFile('--coverage', values.coverage, { ...inputs, '--shrink-out': values['shrink-out'], '--html': values.html });
   if (values.html !== undefined) checkOutputFile('--html', values.html, { ...inputs, '--shrink-out': values['shrink-out'], '--coverage': values.coverage });
+  const options: CheckOptions = {
+    ...scenario,
+    from,
+    count,
+    workers,
+    latency,
+    ...(strategy !== undefined ? { strategy } : {}),
+    topologyFile: values.topology,
+    strict: !values['no-strict'],
+    machinesModule: values.machines,
+    ...budgetFlags(values),
+    coverage: true,
+    seedTimeoutMs: seedTimeoutS * 1000,
+    ...(maxFailures !== undefined ? { maxFailures } : {}),
+    shard,
+  };
+  return { options, shrink };
+}
 
+/**
+ * Runs the check with a progress bar on a terminal. Ctrl-C or SIGTERM: stop the workers,
+ * restore the terminal, report what completed; a second signal leaves at once.
+ */
+async function checkUntilSignal(io: Io, options: CheckOptions): Promise<{ report: CheckReport; stoppedBy: NodeJS.Signals | undefined }> {
   const bar = io.isTty ? progressBar(io) : undefined;
-  // Ctrl-C or SIGTERM: stop the workers, restore the terminal, report what completed.
   const abort = new AbortController();
   let stoppedBy: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -144,54 +181,38 @@ export async function commandCheck(args: string[], io: Io): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  let report: CheckReport;
   try {
-    report = await checkScenario({
-      ...scenario,
-      from,
-      count,
-      workers,
-      latency,
-      ...(strategy !== undefined ? { strategy } : {}),
-      topologyFile: values.topology,
-      strict: !values['no-strict'],
-      machinesModule: values.machines,
-      ...budgetFlags(values),
-      onProgress: bar?.update,
-      coverage: true,
-      seedTimeoutMs: seedTimeoutS * 1000,
-      ...(maxFailures !== undefined ? { maxFailures } : {}),
-      signal: abort.signal,
-      shard,
-    });
+    const report = await checkScenario({ ...options, onProgress: bar?.update, signal: abort.signal });
+    return { report, stoppedBy };
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     bar?.stop();
   }
-  const shrunk = values['no-shrink'] || stoppedBy ? undefined : shrinkFirstFailure(io, report, values, shrink);
-  const html = values.html === undefined || stoppedBy ? undefined : writeFailureHtml(report, values, values.html, shrunk);
-  if (values.coverage !== undefined && report.coverage)
-    writeFileAtomic(values.coverage, JSON.stringify(coverageTable(report.coverage.counts, readMachines(values.machines)), null, 2) + '\n');
-  if (values.json) {
-    const { results: _perSeed, ...summary } = report;
-    io.out(JSON.stringify({ ...summary, ...(shrunk ? { shrunk } : {}), ...(html ? { html } : {}) }));
-  } else {
-    const lines = summarize(report).split('\n');
-    const extra = [
-      ...(report.coverage ? formatCoverage(report.coverage) : []),
-      ...(shrunk ? formatShrunk(shrunk) : []),
-      ...(html
-        ? [`HTML report of ${html.shrunk ? `seed ${html.seed}'s shrunk plan (${html.shrunk})` : `seed ${html.seed}'s replay`}: ${html.file}`]
-        : values.html !== undefined && !stoppedBy
-          ? ['No failing seed: no HTML report written']
-          : []),
-    ];
-    lines.splice(lines.length - 1, 0, ...extra);
-    io.out(lines.join('\n'));
-  }
-  if (stoppedBy) return stoppedBy === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
-  return report.crashed > 0 ? EXIT.internal : report.failed > 0 ? EXIT.fail : EXIT.pass;
+}
+
+type FailureHtml = ReturnType<typeof writeFailureHtml>;
+
+/** `--json`: the report without its per-seed results. */
+function checkJson(report: CheckReport, shrunk: ShrunkReport | undefined, html: FailureHtml): string {
+  const { results: _perSeed, ...summary } = report;
+  return JSON.stringify({ ...summary, ...(shrunk ? { shrunk } : {}), ...(html ? { html } : {}) });
+}
+
+/** The text summary, with coverage, the shrunk plan and the HTML report above its verdict line. */
+function checkText(report: CheckReport, values: CheckValues, shrunk: ShrunkReport | undefined, html: FailureHtml, stoppedBy: NodeJS.Signals | undefined): string {
+  const lines = summarize(report).split('\n');
+  const extra = [
+    ...(report.coverage ? formatCoverage(report.coverage) : []),
+    ...(shrunk ? formatShrunk(shrunk) : []),
+    ...(html
+      ? [`HTML report of ${html.shrunk ? `seed ${html.seed}'s shrunk plan (${html.shrunk})` : `seed ${html.seed}'s replay`}: ${html.file}`]
+      : values.html !== undefined && !stoppedBy
+        ? ['No failing seed: no HTML report written']
+        : []),
+  ];
+  lines.splice(lines.length - 1, 0, ...extra);
+  return lines.join('\n');
 }
 
 /**

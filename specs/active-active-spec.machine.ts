@@ -131,8 +131,7 @@ export function copySpecContext(c: SpecContext): SpecContext {
 
 const queueLabel = (c: SpecContext, position: number, region: number) => ids.queue(c.queueNames[position], region);
 
-function isComplete(c: SpecContext, slot: number): boolean {
-  const t = progressOf(c);
+function isComplete(c: SpecContext, t: RecordProgressTable, slot: number): boolean {
   if (t.delivered(slot) < 1) return false;
   for (let k = 0; k < t.positions; k++) if (t.sent(slot, k) < 1 || t.removed(slot, k) < 1) return false;
   for (let s = 0; s < t.stages; s++) if (t.replicas(slot, s) !== c.fullMask) return false;
@@ -165,11 +164,18 @@ export function whereIsRecord(c: SpecContext, recordId: number): string {
   return 'complete';
 }
 
-type Flag = (kind: ViolationKind, component: string, message: string) => void;
+/** A fact about one record. */
+type RecordFact = Extract<SpecEvent, { recordId: number }>;
+/** A fact about one record's way through its region's queues and tables. */
+type PipelineFact = Extract<SpecEvent, { region: number; recordId: number }>;
+type Fact<K extends SpecEvent['type']> = Extract<SpecEvent, { type: K }>;
+
+function flag(c: SpecContext, e: RecordFact, kind: ViolationKind, component: string, message: string): void {
+  c.violations.push({ kind, recordId: e.recordId, component, at: e.at, message: `record ${e.recordId}: ${message}` });
+}
 
 /** A record's first successful send to its region's first queue: its place in the region's order, and its share of the routing. */
-function enterRegion(c: SpecContext, slot: number, ri: number): void {
-  const t = progressOf(c);
+function enterRegion(c: SpecContext, t: RecordProgressTable, slot: number, ri: number): void {
   const seq = ++c.fifo.entries[ri];
   t.setEntrySeq(slot, seq);
   c.fifo.idBySeq[ri * (t.size + 1) + seq] = t.recordIds()[slot];
@@ -184,22 +190,77 @@ function enterRegion(c: SpecContext, slot: number, ri: number): void {
 /**
  * FIFO at one queue or table (cell `at` of `highest`): a record may come
  * again while it is the latest (a redelivery of the in-flight head, a write
- * retried), but not after a record that entered the region later.
+ * retried), but not after a record that entered the region later. Returns
+ * that later record's id, or undefined when the order holds.
  */
-function checkFifo(c: SpecContext, highest: number[], at: number, slot: number, violated: (later: number) => void): void {
-  const t = progressOf(c);
+function checkFifo(c: SpecContext, t: RecordProgressTable, highest: number[], at: number, slot: number): number | undefined {
   const seq = t.entrySeq(slot);
-  if (seq === 0) return;
+  if (seq === 0) return undefined;
   if (seq >= highest[at]) {
     highest[at] = seq;
-    return;
+    return undefined;
   }
-  violated(c.fifo.idBySeq[c.regionIndex[t.region(slot)] * (t.size + 1) + highest[at]]);
+  return c.fifo.idBySeq[c.regionIndex[t.region(slot)] * (t.size + 1) + highest[at]];
+}
+
+/**
+ * The record's row; a record not in the published set is flagged and has none. Each
+ * record fact's handler starts here: the handlers take the table `t` so that a fact
+ * allocates nothing but its violations.
+ */
+function knownRecord(c: SpecContext, t: RecordProgressTable, e: RecordFact): number | undefined {
+  const p = t.slot(e.recordId);
+  if (p !== undefined) return p;
+  const where = 'position' in e ? queueLabel(c, e.position, e.region) : 'stage' in e ? ids.table(c.stages[e.stage]) : ids.destination;
+  flag(c, e, 'unknown-record', where, `not in the published record set (seen at ${where})`);
+  return undefined;
+}
+
+/** Its first send to a first queue places the record in its region; every later fact must be in that region. */
+function checkRegion(c: SpecContext, t: RecordProgressTable, p: number, e: PipelineFact): void {
+  const region = t.region(p);
+  if (region === 0 && e.type === 'spec.sent' && e.position === 0) t.setRegion(p, e.region);
+  else if (region !== e.region) {
+    const where = 'position' in e ? queueLabel(c, e.position, e.region) : `region ${e.region}`;
+    flag(c, e, 'wrong-region', where, `routed to region ${region || 'none'} but seen at ${where}`);
+  }
+}
+
+/** Each pipeline fact's handler ends here: a record through every stage, replicated and delivered is complete. */
+function settle(c: SpecContext, t: RecordProgressTable, p: number): void {
+  if (!t.complete(p) && isComplete(c, t, p)) {
+    t.markComplete(p);
+    c.pending--;
+  }
+}
+
+function regionOnline(c: SpecContext, e: Fact<'spec.regionOnline'>): void {
+  const ri = c.regionIndex[e.region];
+  if (ri !== undefined && c.routing.online[ri] !== (e.online ? 1 : 0)) {
+    c.routing.online[ri] = e.online ? 1 : 0;
+    c.routing.changes++;
+  }
+}
+
+/** Weighted routing: the in-DNS routes only to a region online and of weight above 0. */
+function routed(c: SpecContext, e: Fact<'spec.routed'>): void {
+  if (knownRecord(c, progressOf(c), e) === undefined) return;
+  const ri = c.regionIndex[e.region];
+  if (ri === undefined || !c.routing.online[ri] || !(c.routing.weights[ri] > 0))
+    flag(
+      c,
+      e,
+      'weighted-routing',
+      ids.inDns,
+      `routed to region ${e.region} at t=${e.at}ms while that region is ${ri !== undefined && c.routing.online[ri] ? 'of weight 0' : 'offline'} in ${ids.inDns}`,
+    );
 }
 
 /** Exactly once at the destination, after each delivery it processed: kept by id, never twice, count = distinct ids. */
-function checkKept(c: SpecContext, slot: number, e: Extract<SpecEvent, { type: 'spec.kept' }>, flag: Flag): void {
+function kept(c: SpecContext, e: Fact<'spec.kept'>): void {
   const t = progressOf(c);
+  const slot = knownRecord(c, t, e);
+  if (slot === undefined) return;
   const at = `at t=${e.at}ms`;
   if (e.kept && !t.kept(slot)) {
     t.setKept(slot, true);
@@ -207,19 +268,128 @@ function checkKept(c: SpecContext, slot: number, e: Extract<SpecEvent, { type: '
   } else if (!e.kept && t.kept(slot)) {
     t.setKept(slot, false);
     c.keptDistinct--;
-    flag('exactly-once-kept', 'destination', `kept by the destination, then no longer kept ${at}`);
+    flag(c, e, 'exactly-once-kept', 'destination', `kept by the destination, then no longer kept ${at}`);
   } else if (!e.kept) {
-    flag('exactly-once-kept', 'destination', `delivered to the destination ${at} but not kept (it keeps ${c.keptDistinct} distinct ids)`);
+    flag(c, e, 'exactly-once-kept', 'destination', `delivered to the destination ${at} but not kept (it keeps ${c.keptDistinct} distinct ids)`);
   }
   const excess = e.count - c.keptDistinct;
   if (excess > c.keptExcess) {
     if (t.kept(slot)) t.markKeptTwice(slot);
-    flag('exactly-once-kept', 'destination', `kept again ${at}: the destination counts ${e.count} records but keeps ${c.keptDistinct} distinct ids`);
+    flag(c, e, 'exactly-once-kept', 'destination', `kept again ${at}: the destination counts ${e.count} records but keeps ${c.keptDistinct} distinct ids`);
   } else if (excess < 0 && excess < c.keptExcess) {
-    flag('exactly-once-kept', 'destination', `kept ${at}, but the destination counts ${e.count} records for ${c.keptDistinct} distinct ids`);
+    flag(c, e, 'exactly-once-kept', 'destination', `kept ${at}, but the destination counts ${e.count} records for ${c.keptDistinct} distinct ids`);
   }
   c.keptExcess = excess;
 }
+
+/** Sent on only once the previous stage received and persisted it, and only once to each queue. */
+function sent(c: SpecContext, e: Fact<'spec.sent'>): void {
+  const t = progressOf(c);
+  const p = knownRecord(c, t, e);
+  if (p === undefined) return;
+  checkRegion(c, t, p, e);
+  const ri = c.regionIndex[e.region];
+  if (e.position > 0 && (t.written(p, e.position - 1) < 1 || t.received(p, e.position - 1) < 1)) {
+    const q = queueLabel(c, e.position, e.region);
+    flag(c, e, 'forwarded-before-persisted', q, `sent to ${q} before ${c.stages[e.position - 1]} received and persisted it`);
+  }
+  if (t.sent(p, e.position) > 0) {
+    const q = queueLabel(c, e.position, e.region);
+    flag(c, e, 'duplicate', q, `sent to ${q} a second time`);
+  } else if (e.position === 0 && ri !== undefined && t.region(p) === e.region) enterRegion(c, t, p, ri);
+  t.countSent(p, e.position);
+  settle(c, t, p);
+}
+
+/** Received only after it was sent there, and in the order records entered the region. */
+function received(c: SpecContext, e: Fact<'spec.received'>): void {
+  const t = progressOf(c);
+  const p = knownRecord(c, t, e);
+  if (p === undefined) return;
+  checkRegion(c, t, p, e);
+  const ri = c.regionIndex[e.region];
+  if (t.sent(p, e.position) < 1) {
+    const q = queueLabel(c, e.position, e.region);
+    flag(c, e, 'out-of-order', q, `received from ${q} before it was sent there`);
+  } else if (ri !== undefined && t.region(p) === e.region) {
+    const later = checkFifo(c, t, c.fifo.received, e.position * c.regions.length + ri, p);
+    if (later !== undefined) {
+      const q = queueLabel(c, e.position, e.region);
+      flag(c, e, 'fifo', q, `delivered by ${q} at t=${e.at}ms after record ${later}, which entered region ${e.region} later`);
+    }
+  }
+  t.countReceived(p, e.position);
+  settle(c, t, p);
+}
+
+/** A container's write: after it received the record, in region order. A replica's write counts only as a replica. */
+function persisted(c: SpecContext, e: Fact<'spec.persisted'>): void {
+  const t = progressOf(c);
+  const p = knownRecord(c, t, e);
+  if (p === undefined) return;
+  const ri = c.regionIndex[e.region];
+  if (!e.replication) {
+    checkRegion(c, t, p, e);
+    if (t.received(p, e.stage) < 1) {
+      const table = ids.regionalTable(c.stages[e.stage], e.region);
+      flag(c, e, 'out-of-order', table, `written to ${table} before its container received it`);
+    } else if (ri !== undefined && t.region(p) === e.region) {
+      const later = checkFifo(c, t, c.fifo.written, e.stage * c.regions.length + ri, p);
+      if (later !== undefined) {
+        const table = ids.regionalTable(c.stages[e.stage], e.region);
+        const by = ids.container(c.stages[e.stage], e.region);
+        flag(c, e, 'fifo', table, `written to ${table} by ${by} at t=${e.at}ms after record ${later}, which entered region ${e.region} later`);
+      }
+    }
+    t.countWritten(p, e.stage);
+  }
+  t.addReplica(p, e.stage, ri);
+  settle(c, t, p);
+}
+
+/** Removed from a queue only once its stage persisted it and sent it on (or the destination got it). */
+function removed(c: SpecContext, e: Fact<'spec.removed'>): void {
+  const t = progressOf(c);
+  const p = knownRecord(c, t, e);
+  if (p === undefined) return;
+  checkRegion(c, t, p, e);
+  const S = c.stages.length;
+  const done = e.position < S ? t.written(p, e.position) > 0 && t.sent(p, e.position + 1) > 0 : t.delivered(p) > 0;
+  if (!done) {
+    const q = queueLabel(c, e.position, e.region);
+    const why = e.position < S ? `before ${c.stages[e.position]} persisted it and sent it on` : 'before the destination got it';
+    flag(c, e, 'removed-before-persisted-and-forwarded', q, `removed from ${q} ${why}`);
+  }
+  t.countRemoved(p, e.position);
+  settle(c, t, p);
+}
+
+function delivered(c: SpecContext, e: Fact<'spec.delivered'>): void {
+  const t = progressOf(c);
+  const p = knownRecord(c, t, e);
+  if (p === undefined) return;
+  checkRegion(c, t, p, e);
+  if (t.sent(p, c.stages.length) < 1) flag(c, e, 'out-of-order', 'destination', 'delivered before it reached an outbound queue');
+  t.countDelivered(p);
+  settle(c, t, p);
+}
+
+const ignored = (): void => {};
+
+/** One handler per fact type. */
+const factHandlers: { readonly [K in SpecEvent['type']]: (c: SpecContext, e: Fact<K>) => void } = {
+  'spec.sent': sent,
+  'spec.received': received,
+  'spec.persisted': persisted,
+  'spec.removed': removed,
+  'spec.delivered': delivered,
+  'spec.routed': routed,
+  'spec.kept': kept,
+  'spec.regionOnline': regionOnline,
+  // the machine's own events: nothing to apply
+  'spec.quiescent': ignored,
+  'spec.check': ignored,
+};
 
 /**
  * Applies one fact to the spec's context, in place (the spec owns all of it):
@@ -228,108 +398,8 @@ function checkKept(c: SpecContext, slot: number, e: Extract<SpecEvent, { type: '
  * machine `spec.check` only when its state may change (specs/spec-feed.ts).
  */
 export function applySpecFact(c: SpecContext, e: SpecEvent): void {
-  if (e.type === 'spec.quiescent' || e.type === 'spec.check') return;
-  if (e.type === 'spec.regionOnline') {
-    const ri = c.regionIndex[e.region];
-    if (ri !== undefined && c.routing.online[ri] !== (e.online ? 1 : 0)) {
-      c.routing.online[ri] = e.online ? 1 : 0;
-      c.routing.changes++;
-    }
-    return;
-  }
-  const t = progressOf(c);
-  const p = t.slot(e.recordId);
-  const flag = (kind: Violation['kind'], component: string, message: string) =>
-    c.violations.push({ kind, recordId: e.recordId, component, at: e.at, message: `record ${e.recordId}: ${message}` });
-  if (p === undefined) {
-    const where = 'position' in e ? queueLabel(c, e.position, e.region) : 'stage' in e ? ids.table(c.stages[e.stage]) : ids.destination;
-    flag('unknown-record', where, `not in the published record set (seen at ${where})`);
-    return;
-  }
-  if (e.type === 'spec.routed') {
-    const ri = c.regionIndex[e.region];
-    if (ri === undefined || !c.routing.online[ri] || !(c.routing.weights[ri] > 0))
-      flag(
-        'weighted-routing',
-        ids.inDns,
-        `routed to region ${e.region} at t=${e.at}ms while that region is ${ri !== undefined && c.routing.online[ri] ? 'of weight 0' : 'offline'} in ${ids.inDns}`,
-      );
-    return;
-  }
-  if (e.type === 'spec.kept') {
-    checkKept(c, p, e, flag);
-    return;
-  }
-  const S = c.stages.length;
-  const ri = c.regionIndex[e.region];
-  if (e.type !== 'spec.persisted' || !e.replication) {
-    const region = t.region(p);
-    if (region === 0 && e.type === 'spec.sent' && e.position === 0) t.setRegion(p, e.region);
-    else if (region !== e.region) {
-      const where = 'position' in e ? queueLabel(c, e.position, e.region) : `region ${e.region}`;
-      flag('wrong-region', where, `routed to region ${region || 'none'} but seen at ${where}`);
-    }
-  }
-  switch (e.type) {
-    case 'spec.sent': {
-      const q = () => queueLabel(c, e.position, e.region);
-      if (e.position > 0 && (t.written(p, e.position - 1) < 1 || t.received(p, e.position - 1) < 1))
-        flag('forwarded-before-persisted', q(), `sent to ${q()} before ${c.stages[e.position - 1]} received and persisted it`);
-      if (t.sent(p, e.position) > 0) flag('duplicate', q(), `sent to ${q()} a second time`);
-      else if (e.position === 0 && ri !== undefined && t.region(p) === e.region) enterRegion(c, p, ri);
-      t.countSent(p, e.position);
-      break;
-    }
-    case 'spec.received': {
-      const q = () => queueLabel(c, e.position, e.region);
-      if (t.sent(p, e.position) < 1) flag('out-of-order', q(), `received from ${q()} before it was sent there`);
-      else if (ri !== undefined && t.region(p) === e.region)
-        checkFifo(c, c.fifo.received, e.position * c.regions.length + ri, p, (later) =>
-          flag('fifo', q(), `delivered by ${q()} at t=${e.at}ms after record ${later}, which entered region ${e.region} later`),
-        );
-      t.countReceived(p, e.position);
-      break;
-    }
-    case 'spec.persisted': {
-      const table = () => ids.regionalTable(c.stages[e.stage], e.region);
-      if (!e.replication) {
-        if (t.received(p, e.stage) < 1) flag('out-of-order', table(), `written to ${table()} before its container received it`);
-        else if (ri !== undefined && t.region(p) === e.region)
-          checkFifo(c, c.fifo.written, e.stage * c.regions.length + ri, p, (later) =>
-            flag(
-              'fifo',
-              table(),
-              `written to ${table()} by ${ids.container(c.stages[e.stage], e.region)} at t=${e.at}ms after record ${later}, which entered region ${e.region} later`,
-            ),
-          );
-        t.countWritten(p, e.stage);
-      }
-      t.addReplica(p, e.stage, ri);
-      break;
-    }
-    case 'spec.removed': {
-      const q = () => queueLabel(c, e.position, e.region);
-      const done = e.position < S ? t.written(p, e.position) > 0 && t.sent(p, e.position + 1) > 0 : t.delivered(p) > 0;
-      if (!done)
-        flag(
-          'removed-before-persisted-and-forwarded',
-          q(),
-          e.position < S
-            ? `removed from ${q()} before ${c.stages[e.position]} persisted it and sent it on`
-            : `removed from ${q()} before the destination got it`,
-        );
-      t.countRemoved(p, e.position);
-      break;
-    }
-    case 'spec.delivered':
-      if (t.sent(p, S) < 1) flag('out-of-order', 'destination', 'delivered before it reached an outbound queue');
-      t.countDelivered(p);
-      break;
-  }
-  if (!t.complete(p) && isComplete(c, p)) {
-    t.markComplete(p);
-    c.pending--;
-  }
+  // TypeScript cannot pair a union-typed event with its handler: the table's type pairs them.
+  (factHandlers[e.type] as (c: SpecContext, e: SpecEvent) => void)(c, e);
 }
 
 const zeros = (n: number): number[] => new Array<number>(n).fill(0);

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, WebSocket } from 'ws';
 
@@ -52,10 +52,41 @@ interface Viewer {
 export async function startInspectorServer(options: InspectorServerOptions): Promise<InspectorServer> {
   const log: string[] = [];
   const viewers = new Set<Viewer>();
-  let page: Promise<string> | undefined;
   const origins = new Set<string>();
+  const http = createServer(pageHandler(options));
+  await listen(http, options);
+  const { wss, firstViewer } = acceptViewers(http, origins, log, viewers);
+  const port = (http.address() as AddressInfo).port;
+  for (const h of ['127.0.0.1', 'localhost', options.host.includes(':') ? `[${options.host}]` : options.host]) origins.add(`http://${h}:${port}`);
 
-  const http = createServer((req: IncomingMessage, res: ServerResponse) => {
+  return {
+    port,
+    origins,
+    firstViewer,
+    get count() {
+      return log.length;
+    },
+    publish(message) {
+      log.push(message);
+      for (const v of viewers) if (v.ws.readyState === WebSocket.OPEN) send(v, message);
+    },
+    async drain() {
+      const total = log.length;
+      const got = await Promise.all([...viewers].map((v) => drainViewer(v, total)));
+      return { messages: total, viewers: got.filter(Boolean).length };
+    },
+    async close() {
+      for (const v of viewers) v.ws.terminate();
+      wss.close();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}
+
+/** GET / is the offline page (built once, on first request), GET /stately the bridge page. */
+function pageHandler(options: InspectorServerOptions) {
+  let page: Promise<string> | undefined;
+  return (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET') {
       res.writeHead(405).end();
@@ -80,10 +111,15 @@ export async function startInspectorServer(options: InspectorServerOptions): Pro
     } else {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
     }
-  });
+  };
+}
 
-  // Listen before the WebSocket server exists: it would re-emit a listen error as unhandled.
-  await new Promise<void>((resolve, reject) => {
+/**
+ * Listens, turning the usual errors into a ListenError that says why. Called before the
+ * WebSocket server exists: it would re-emit a listen error as unhandled.
+ */
+function listen(http: Server, options: InspectorServerOptions): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     http.once('error', (err: NodeJS.ErrnoException) => {
       const why =
         err.code === 'EADDRINUSE'
@@ -97,6 +133,10 @@ export async function startInspectorServer(options: InspectorServerOptions): Pro
     });
     http.listen(options.port, options.host, () => resolve());
   });
+}
+
+/** The WebSocket side: each viewer, once accepted, is sent every message kept so far. */
+function acceptViewers(http: Server, origins: Set<string>, log: string[], viewers: Set<Viewer>): { wss: WebSocketServer; firstViewer: Promise<void> } {
   let resolveFirst!: () => void;
   const firstViewer = new Promise<void>((r) => (resolveFirst = r));
   const wss = new WebSocketServer({
@@ -118,56 +158,32 @@ export async function startInspectorServer(options: InspectorServerOptions): Pro
     for (const message of log) send(viewer, message);
     resolveFirst();
   });
+  return { wss, firstViewer };
+}
 
-  const send = (viewer: Viewer, message: string) =>
-    viewer.ws.send(message, (err) => {
-      if (!err) viewer.written++;
-      viewer.onWritten();
-    });
+function send(viewer: Viewer, message: string): void {
+  viewer.ws.send(message, (err) => {
+    if (!err) viewer.written++;
+    viewer.onWritten();
+  });
+}
 
-  const port = (http.address() as AddressInfo).port;
-  for (const h of ['127.0.0.1', 'localhost', options.host.includes(':') ? `[${options.host}]` : options.host]) origins.add(`http://${h}:${port}`);
-
-  return {
-    port,
-    origins,
-    firstViewer,
-    get count() {
-      return log.length;
-    },
-    publish(message) {
-      log.push(message);
-      for (const v of viewers) if (v.ws.readyState === WebSocket.OPEN) send(v, message);
-    },
-    async drain() {
-      const total = log.length;
-      let complete = 0;
-      await Promise.all(
-        [...viewers].map(async (v) => {
-          // Written to the socket...
-          await new Promise<void>((resolve) => {
-            const check = () => (v.written >= total || v.ws.readyState !== WebSocket.OPEN ? resolve() : undefined);
-            v.onWritten = check;
-            check();
-          });
-          if (v.written < total) return;
-          // ...and read: the close handshake ends only after the viewer has
-          // read every frame sent before it.
-          v.ws.close(1000, 'run complete');
-          const timer = setTimeout(() => v.ws.terminate(), 10_000);
-          await v.closed;
-          clearTimeout(timer);
-          complete++;
-        }),
-      );
-      return { messages: total, viewers: complete };
-    },
-    async close() {
-      for (const v of viewers) v.ws.terminate();
-      wss.close();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
-    },
-  };
+/** Waits until a viewer has read the first `total` messages and closes it; false if it left before. */
+async function drainViewer(v: Viewer, total: number): Promise<boolean> {
+  // Written to the socket...
+  await new Promise<void>((resolve) => {
+    const check = () => (v.written >= total || v.ws.readyState !== WebSocket.OPEN ? resolve() : undefined);
+    v.onWritten = check;
+    check();
+  });
+  if (v.written < total) return false;
+  // ...and read: the close handshake ends only after the viewer has
+  // read every frame sent before it.
+  v.ws.close(1000, 'run complete');
+  const timer = setTimeout(() => v.ws.terminate(), 10_000);
+  await v.closed;
+  clearTimeout(timer);
+  return true;
 }
 
 /** The Stately inspector (online: stately.ai) fed from this server, as @statelyai/inspect's server page does. */

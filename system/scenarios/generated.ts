@@ -142,10 +142,11 @@ const containerStates = ['writingTable', 'publishing', 'removing', 'confirmingFo
  * finished; every record must then arrive, within a printed bound.
  */
 export function chaosPlan(seed: number, topology: Topology, latency: LatencyOptions = {}): ScenarioFile {
+  // Every draw comes from this one generator, in a fixed order: a changed order changes every
+  // seed's plan (the trace digests and saved plans with it).
   const rng = new Prng((seed ^ 0xc4a05ed) >>> 0);
   const regions = topology.regions.map((r) => r.region);
   const stages = topology.stages;
-  const names = queueNames(stages);
   const batches = 3;
   const size = 10;
   const records = batches * size;
@@ -154,86 +155,12 @@ export function chaosPlan(seed: number, topology: Topology, latency: LatencyOpti
   let kinds = activeActiveFaultKinds.filter(() => rng.next() < 0.5);
   if (kinds.length === 0) kinds = [pick(rng, activeActiveFaultKinds)];
   const count = rng.int(1, 6);
-  const horizon = 900;
-  const faults: Fault[] = [];
-  const stageOf = (container: string) => containerParts(container).stage;
-  const regionOf = (container: string) => containerParts(container).region;
-
-  const trigger = (watch: string): Fault['trigger'] =>
-    rng.next() < 0.5
-      ? { at: rng.int(0, horizon) }
-      : {
-          when: {
-            actor: watch,
-            state: pick(rng, containerStates.slice(0, 3)),
-            ...(rng.next() < 0.5 ? { recordId: rng.int(1, records) } : {}),
-          },
-          until: horizon * 2,
-        };
-  const duration = () => {
-    const r = rng.next();
-    return r < 0.3 ? rng.int(0, 5) : r < 0.8 ? rng.int(5, 200) : rng.int(200, 800);
-  };
-
+  const d: ChaosDraw = { rng, stages, names: queueNames(stages), records, faults: [] };
   for (let i = 0; i < count; i++) {
     const kind: FaultKind = pick(rng, kinds);
-    const id = `f${faults.length + 1}`;
-    const container = pick(rng, containers);
-    const stage = stageOf(container);
-    const region = regionOf(container);
-    switch (kind) {
-      case 'container-fail': {
-        // Often a quick crash-restart while a request of the container is in flight (its answer then
-        // meets a restarted container, or a redelivered record an already-sent copy); a send left in
-        // doubt is crashed again while the container confirms it.
-        const bounce = rng.next() < 0.4;
-        const r = rng.next();
-        const busy = r < 0.55 ? 'publishing' : r < 0.85 ? 'removing' : 'writingTable';
-        const t: Fault['trigger'] = bounce ? { when: { actor: container, state: busy }, until: horizon * 2 } : trigger(container);
-        faults.push({ id, kind, target: container, trigger: t, duration: bounce ? rng.int(0, 3) : duration() });
-        if (bounce && busy === 'publishing' && rng.next() < 0.8)
-          faults.push({
-            id: `f${faults.length + 1}`,
-            kind,
-            target: container,
-            trigger: { when: { actor: container, state: 'confirmingForward' }, until: horizon * 2 },
-            duration: rng.int(0, 20),
-          });
-        // ... and sometimes its output queue fails at the same moment: the send in doubt is then refused.
-        if (bounce && busy === 'publishing' && rng.next() < 0.3)
-          faults.push({
-            id: `f${faults.length + 1}`,
-            kind: 'queue-fail',
-            target: ids.queue(names[stages.indexOf(stage) + 1], region),
-            trigger: t,
-            duration: rng.int(5, 30),
-          });
-        break;
-      }
-      case 'queue-fail': {
-        // the container's input or output queue
-        const at = stages.indexOf(stage) + (rng.next() < 0.5 ? 0 : 1);
-        faults.push({ id, kind, target: ids.queue(names[at], region), trigger: trigger(container), duration: duration() });
-        break;
-      }
-      case 'table-region-fail':
-        faults.push({ id, kind, target: ids.table(stage), region, trigger: trigger(container), duration: duration() });
-        break;
-      case 'table-fail':
-      case 'replication-fail':
-        faults.push({ id, kind, target: ids.table(stage), trigger: trigger(container), duration: duration() });
-        break;
-      case 'dns-offline': {
-        const inbound = rng.next() < 0.5;
-        const watch = ids.container(inbound ? stages[0] : stages[stages.length - 1], region);
-        faults.push({ id, kind, target: inbound ? ids.inDns : ids.outDns, region, trigger: trigger(watch), duration: duration() });
-        break;
-      }
-      case 'slow-region':
-        faults.push({ id, kind, target: NETWORK, region, factor: rng.int(2, 20), trigger: trigger(container), duration: duration() });
-        break;
-    }
+    drawFault(d, kind, pick(rng, containers));
   }
+  const faults = d.faults;
 
   const sleeps = Array.from({ length: batches }, () => rng.int(1, 300));
   return chaosFile({
@@ -244,6 +171,105 @@ export function chaosPlan(seed: number, topology: Topology, latency: LatencyOpti
     sleeps,
     bound: healingBound(records, stages.length, latency),
   });
+}
+
+/** Virtual ms within which the chaos faults land (a state-triggered one may wait twice as long). */
+const CHAOS_HORIZON = 900;
+
+/** What chaosPlan's fault draws share: the generator, the layout, and the faults drawn so far. */
+interface ChaosDraw {
+  rng: Prng;
+  stages: string[];
+  names: string[];
+  records: number;
+  faults: Fault[];
+}
+
+/** At a random time, or when the watched container reaches a busy state (with a given record, or any). */
+function drawTrigger(d: ChaosDraw, watch: string): Fault['trigger'] {
+  const { rng } = d;
+  return rng.next() < 0.5
+    ? { at: rng.int(0, CHAOS_HORIZON) }
+    : {
+        when: {
+          actor: watch,
+          state: pick(rng, containerStates.slice(0, 3)),
+          ...(rng.next() < 0.5 ? { recordId: rng.int(1, d.records) } : {}),
+        },
+        until: CHAOS_HORIZON * 2,
+      };
+}
+
+/** Mostly short or medium faults, sometimes long ones. */
+function drawDuration(rng: Prng): number {
+  const r = rng.next();
+  return r < 0.3 ? rng.int(0, 5) : r < 0.8 ? rng.int(5, 200) : rng.int(200, 800);
+}
+
+/** One fault of `kind` near `container` (its queues, its table, its region); its fields are drawn in the order written. */
+function drawFault(d: ChaosDraw, kind: FaultKind, container: string): void {
+  const { rng, faults, stages, names } = d;
+  const id = `f${faults.length + 1}`;
+  const { stage, region } = containerParts(container);
+  switch (kind) {
+    case 'container-fail':
+      drawContainerFail(d, id, container, stage, region);
+      break;
+    case 'queue-fail': {
+      // the container's input or output queue
+      const at = stages.indexOf(stage) + (rng.next() < 0.5 ? 0 : 1);
+      faults.push({ id, kind, target: ids.queue(names[at], region), trigger: drawTrigger(d, container), duration: drawDuration(rng) });
+      break;
+    }
+    case 'table-region-fail':
+      faults.push({ id, kind, target: ids.table(stage), region, trigger: drawTrigger(d, container), duration: drawDuration(rng) });
+      break;
+    case 'table-fail':
+    case 'replication-fail':
+      faults.push({ id, kind, target: ids.table(stage), trigger: drawTrigger(d, container), duration: drawDuration(rng) });
+      break;
+    case 'dns-offline': {
+      const inbound = rng.next() < 0.5;
+      const watch = ids.container(inbound ? stages[0] : stages[stages.length - 1], region);
+      faults.push({ id, kind, target: inbound ? ids.inDns : ids.outDns, region, trigger: drawTrigger(d, watch), duration: drawDuration(rng) });
+      break;
+    }
+    case 'slow-region':
+      faults.push({ id, kind, target: NETWORK, region, factor: rng.int(2, 20), trigger: drawTrigger(d, container), duration: drawDuration(rng) });
+      break;
+  }
+}
+
+/**
+ * A container crash. Often a quick crash-restart while a request of the container is in flight
+ * (its answer then meets a restarted container, or a redelivered record an already-sent copy); a
+ * send left in doubt is crashed again while the container confirms it.
+ */
+function drawContainerFail(d: ChaosDraw, id: string, container: string, stage: string, region: number): void {
+  const { rng, faults } = d;
+  const kind = 'container-fail';
+  const bounce = rng.next() < 0.4;
+  const r = rng.next();
+  const busy = r < 0.55 ? 'publishing' : r < 0.85 ? 'removing' : 'writingTable';
+  const t: Fault['trigger'] = bounce ? { when: { actor: container, state: busy }, until: CHAOS_HORIZON * 2 } : drawTrigger(d, container);
+  faults.push({ id, kind, target: container, trigger: t, duration: bounce ? rng.int(0, 3) : drawDuration(rng) });
+  if (bounce && busy === 'publishing' && rng.next() < 0.8)
+    faults.push({
+      id: `f${faults.length + 1}`,
+      kind,
+      target: container,
+      trigger: { when: { actor: container, state: 'confirmingForward' }, until: CHAOS_HORIZON * 2 },
+      duration: rng.int(0, 20),
+    });
+  // ... and sometimes its output queue fails at the same moment: the send in doubt is then refused.
+  if (bounce && busy === 'publishing' && rng.next() < 0.3)
+    faults.push({
+      id: `f${faults.length + 1}`,
+      kind: 'queue-fail',
+      target: ids.queue(d.names[d.stages.indexOf(stage) + 1], region),
+      trigger: t,
+      duration: rng.int(5, 30),
+    });
 }
 
 /**
