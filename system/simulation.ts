@@ -38,7 +38,7 @@ import { stateName, type scenarioDriverMachine, type ScenarioStep, type StepResu
 import { compileScenario, type CompiledScenario } from './scenarios/compile';
 import type { ScenarioFile } from './scenarios/format';
 import { defaultTopologyFor, parseTopology, type Topology, type TopologyInput } from '../machines/topology';
-import { decideVerdict, type RunFailure } from './verdict';
+import { decideVerdict, type RunFailure, type VerdictFacts } from './verdict';
 
 /** What a simulation runs: a scenario file (parsed), or steps built in code from the layout and record set. */
 export type ScenarioSource = ScenarioFile | ((layout: Layout, batches: TpsRecord[][]) => ScenarioStep[]);
@@ -405,6 +405,24 @@ function commonResult(run: RunSetup, tap: TraceTap, end: EndState, started: numb
   };
 }
 
+/** What both designs report first: the common parts, the verdict on the design's own facts, and the records' fate. */
+function judgedResult(
+  run: RunSetup,
+  tap: TraceTap,
+  endState: EndState,
+  started: number,
+  facts: Pick<VerdictFacts, 'specState' | 'specSettled' | 'violations' | 'loss'>,
+  records: { lost: number; duplicates: number },
+) {
+  const { verdict, failure } = decideVerdict({ driverState: endState.driverState, steps: endState.steps, unhandled: tap.unhandled, strict: run.strict, ...facts });
+  return {
+    ...commonResult(run, tap, endState, started),
+    verdict,
+    ...(failure ? { failure } : {}),
+    records: { published: endState.published, delivered: endState.destination.count, duplicates: records.duplicates, lost: records.lost },
+  };
+}
+
 /** Active-active: the end-of-run checks on the spec's context, then the verdict. */
 function activeActiveResult(run: RunSetup, tap: TraceTap, sys: RunningSystem, exhausted: string | undefined, started: number): SimulationResult {
   const { clock } = run;
@@ -417,21 +435,9 @@ function activeActiveResult(run: RunSetup, tap: TraceTap, sys: RunningSystem, ex
   sys.root.stop();
   const end = endOfRunChecks(specContext, endState.destination, clock.now());
   const specState = String(specSnapshot.value);
-  const { verdict, failure } = decideVerdict({
-    driverState: endState.driverState,
-    steps: endState.steps,
-    specState,
-    specSettled: specState === 'cold',
-    violations: specContext.violations,
-    loss: { lost: end.lost, duplicates: end.duplicates },
-    unhandled: tap.unhandled,
-    strict: run.strict,
-  });
+  const loss = { lost: end.lost, duplicates: end.duplicates };
   return {
-    ...commonResult(run, tap, endState, started),
-    verdict,
-    ...(failure ? { failure } : {}),
-    records: { published: endState.published, delivered: endState.destination.count, duplicates: end.duplicates, lost: end.lost },
+    ...judgedResult(run, tap, endState, started, { specState, specSettled: specState === 'cold', violations: specContext.violations, loss }, loss),
     routing: end.routing,
     violations: specContext.violations,
     stuck: specContext.stuck,
@@ -460,20 +466,9 @@ function activePassiveResult(run: RunSetup, tap: TraceTap, sys: RunningSystem, e
   const measured = run.file?.lossOnFailover === 'measured';
   const failing = end.violations.filter((v) => !(measured && v.kind === 'lost-on-failover')) as unknown as Violation[];
   const specState = String(specSnap.value);
-  const { verdict, failure } = decideVerdict({
-    driverState: endState.driverState,
-    steps: endState.steps,
-    specState,
-    specSettled: specState === 'cold' || (measured && failing.length === 0 && end.lostOnFailover.length > 0),
-    violations: failing,
-    unhandled: tap.unhandled,
-    strict: run.strict,
-  });
+  const specSettled = specState === 'cold' || (measured && failing.length === 0 && end.lostOnFailover.length > 0);
   return {
-    ...commonResult(run, tap, endState, started),
-    verdict,
-    ...(failure ? { failure } : {}),
-    records: { published: endState.published, delivered: endState.destination.count, duplicates: end.duplicates, lost: end.lost },
+    ...judgedResult(run, tap, endState, started, { specState, specSettled, violations: failing }, { lost: end.lost, duplicates: end.duplicates }),
     routing: { regions: [], slack: 0, changes: 0 },
     violations: failing,
     stuck: end.stuck,
