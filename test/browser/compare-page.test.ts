@@ -2,9 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { describeWithChromium, launchChromium } from './chromium';
+import { openPage } from './open-report';
 
 const repo = resolve(__dirname, '..', '..');
 const OUTPUT = join(repo, 'test-output');
@@ -29,14 +29,7 @@ describeWithChromium('the tps compare --html page in a browser', () => {
     const file = join(dir, 'compare.html');
     const made = spawnSync('node', [join(repo, 'dist', 'cli', 'tps.js'), 'compare', '--seeds', '4', '--workers', '1', '--html', file, '--seed-detail', '3'], { encoding: 'utf8' });
     expect(made.status).toBe(0);
-    const url = pathToFileURL(file).href;
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    const errors: string[] = [];
-    const requests: string[] = [];
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('request', (r) => requests.push(r.url()));
-    await page.goto(url);
+    const { page, url, errors, requests } = await openPage(browser, file);
 
     const heads = await page.locator('#figures thead th').allTextContents();
     expect(heads).toEqual(['', 'active-active', 'active-passive']);

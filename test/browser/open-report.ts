@@ -11,6 +11,11 @@ export async function openReport(browser: Browser, dir: string, name: string, op
   const { report, result } = runScenario({ ...options, keepTrace: true });
   const file = join(dir, `${name}.html`);
   writeFileSync(file, renderHtmlReport(buildHtmlReportInput(report, result)));
+  return { ...(await openPage(browser, file)), report, result };
+}
+
+/** Opens an HTML file, recording console errors, page errors and every request. */
+export async function openPage(browser: Browser, file: string) {
   const url = pathToFileURL(file).href;
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   const errors: string[] = [];
@@ -19,7 +24,7 @@ export async function openReport(browser: Browser, dir: string, name: string, op
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('request', (r) => requests.push(r.url()));
   await page.goto(url);
-  return { page, url, errors, requests, report, result };
+  return { page, url, errors, requests };
 }
 
 /** The page position of virtual time `t` on the lane of record `id` (dy: pixels below the lane's top; default its middle). */
