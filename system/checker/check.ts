@@ -408,7 +408,7 @@ async function runSeeds(o: ParsedCheckOptions, p: PreparedCheck, c: SeedCollecto
   const { range } = p;
   let ended: number | undefined;
   const pool = p.workers === 0 ? undefined : (o.pool ?? createWorkerPool({ size: p.workers }));
-  const run = async (plan: RunPlan, from: number, count: number) => {
+  const run = async (plan: RunPlan, from: number, count: number, signal = c.stop.signal) => {
     if (!pool) {
       // In-process runs cannot be stopped mid-seed: the time limit applies to workers only.
       for (let seed = from; seed < from + count && !c.stop.signal.aborted; seed++) {
@@ -419,7 +419,7 @@ async function runSeeds(o: ParsedCheckOptions, p: PreparedCheck, c: SeedCollecto
     }
     // Small runs (a guided generation) in smaller chunks, so every worker gets some.
     const chunkSize = Math.min(p.chunkSize, Math.max(1, Math.ceil(count / (2 * p.workers))));
-    await pool.run({ plan, from, count, workers: p.workers, chunkSize, seedTimeoutMs: o.seedTimeoutMs, signal: c.stop.signal, onSummary: c.onSummary });
+    await pool.run({ plan, from, count, workers: p.workers, chunkSize, seedTimeoutMs: o.seedTimeoutMs, signal, onSummary: c.onSummary });
   };
   try {
     if (o.strategy === 'guided') await runGuided(p, c, run);
@@ -439,7 +439,7 @@ async function runSeeds(o: ParsedCheckOptions, p: PreparedCheck, c: SeedCollecto
  * drawn from the corpus of the generations before it (learnt in seed order),
  * so the plans are the same whatever the workers.
  */
-async function runGuided(p: PreparedCheck, c: SeedCollector, run: (plan: RunPlan, from: number, count: number) => Promise<void>): Promise<void> {
+async function runGuided(p: PreparedCheck, c: SeedCollector, run: (plan: RunPlan, from: number, count: number, signal: AbortSignal) => Promise<void>): Promise<void> {
   const corpus = emptyCorpus();
   const topology = parseTopology(p.topology ?? defaultTopologyFor(p.design));
   const given = p.plan.latencyGiven ? p.latency : undefined;
@@ -451,7 +451,15 @@ async function runGuided(p: PreparedCheck, c: SeedCollector, run: (plan: RunPlan
       plans[seed] = parseScenarioFile(guidedPlan(seed, corpus.plans, topology, given), `guided seed ${seed}'s plan`);
       c.plans.set(seed, plans[seed]);
     }
-    await run({ ...p.plan, strategy: undefined, plans }, start, n);
+    // A signal per generation, relayed from the check's: the pool's listener on it goes with the generation.
+    const generation = new AbortController();
+    const relay = () => generation.abort();
+    c.stop.signal.addEventListener('abort', relay, { once: true });
+    try {
+      await run({ ...p.plan, strategy: undefined, plans }, start, n, generation.signal);
+    } finally {
+      c.stop.signal.removeEventListener('abort', relay);
+    }
     for (let seed = start; seed < start + n; seed++) {
       const r = c.results[seed - from];
       if (r?.hits === undefined) continue;
