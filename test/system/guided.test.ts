@@ -1,7 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { main } from '../../cli/tps';
 import { checkScenario } from '../../system/checker/check';
+import { fakeIo } from '../support/fake-io';
 import { loadMachinesModule } from '../../system/machines-module';
 import { runScenario } from '../../system/run-scenario';
 import { emptyCorpus, guidedPlan, hitCombinations, learn } from '../../system/scenarios/guided';
@@ -59,6 +61,26 @@ describe('guided chaos', () => {
     const { report: replay } = runScenario({ scenarioFile: file, seed: f.seed, machines: loadMachinesModule(mutant('container-no-in-doubt-guard')) });
     expect(replay.verdict).toBe('fail');
     expect(replay.traceDigest).toBe(f.traceDigest);
+  }, 120_000);
+
+  it('tps check saves the failing seed\'s plan where its replay command reads it; the replay and the shrink reproduce the failure', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'guided-cli-'));
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const { io, out } = fakeIo();
+      const argv = ['check', 'chaos', '--strategy', 'guided', '--seeds', '64', '--workers', '1', '--max-failures', '1', '--machines', mutant('container-no-in-doubt-guard')];
+      expect(await main([...argv, '--shrink-out', join(dir, 'min.json'), '--shrink-time', '30', '--json'], io)).toBe(1);
+      const { failures, shrunk } = JSON.parse(out[0]) as { failures: { seed: number; traceDigest: string; plan: { file: string } }[]; shrunk: { replayed: boolean } };
+      const f = failures[0];
+      expect(existsSync(join(dir, f.plan.file))).toBe(true);
+      expect(shrunk.replayed).toBe(true);
+      const run = fakeIo();
+      expect(await main(['run', '--scenario-file', f.plan.file, '--seed', String(f.seed), '--machines', mutant('container-no-in-doubt-guard'), '--json'], run.io)).toBe(1);
+      expect(JSON.parse(run.out[0]).traceDigest).toBe(f.traceDigest);
+    } finally {
+      process.chdir(cwd);
+    }
   }, 120_000);
 
   it('passes some hundreds of guided seeds on the correct model', async () => {
