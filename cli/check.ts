@@ -51,6 +51,7 @@ export function summarize(report: Omit<CheckReport, 'results'>): string {
       const when = fault.start === null ? 'never started' : `t=${fault.start}-${fault.end ?? '...'}ms${fault.hitState ? `, hit ${fault.hitState}` : ''}`;
       lines.push(`    fault ${fault.label} [${when}]`);
     }
+    if (f.plan) lines.push(`    plan saved: ${f.plan.file}`);
     lines.push(`    replay: ${f.replay}`);
   }
   const rest = report.failures.slice(SHOWN_FAILURES).map((f) => f.seed);
@@ -109,6 +110,8 @@ export async function commandCheck(args: string[], io: Io): Promise<number> {
   if (values.help) return help('check', io);
   const { options, shrink } = checkOptionsOf(values, positionals);
   const { report, stoppedBy } = await checkUntilSignal(io, options);
+  // A guided seed's plan is not drawn from its seed: its replay command reads the plan saved here.
+  for (const f of report.failures.slice(0, SHOWN_FAILURES)) if (f.plan) writeFileAtomic(f.plan.file, JSON.stringify({ ...f.plan.scenario, seed: f.seed }, null, 2) + '\n');
   const shrunk = values['no-shrink'] || stoppedBy ? undefined : shrinkFirstFailure(io, report, values, shrink);
   const html = values.html === undefined || stoppedBy ? undefined : writeFailureHtml(report, values, values.html, shrunk);
   if (values.coverage !== undefined && report.coverage)
@@ -231,7 +234,7 @@ function writeFailureHtml(
   const seed = first.seed;
   const failure = report.failures.find((f) => f.seed === seed);
   const drawShrunk = shrunk !== undefined && shrunk.seed === seed && shrunk.replayed;
-  const scenarioFile = drawShrunk ? shrunk.file : report.scenarioFile;
+  const scenarioFile = drawShrunk ? shrunk.file : (failure?.plan?.file ?? report.scenarioFile);
   const scenario = scenarioFile !== undefined ? { scenarioFile } : { scenario: report.scenario };
   const options = {
     strict: report.strict,

@@ -185,7 +185,9 @@ export function shrinkFirstFailure(io: Io, report: CheckReport, values: Record<s
   const seed = first.seed;
   const topology = readTopology(values.topology as string | undefined);
   let plan: ScenarioFile | undefined;
-  if (report.scenarioFile !== undefined) plan = readScenarioFile(report.scenarioFile);
+  const carried = report.failures.find((f) => f.seed === seed)?.plan;
+  if (carried) plan = carried.scenario; // a guided seed's plan
+  else if (report.scenarioFile !== undefined) plan = readScenarioFile(report.scenarioFile);
   else {
     const scenario = scenarios[report.scenario];
     // The seed's own strategy (a portfolio's pick) draws the plan again; a drawn latency is in the plan.

@@ -138,6 +138,8 @@ export function resolveRun(options: RunOptions): { o: z.infer<typeof runOptionsS
   const named = fromFile ? undefined : scenarios[o.scenario!];
   if (o.strategy !== undefined && !(named && isPlanned(named) && named.strategies))
     throw new InputError('strategy', [`only a strategy-drawn scenario (chaos) takes one; ${fromFile ? 'a scenario file is its own plan' : `'${o.scenario}' is not drawn by strategy`}`]);
+  if (o.strategy === 'guided')
+    throw new InputError('strategy', [`a guided seed's plan comes from its check, not from the seed: replay it with --scenario-file (the check's failure carries the plan)`]);
   if (fromFile) resolved = { name: fromFile.name, plan: fromFile, source: fromFile, seed, latency };
   else {
     const scenario = named!;

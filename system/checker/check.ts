@@ -16,6 +16,7 @@ import { checkLatencyFor, checkMachinesFor } from '../input-checks';
 import { inspectOptionSchema } from '../inspect-option';
 import { layoutOf } from '../../machines/layout';
 import { checkDesignFor, readScenarioFile } from '../run-scenario';
+import { emptyCorpus, GENERATION, guidedPlan, learn } from '../scenarios/guided';
 import { builtInScenarios, compileScenario, isPlanned, parseScenarioFile, scenarioNameSchema, scenarios, strategyChoiceSchema, strategyForSeed, type ScenarioFile, type StrategyChoice } from '../scenarios';
 import { makeRecordSet } from '../../actors/record-set';
 import { defaultTopologyFor, parseTopology, type Design, type Topology } from '../../machines/topology';
@@ -147,6 +148,8 @@ export interface CheckFailure {
   drew?: string;
   /** the faults of the seed's plan as they were carried out */
   faults: FaultRecord[];
+  /** a guided seed: its plan (not drawn from the seed alone), and the file its replay command reads it from */
+  plan?: { file: string; scenario: ScenarioFile };
 }
 
 export interface CheckReport {
@@ -162,6 +165,8 @@ export interface CheckReport {
   latency: z.infer<typeof latencySchema>;
   /** chaos: the strategy or portfolio that drew the plans */
   strategy?: StrategyChoice;
+  /** guided: how many plans the corpus kept (those that reached a new fault-hit combination) */
+  corpus?: number;
   strict: boolean;
   /** error: some seed crashed (an internal error, whatever the others did) */
   verdict: 'pass' | 'fail' | 'error';
@@ -367,6 +372,9 @@ function seedCollector(o: ParsedCheckOptions, range: PreparedCheck['range'], onP
     failed: 0,
     firstFailure: undefined as { ms: number; seed: number } | undefined,
     coverage: emptyCoverage(),
+    /** guided: each seed's plan, and how many plans the corpus kept */
+    plans: new Map<number, ScenarioFile>(),
+    corpusSize: 0,
     started: performance.now(),
     stop,
     progress(last?: SeedSummary) {
@@ -399,18 +407,25 @@ type SeedCollector = ReturnType<typeof seedCollector>;
 async function runSeeds(o: ParsedCheckOptions, p: PreparedCheck, c: SeedCollector): Promise<number> {
   const { range } = p;
   let ended: number | undefined;
-  if (p.workers === 0) {
-    // In-process runs cannot be stopped mid-seed: the time limit applies to workers only.
-    for (let seed = range.from; seed < range.from + range.count && !c.stop.signal.aborted; seed++) {
-      c.onSummary(runSeed(p.plan, seed, p.machines, o.inspect));
-      await yieldToEventLoop(); // let a progress bar draw, and a signal arrive
+  const pool = p.workers === 0 ? undefined : (o.pool ?? createWorkerPool({ size: p.workers }));
+  const run = async (plan: RunPlan, from: number, count: number, signal = c.stop.signal) => {
+    if (!pool) {
+      // In-process runs cannot be stopped mid-seed: the time limit applies to workers only.
+      for (let seed = from; seed < from + count && !c.stop.signal.aborted; seed++) {
+        c.onSummary(runSeed(plan, seed, p.machines, o.inspect));
+        await yieldToEventLoop(); // let a progress bar draw, and a signal arrive
+      }
+      return;
     }
-  } else {
-    const pool = o.pool ?? createWorkerPool({ size: p.workers });
-    try {
-      const { workers, chunkSize } = p;
-      await pool.run({ plan: p.plan, from: range.from, count: range.count, workers, chunkSize, seedTimeoutMs: o.seedTimeoutMs, signal: c.stop.signal, onSummary: c.onSummary });
-    } finally {
+    // Small runs (a guided generation) in smaller chunks, so every worker gets some.
+    const chunkSize = Math.min(p.chunkSize, Math.max(1, Math.ceil(count / (2 * p.workers))));
+    await pool.run({ plan, from, count, workers: p.workers, chunkSize, seedTimeoutMs: o.seedTimeoutMs, signal, onSummary: c.onSummary });
+  };
+  try {
+    if (o.strategy === 'guided') await runGuided(p, c, run);
+    else await run(p.plan, range.from, range.count);
+  } finally {
+    if (pool) {
       ended = performance.now();
       if (!o.pool) await pool.close();
     }
@@ -418,6 +433,44 @@ async function runSeeds(o: ParsedCheckOptions, p: PreparedCheck, c: SeedCollecto
   c.detach();
   return Math.round(((ended ?? performance.now()) - c.started) * 100) / 100;
 }
+
+/**
+ * Guided chaos: seeds in generations of GENERATION, each generation's plans
+ * drawn from the corpus of the generations before it (learnt in seed order),
+ * so the plans are the same whatever the workers.
+ */
+async function runGuided(p: PreparedCheck, c: SeedCollector, run: (plan: RunPlan, from: number, count: number, signal: AbortSignal) => Promise<void>): Promise<void> {
+  const corpus = emptyCorpus();
+  const topology = parseTopology(p.topology ?? defaultTopologyFor(p.design));
+  const given = p.plan.latencyGiven ? p.latency : undefined;
+  const { from, count } = p.range;
+  for (let start = from; start < from + count && !c.stop.signal.aborted; start += GENERATION) {
+    const n = Math.min(GENERATION, from + count - start);
+    const plans: Record<string, ScenarioFile> = {};
+    for (let seed = start; seed < start + n; seed++) {
+      plans[seed] = parseScenarioFile(guidedPlan(seed, corpus.plans, topology, given), `guided seed ${seed}'s plan`);
+      c.plans.set(seed, plans[seed]);
+    }
+    // A signal per generation, relayed from the check's: the pool's listener on it goes with the generation.
+    const generation = new AbortController();
+    const relay = () => generation.abort();
+    c.stop.signal.addEventListener('abort', relay, { once: true });
+    try {
+      await run({ ...p.plan, strategy: undefined, plans }, start, n, generation.signal);
+    } finally {
+      c.stop.signal.removeEventListener('abort', relay);
+    }
+    for (let seed = start; seed < start + n; seed++) {
+      const r = c.results[seed - from];
+      if (r?.hits === undefined) continue;
+      if (learn(corpus, plans[seed], r.hits)) c.corpusSize++;
+      delete r.hits; // learnt: not kept per seed
+    }
+  }
+}
+
+/** The scenario file a guided seed's failure saves its plan to, named in its replay command. */
+export const guidedPlanFile = (name: string, seed: number) => `${name}-guided-${seed}.json`;
 
 /** A seed's failure, typed: its run's, or the checker's verdict on it (a crash, a hang). */
 export function seedFailure(r: SeedSummary): RunFailure {
@@ -427,11 +480,11 @@ export function seedFailure(r: SeedSummary): RunFailure {
 }
 
 /** The report's failures: every seed that did not pass, with its replay command. */
-function failuresOf(o: ParsedCheckOptions, p: PreparedCheck, options: CheckOptions, completed: SeedSummary[], name: string): CheckFailure[] {
+function failuresOf(o: ParsedCheckOptions, p: PreparedCheck, options: CheckOptions, c: SeedCollector, completed: SeedSummary[], name: string): CheckFailure[] {
   const replayOptions = { ...o, latency: p.latency, machines: options.machines, inProcessScenario: p.inProcessScenario };
   return completed
     .filter((r) => r.verdict !== 'pass')
-    .map((r) => ({
+    .map((r) => c.plans.has(r.seed) ? guidedFailure(o, options.machines, r, c.plans.get(r.seed)!, name) : ({
       seed: r.seed,
       verdict: r.verdict,
       kind: seedFailure(r).kind,
@@ -442,6 +495,26 @@ function failuresOf(o: ParsedCheckOptions, p: PreparedCheck, options: CheckOptio
       ...(r.strategy ? { strategy: r.strategy, drew: r.drew } : {}),
       faults: r.faults ?? [],
     }));
+}
+
+/** A guided seed's failure: it carries its plan, and its replay runs that plan saved as a file. */
+function guidedFailure(o: ParsedCheckOptions, machines: MachineOverrides | undefined, r: SeedSummary, plan: ScenarioFile, name: string): CheckFailure {
+  const file = guidedPlanFile(name, r.seed);
+  // The plan carries its latency and topology: the replay needs only the file and the seed.
+  const replayOptions = { ...o, scenario: undefined, scenarioFile: file, topology: undefined, topologyFile: undefined, latency: latencySchema.parse({}), machines };
+  return {
+    seed: r.seed,
+    verdict: r.verdict,
+    kind: seedFailure(r).kind,
+    failure: seedFailure(r),
+    reason: r.reason ?? r.verdict,
+    traceDigest: r.traceDigest,
+    replay: replayCommand(replayOptions, r.seed, name),
+    strategy: 'guided',
+    drew: plan.description,
+    faults: r.faults ?? [],
+    plan: { file, scenario: plan },
+  };
 }
 
 /** The report from the completed seeds: counts, figures, failures, routing, coverage, timings. */
@@ -485,7 +558,8 @@ function checkReportOf(o: ParsedCheckOptions, p: PreparedCheck, options: CheckOp
     wallMs,
     schedulesPerSecond: wallMs > 0 ? Math.round((completed.length * 1000 * 100) / wallMs) / 100 : 0,
     ...lossOnFailoverOf(ran),
-    failures: failuresOf(o, p, options, completed, name),
+    failures: failuresOf(o, p, options, c, completed, name),
+    ...(o.strategy === 'guided' ? { corpus: c.corpusSize } : {}),
     routing: sharesFromTotals(totals, regions.map((r) => r.region)),
     ...(o.coverage ? { coverage: { ...coverageSummary(c.coverage, p.machines), counts: c.coverage } } : {}),
     results: completed,

@@ -4,6 +4,7 @@ import { latencySchema } from '../../actors/latency';
 import type { MachineOverrides } from '../machines-module';
 import type { FaultRecord } from '../faults/fault-plan';
 import type { InspectOption } from '../inspect-option';
+import { hitCombinations } from '../scenarios/guided';
 import { coverageCollector, type CoverageCounts } from './coverage';
 import { runScenario, type RunReport } from '../run-scenario';
 import { scenarioFileSchema, strategyChoiceSchema } from '../scenarios';
@@ -42,6 +43,8 @@ export interface SeedSummary {
   faults?: FaultRecord[];
   /** active-passive: distinct records a switch dropped before they were replicated */
   lostOnFailover?: number;
+  /** a guided seed: the fault-hit combinations its run reached (system/scenarios/guided.ts) */
+  hits?: string[];
   /** the run's coverage counts (with the coverage option); merged into the report as they arrive */
   coverage?: CoverageCounts;
 }
@@ -63,6 +66,10 @@ export const runPlanSchema = z.object({
   maxMessages: z.number().optional(),
   maxVirtualMs: z.number().optional(),
   coverage: z.boolean().optional(),
+  /** guided chaos: each seed's plan (by seed), run as a scenario file; the summaries then carry what each run hit */
+  plans: z.record(z.string(), scenarioFileSchema).optional(),
+  /** this run is a guided seed's: report what it hit */
+  guided: z.boolean().optional(),
 });
 export type RunPlan = z.infer<typeof runPlanSchema>;
 
@@ -109,6 +116,8 @@ export function failedBy(report: RunReport): string {
 export function runSeed(plan: RunPlan, seed: number, machines?: MachineOverrides, inspect?: InspectOption): SeedSummary {
   const started = performance.now();
   try {
+    const own = plan.plans?.[String(seed)];
+    if (own !== undefined) return guidedSeed(plan, own, seed, machines, inspect);
     const scenario = plan.scenarioData !== undefined ? { scenarioData: plan.scenarioData } : { scenario: plan.scenario };
     const collector = plan.coverage ? coverageCollector(machines) : undefined;
     const { report } = runScenario({
@@ -132,6 +141,7 @@ export function runSeed(plan: RunPlan, seed: number, machines?: MachineOverrides
     summary.slack = report.routing.slack;
     if (report.lostOnFailover?.length) summary.lostOnFailover = new Set(report.lostOnFailover.map((l) => l.recordId)).size;
     if (collector) summary.coverage = collector.finish(report.faults);
+    if (plan.guided) summary.hits = hitCombinations(report.faults);
     if (report.verdict === 'fail') {
       summary.reason = failureReason(report);
       summary.failedBy = failedBy(report);
@@ -149,3 +159,10 @@ export function runSeed(plan: RunPlan, seed: number, machines?: MachineOverrides
   }
 }
 
+
+/** A guided seed: its own plan run as a scenario file (the plan carries its latency); the summary says what it hit. */
+function guidedSeed(plan: RunPlan, own: z.infer<typeof scenarioFileSchema>, seed: number, machines?: MachineOverrides, inspect?: InspectOption): SeedSummary {
+  const latency = latencySchema.parse(own.latency ?? plan.latency);
+  const { topology, strict, machinesModule, maxMessages, maxVirtualMs, coverage } = plan;
+  return runSeed({ scenarioData: own, latency, topology, strict, machinesModule, maxMessages, maxVirtualMs, coverage, guided: true }, seed, machines, inspect);
+}

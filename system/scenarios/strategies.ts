@@ -15,20 +15,23 @@ import { swarmPlan } from './swarm';
  *   swarm   per seed a latency model, fault kinds, count and clustering
  *   pct     random's plan, messages ordered PCT-style (actors/schedule-order.ts)
  *   fair-pct  the same for a prefix of the run, then the usual order
+ * and `guided` (guided.ts), whose plans mutate earlier seeds' and so are not
+ * drawn from the seed alone: the check carries them, and replays run the plan.
  */
 export const strategyNames = ['random', 'swarm', 'pct', 'fair-pct'] as const;
 export type StrategyName = (typeof strategyNames)[number];
 
-/** What `--strategy` takes: a strategy, or `portfolio` (a strategy per seed, rotating). */
-export const strategyChoices = [...strategyNames, 'portfolio'] as const;
+/** What `--strategy` takes: a strategy, `guided` (checks only), or `portfolio` (a strategy per seed, rotating). */
+export const strategyChoices = [...strategyNames, 'guided', 'portfolio'] as const;
 export type StrategyChoice = (typeof strategyChoices)[number];
 export const strategyChoiceSchema = z.enum(strategyChoices, { message: `must be one of ${strategyChoices.join(', ')}` });
 
 /** The strategies a portfolio rotates through, seed by seed. */
 export const portfolio: readonly StrategyName[] = ['random', 'swarm', 'pct', 'fair-pct'];
 
-/** The strategy a seed runs under: a portfolio gives seed S the (S mod n)-th of its strategies. */
+/** The strategy a seed runs under: a portfolio gives seed S the (S mod n)-th of its strategies; guided's fresh plans are swarm's. */
 export function strategyForSeed(choice: StrategyChoice, seed: number): StrategyName {
+  if (choice === 'guided') return 'swarm';
   return choice === 'portfolio' ? portfolio[seed % portfolio.length] : choice;
 }
 
