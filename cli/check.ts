@@ -111,7 +111,7 @@ export async function commandCheck(args: string[], io: Io): Promise<number> {
   const { options, shrink } = checkOptionsOf(values, positionals);
   const { report, stoppedBy } = await checkUntilSignal(io, options);
   // A guided seed's plan is not drawn from its seed: its replay command reads the plan saved here.
-  for (const f of report.failures.slice(0, SHOWN_FAILURES)) if (f.plan) writeFileAtomic(f.plan.file, JSON.stringify({ ...f.plan.scenario, seed: f.seed }, null, 2) + '\n');
+  for (const f of report.failures) if (f.plan) writeFileAtomic(f.plan.file, JSON.stringify({ ...f.plan.scenario, seed: f.seed }, null, 2) + '\n');
   const shrunk = values['no-shrink'] || stoppedBy ? undefined : shrinkFirstFailure(io, report, values, shrink);
   const html = values.html === undefined || stoppedBy ? undefined : writeFailureHtml(report, values, values.html, shrunk);
   if (values.coverage !== undefined && report.coverage)
