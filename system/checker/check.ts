@@ -484,17 +484,18 @@ function failuresOf(o: ParsedCheckOptions, p: PreparedCheck, options: CheckOptio
   const replayOptions = { ...o, latency: p.latency, machines: options.machines, inProcessScenario: p.inProcessScenario };
   return completed
     .filter((r) => r.verdict !== 'pass')
-    .map((r) => c.plans.has(r.seed) ? guidedFailure(o, options.machines, r, c.plans.get(r.seed)!, name) : ({
-      seed: r.seed,
-      verdict: r.verdict,
-      kind: seedFailure(r).kind,
-      failure: seedFailure(r),
-      reason: r.reason ?? r.verdict,
-      traceDigest: r.traceDigest,
+    .map((r) => c.plans.has(r.seed) ? guidedFailure(o, options.machines, r, c.plans.get(r.seed)!, name) : {
+      ...failureBase(r),
       replay: replayCommand(replayOptions, r.seed, name, r.strategy),
       ...(r.strategy ? { strategy: r.strategy, drew: r.drew } : {}),
       faults: r.faults ?? [],
-    }));
+    });
+}
+
+/** What every failing seed reports about itself. */
+function failureBase(r: SeedSummary) {
+  const failure = seedFailure(r);
+  return { seed: r.seed, verdict: r.verdict, kind: failure.kind, failure, reason: r.reason ?? r.verdict, traceDigest: r.traceDigest };
 }
 
 /** A guided seed's failure: it carries its plan, and its replay runs that plan saved as a file. */
@@ -503,12 +504,7 @@ function guidedFailure(o: ParsedCheckOptions, machines: MachineOverrides | undef
   // The plan carries its latency and topology: the replay needs only the file and the seed.
   const replayOptions = { ...o, scenario: undefined, scenarioFile: file, topology: undefined, topologyFile: undefined, latency: latencySchema.parse({}), machines };
   return {
-    seed: r.seed,
-    verdict: r.verdict,
-    kind: seedFailure(r).kind,
-    failure: seedFailure(r),
-    reason: r.reason ?? r.verdict,
-    traceDigest: r.traceDigest,
+    ...failureBase(r),
     replay: replayCommand(replayOptions, r.seed, name),
     strategy: 'guided',
     drew: plan.description,

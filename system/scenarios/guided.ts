@@ -1,7 +1,7 @@
 import { Prng } from '../../actors/prng';
 import { latencySchema, type LatencyOptions } from '../../actors/latency';
 import type { Fault, FaultRecord } from '../faults/fault-plan';
-import { ids } from '../../machines/ids';
+import { ids, kindOfId } from '../../machines/ids';
 import { queueNames } from '../../machines/layout';
 import type { Topology } from '../../machines/topology';
 import type { ScenarioFileInput as ScenarioFile } from './format';
@@ -28,7 +28,7 @@ const busyStates = ['writingTable', 'publishing', 'confirmingForward', 'removing
 /** What a run reached: each fault's kind, target kind and the state it hit, and each pair of successive faults (their order). */
 export function hitCombinations(faults: readonly FaultRecord[]): string[] {
   const started = faults.filter((f) => f.start !== null).sort((a, b) => a.start! - b.start! || a.id.localeCompare(b.id));
-  const key = (f: FaultRecord) => `${f.kind} ${f.target.split(':')[0]} while ${f.hitState ?? '-'}`;
+  const key = (f: FaultRecord) => `${f.kind} ${kindOfId(f.target)} while ${f.hitState ?? '-'}`;
   const keys = new Set(started.map(key));
   for (let i = 1; i < started.length; i++) {
     const same = started[i].target === started[i - 1].target ? ' (same target)' : '';
