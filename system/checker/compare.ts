@@ -195,8 +195,15 @@ export function compareSeed(plan: CompareRunPlan, seed: number, machines: Partia
   return { seed, runs: { 'active-active': run('active-active'), 'active-passive': run('active-passive') } };
 }
 
+/** A run's record counts, summed over the runs; the losses among them also counted as runs with any. */
+const recordCounts = ['published', 'delivered', 'notDelivered', 'stuck', 'lost', 'lostOnFailover', 'duplicates', 'outOfOrder'] as const;
+const lossCounts = ['notDelivered', 'lost', 'lostOnFailover', 'duplicates', 'outOfOrder'] as const;
+type Counts<K extends keyof DesignRun> = Record<K, number>;
+const countsOf = <K extends keyof DesignRun>(keys: readonly K[], count: (key: K) => number) =>
+  Object.fromEntries(keys.map((k) => [k, count(k)])) as Counts<K>;
+
 /** One design's figures over every seed. */
-export interface DesignSummary {
+export interface DesignSummary extends Counts<(typeof recordCounts)[number]> {
   runs: number;
   passed: number;
   /** failed or hung: the model did not do what the spec promises */
@@ -205,16 +212,8 @@ export interface DesignSummary {
   crashed: number;
   /** failing runs by the property that failed them first */
   failedBy: Record<string, number>;
-  published: number;
-  delivered: number;
-  notDelivered: number;
-  stuck: number;
-  lost: number;
-  lostOnFailover: number;
-  duplicates: number;
-  outOfOrder: number;
   /** runs where each was above 0 */
-  runsWith: { notDelivered: number; lost: number; lostOnFailover: number; duplicates: number; outOfOrder: number };
+  runsWith: Pick<DesignRun, (typeof lossCounts)[number]>;
   /** each run's longest wait, virtual ms */
   maxWaitMs: MinAvgMax | null;
   deliveredInFaults: number;
@@ -239,21 +238,8 @@ export function summarizeDesign(runs: DesignRun[]): DesignSummary {
     failed: runs.filter((r) => r.verdict === 'fail' || r.verdict === 'hang').length,
     crashed: runs.filter((r) => r.verdict === 'error').length,
     failedBy: Object.fromEntries(Object.entries(failedBy).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))),
-    published: sum((r) => r.published),
-    delivered: sum((r) => r.delivered),
-    notDelivered: sum((r) => r.notDelivered),
-    stuck: sum((r) => r.stuck),
-    lost: sum((r) => r.lost),
-    lostOnFailover: sum((r) => r.lostOnFailover),
-    duplicates: sum((r) => r.duplicates),
-    outOfOrder: sum((r) => r.outOfOrder),
-    runsWith: {
-      notDelivered: some((r) => r.notDelivered),
-      lost: some((r) => r.lost),
-      lostOnFailover: some((r) => r.lostOnFailover),
-      duplicates: some((r) => r.duplicates),
-      outOfOrder: some((r) => r.outOfOrder),
-    },
+    ...countsOf(recordCounts, (k) => sum((r) => r[k])),
+    runsWith: countsOf(lossCounts, (k) => some((r) => r[k])),
     maxWaitMs: minAvgMax(ok.filter((r) => r.maxWaitMs !== null).map((r) => r.maxWaitMs!)),
     deliveredInFaults: sum((r) => r.deliveredInFaults),
     runsWithFaults: withFaults.length,
