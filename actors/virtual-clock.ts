@@ -64,6 +64,29 @@ export class VirtualClock implements Clock {
     for (const timer of this.heap) if (timer.owner === owner) this.clearTimeout(timer);
   }
 
+  /**
+   * Delays every pending timer set with this owner by `ms` (a crashed sender's messages still in
+   * flight: they land after those it sends once restarted). The timers keep their identity, so a
+   * named send can still be cancelled; the heap is rebuilt (rare, like cancelOwnedBy).
+   */
+  delayOwnedBy(owner: unknown, ms: number): number {
+    let moved = 0;
+    for (const timer of this.heap) {
+      if (timer.owner !== owner || timer.cancelled) continue;
+      timer.due += ms;
+      const key = this.order?.key(owner, timer.due);
+      timer.primary = key?.primary ?? timer.due;
+      timer.secondary = key?.secondary ?? 0;
+      moved++;
+    }
+    if (moved > 0) {
+      const timers = this.heap;
+      this.heap = [];
+      for (const t of timers) this.push(t);
+    }
+    return moved;
+  }
+
   /** When the next pending timer is due; undefined when none is. */
   nextDue(): number | undefined {
     while (this.heap.length && this.heap[0].cancelled) this.pop();

@@ -103,8 +103,9 @@ export const orchestratorMachine = setup({
       if (resolved.kind !== 'network') enqueue.sendTo(system.get(event.command.target), resolved.event);
       else {
         // The network is not an actor: its conditions are what the latency reads.
-        const { type, region, factor } = resolved.event as { type: string; region: number; factor?: number };
+        const { type, region, factor, from, ms } = resolved.event as { type: string; region: number; factor?: number; from?: string; ms?: number };
         if (type === 'network.slow') context.network!.slowRegion(region, factor!);
+        else if (type === 'network.delayInFlight') context.network!.delayInFlight(from!, ms!);
         else context.network!.restore(region);
       }
       // Sent after the command, so the target has carried it out when the answer lands.

@@ -324,6 +324,11 @@ function startSystem(run: RunSetup, tap: TraceTap, holder: { spec?: AnyActorRef 
   };
   // Facts are read as answers are sent (when they happen), not when they land.
   useVirtualScheduler(system, clock, (_source, target, event) => observe(target, event));
+  // A crash's stragglers: the sender's timers are its messages in flight.
+  run.network.delayInFlightWith((from, ms) => {
+    const sender = system.get(from) as AnyActorRef | undefined;
+    if (sender) clock.delayOwnedBy(sender, ms);
+  });
   root.subscribe({ error: (err) => (rootError = err) });
   root.start();
   // Read through error(): TypeScript takes the `let` as still undefined here (set in a callback).

@@ -387,7 +387,7 @@ function moveTriggers(s: Search): void {
   }
 }
 
-/** Shorter fault windows, milder slow-region factors. */
+/** Shorter fault windows, milder slow-region factors, fewer stragglers. */
 function shortenDurations(s: Search): void {
   for (let i = 0; i < (s.best.faults?.length ?? 0); i++) {
     let changed = true;
@@ -404,7 +404,17 @@ function shortenDurations(s: Search): void {
     const f = s.best.faults![i];
     if (f.kind === 'slow-region' && (f.factor ?? 10) > 2)
       for (const factor of smaller(f.factor ?? 10, 2)) if (s.attempt(withFault(s.best, i, { ...f, factor }))) break;
+    shortenStragglers(s, i);
   }
+}
+
+/** A crash's stragglers: none if the failure does without them, else fewer ms. */
+function shortenStragglers(s: Search, i: number): void {
+  const f = s.best.faults![i];
+  if (f.stragglers === undefined) return;
+  const { stragglers, ...without } = f;
+  if (s.attempt(withFault(s.best, i, without))) return;
+  for (const ms of smaller(stragglers)) if (s.attempt(withFault(s.best, i, { ...f, stragglers: ms }))) break;
 }
 
 const passes: [string, (s: Search) => void][] = [

@@ -38,6 +38,7 @@ export const controlVerbs: Record<ControlKind, Record<string, { event: string; a
   network: {
     slow: { event: 'network.slow', args: z.object({ region, factor: z.number().min(1).max(1000) }).strict() },
     restore: { event: 'network.restore', args: z.object({ region }).strict() },
+    delayInFlight: { event: 'network.delayInFlight', args: z.object({ from: z.string().min(1), ms: z.number().int().min(0).max(60_000) }).strict() },
   },
 };
 

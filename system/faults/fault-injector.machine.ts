@@ -136,8 +136,9 @@ export const faultInjectorMachine = setup({
       const snapshot = hit ? (system.get(hit) as AnyActorRef | undefined)?.getSnapshot() as AnyMachineSnapshot | undefined : undefined;
       const log = { start: now, hitState: snapshot ? stateName(snapshot.value) : null, hitRecordId: (snapshot && currentRecordId(snapshot)) ?? null };
       enqueue.assign(noted(context, event.index, 'active', log));
-      const control: ControlEvent = { type: 'tps.control', command: faultCommands(fault).fail, replyTo: self };
-      enqueue.sendParent(control);
+      const { fail, beforeFail } = faultCommands(fault);
+      if (beforeFail) enqueue.sendParent({ type: 'tps.control', command: beforeFail, replyTo: self } satisfies ControlEvent);
+      enqueue.sendParent({ type: 'tps.control', command: fail, replyTo: self } satisfies ControlEvent);
       enqueue.sendTo('watcher', { type: 'fault.started', index: event.index });
       enqueue.sendTo(self, { type: 'fault.end', index: event.index }, { delay: fault.duration });
     }),

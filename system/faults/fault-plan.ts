@@ -61,6 +61,8 @@ export const faultSchema = z
     trigger: faultTriggerSchema,
     /** virtual ms from the fault's start to its recovery */
     duration: time,
+    /** container-fail: the messages the container sent that are still in flight land this many ms later (its last life's stragglers) */
+    stragglers: z.number().int().min(0).max(60_000).optional(),
   })
   .strict()
   .superRefine((f, ctx) => {
@@ -68,6 +70,8 @@ export const faultSchema = z
     if (needsRegion && f.region === undefined) ctx.addIssue({ code: 'custom', path: ['region'], message: `${f.kind} needs a region` });
     if (!needsRegion && f.region !== undefined) ctx.addIssue({ code: 'custom', path: ['region'], message: `${f.kind} takes no region` });
     if (f.kind !== 'slow-region' && f.factor !== undefined) ctx.addIssue({ code: 'custom', path: ['factor'], message: 'only slow-region takes a factor' });
+    if (f.kind !== 'container-fail' && f.stragglers !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['stragglers'], message: 'only container-fail takes stragglers' });
     if (f.kind === 'slow-region' && f.target !== NETWORK)
       ctx.addIssue({ code: 'custom', path: ['target'], message: `slow-region targets '${NETWORK}'` });
     if ('when' in f.trigger && (f.trigger.from ?? 0) > f.trigger.until)
@@ -95,11 +99,14 @@ export function faultTargetKindsOf(kind: FaultKind): string[] {
   return kind === 'region-switch' ? ['database', 'failoverDns'] : [faultTargetKind[kind]];
 }
 
-/** The command that starts a fault and the one that heals it. */
-export function faultCommands(f: Fault): { fail: ControlCommand; recover: ControlCommand } {
+/** The command that starts a fault and the one that heals it (and one given just before the start: a crash's stragglers). */
+export function faultCommands(f: Fault): { fail: ControlCommand; recover: ControlCommand; beforeFail?: ControlCommand } {
   const on = (verb: string, args?: Record<string, unknown>): ControlCommand => ({ target: f.target, verb, ...(args ? { args } : {}) });
   switch (f.kind) {
     case 'container-fail':
+      if (f.stragglers !== undefined)
+        return { fail: on('fail'), recover: on('recover'), beforeFail: { target: NETWORK, verb: 'delayInFlight', args: { from: f.target, ms: f.stragglers } } };
+      return { fail: on('fail'), recover: on('recover') };
     case 'queue-fail':
     case 'table-fail':
     case 'database-fail':
@@ -164,5 +171,6 @@ export function describeFault(f: Fault): string {
       ? `at t=${f.trigger.at}ms`
       : `when ${f.trigger.when.actor} is ${f.trigger.when.state}${f.trigger.when.recordId !== undefined ? ` with record ${f.trigger.when.recordId}` : ''}` +
         ` (t=${f.trigger.from ?? 0}..${f.trigger.until}ms)`;
-  return `${f.id}: ${what} ${where} ${when} for ${f.duration}ms`;
+  const late = f.stragglers !== undefined ? `, its messages in flight ${f.stragglers}ms late` : '';
+  return `${f.id}: ${what} ${where} ${when} for ${f.duration}ms${late}`;
 }

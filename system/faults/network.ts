@@ -16,6 +16,18 @@ export class NetworkConditions {
     this.slow.delete(region);
   }
 
+  private delayer?: (fromSystemId: string, ms: number) => void;
+
+  /** How the run delays a sender's messages in flight (the simulation gives its clock's). */
+  delayInFlightWith(delay: (fromSystemId: string, ms: number) => void): void {
+    this.delayer = delay;
+  }
+
+  /** The messages this systemId sent that are still in flight land `ms` later. */
+  delayInFlight(fromSystemId: string, ms: number): void {
+    this.delayer?.(fromSystemId, ms);
+  }
+
   /** The factor that applies to a message sent by this systemId (1: none). */
   factorFor(fromSystemId: string): number {
     if (this.slow.size === 0) return 1;

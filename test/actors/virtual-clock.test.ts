@@ -259,4 +259,29 @@ describe('VirtualClock', () => {
     expect(clock.pending).toBe(0);
     expect(clock.fired).toBe(3);
   });
+  it('delayOwnedBy: only that owner\'s pending timers move, by the given ms; the others keep their time and order', () => {
+    const clock = new VirtualClock();
+    const a = {};
+    const b = {};
+    const log: string[] = [];
+    const at = (name: string) => () => log.push(`${name}@${clock.now()}`);
+    clock.setTimeout(at('a1'), 5, a);
+    clock.setTimeout(at('b1'), 6, b);
+    clock.setTimeout(at('a2'), 7, a);
+    clock.setTimeout(at('b2'), 30, b);
+    expect(clock.delayOwnedBy(a, 20)).toBe(2);
+    expect(clock.delayOwnedBy({}, 20)).toBe(0);
+    clock.run();
+    expect(log).toEqual(['b1@6', 'a1@25', 'a2@27', 'b2@30']);
+    // a cancelled timer stays cancelled, and a moved one can still be cancelled
+    const c = {};
+    const gone = clock.setTimeout(at('gone'), 1, c);
+    const kept = clock.setTimeout(at('kept'), 2, c);
+    clock.clearTimeout(gone);
+    expect(clock.delayOwnedBy(c, 10)).toBe(1);
+    clock.clearTimeout(kept);
+    expect(clock.pending).toBe(0);
+    clock.run();
+    expect(log).toHaveLength(4);
+  });
 });
