@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { main } from '../../cli/tps';
@@ -129,6 +129,36 @@ describe('guided chaos', () => {
       process.chdir(cwd);
     }
   }, 120_000);
+
+  it('tps check never replaces a file with a plan: it takes the next free name, and the replay command names it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'guided-names-'));
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      // Whichever seed fails, a file of its plan's first name is there already (the user's own).
+      const mine = (seed: number) => `{ "mine": ${seed} }\n`;
+      for (let seed = 1; seed <= 64; seed++) writeFileSync(`chaos-guided-${seed}.json`, mine(seed));
+      const argv = ['check', 'chaos', '--strategy', 'guided', '--seeds', '64', '--workers', '1', '--max-failures', '1', '--no-shrink', '--json', '--machines', mutant('container-no-in-doubt-guard')];
+      const check = async () => {
+        const { io, out } = fakeIo();
+        expect(await main(argv, io)).toBe(1);
+        return (JSON.parse(out[0]) as { failures: { seed: number; traceDigest: string; replay: string; plan: { file: string } }[] }).failures[0];
+      };
+      const f = await check();
+      for (let seed = 1; seed <= 64; seed++) expect(readFileSync(`chaos-guided-${seed}.json`, 'utf8')).toBe(mine(seed));
+      expect(f.plan.file).toBe(`chaos-guided-${f.seed}-2.json`);
+      expect(f.replay).toContain(`--scenario-file chaos-guided-${f.seed}-2.json --seed ${f.seed}`);
+      // The replay command as printed reproduces the failure.
+      const run = fakeIo();
+      expect(await main([...f.replay.split(' ').slice(1), '--json'], run.io)).toBe(1);
+      expect(JSON.parse(run.out[0]).traceDigest).toBe(f.traceDigest);
+      // Checked again: the same plan, so the file holding it is reused, not a third one written.
+      expect((await check()).plan.file).toBe(f.plan.file);
+      expect(readdirSync(dir).filter((n) => n.startsWith(`chaos-guided-${f.seed}-`))).toEqual([`chaos-guided-${f.seed}-2.json`]);
+    } finally {
+      process.chdir(cwd);
+    }
+  }, 180_000);
 
   it('passes some hundreds of guided seeds on the correct model', async () => {
     const report = await checkScenario({ scenario: 'chaos', strategy: 'guided', from: 1, count: 256, workers: 2 });
