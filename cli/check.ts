@@ -4,13 +4,14 @@ import { SingleBar } from 'cli-progress';
 import { InputError } from '../machines/support';
 import { parseShard } from '../system/checker/shard';
 import type { StrategyName } from '../system/scenarios';
-import { checkScenario, maxWorkers, workerLimitReason, type CheckOptions, type CheckProgress, type CheckReport } from '../system/checker/check';
+import { checkScenario, guidedPlanFile, maxWorkers, withPlanFile, workerLimitReason, type CheckFailure, type CheckOptions, type CheckProgress, type CheckReport } from '../system/checker/check';
+import { resolve } from 'node:path';
 import { help } from './help';
 import { parseFlags } from './flags';
 import { runScenario } from '../system/run-scenario';
 import { buildHtmlReportInput, renderHtmlReport } from '../system/report/html-report';
 import { coverageTable, formatCoverage } from '../system/checker/coverage';
-import { checkOutputFile, writeFileAtomic } from './output-file';
+import { checkOutputFile, writeFileAtomic, writeNewFile } from './output-file';
 import { formatShrunk, shrinkFirstFailure, shrinkSettings, type ShrunkReport } from './shrink';
 import { reproduction } from '../system/report/reproduce';
 import { budgetFlags, EXIT, latencyFlagsGiven, parseIntFlag, parseSeed, readMachines, readTopology, scenarioArgument, strategyFlag, takesStrategy, type Io } from './common';
@@ -109,9 +110,9 @@ export async function commandCheck(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseFlags('check', args);
   if (values.help) return help('check', io);
   const { options, shrink } = checkOptionsOf(values, positionals);
-  const { report, stoppedBy } = await checkUntilSignal(io, options);
-  // A guided seed's plan is not drawn from its seed: its replay command reads the plan saved here.
-  for (const f of report.failures) if (f.plan) writeFileAtomic(f.plan.file, JSON.stringify({ ...f.plan.scenario, seed: f.seed }, null, 2) + '\n');
+  const { report: checked, stoppedBy } = await checkUntilSignal(io, options);
+  const outputs = [values['shrink-out'], values.html, values.coverage].filter((f) => f !== undefined);
+  const report = { ...checked, failures: checked.failures.map((f) => saveGuidedPlan(f, checked.scenario, outputs)) };
   const shrunk = values['no-shrink'] || stoppedBy ? undefined : shrinkFirstFailure(io, report, values, shrink);
   const html = values.html === undefined || stoppedBy ? undefined : writeFailureHtml(report, values, values.html, shrunk);
   if (values.coverage !== undefined && report.coverage)
@@ -119,6 +120,27 @@ export async function commandCheck(args: string[], io: Io): Promise<number> {
   io.out(values.json ? checkJson(report, shrunk, html) : checkText(report, values, shrunk, html, stoppedBy));
   if (stoppedBy) return stoppedBy === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
   return report.crashed > 0 ? EXIT.internal : report.failed > 0 ? EXIT.fail : EXIT.pass;
+}
+
+/** Tries this many names for a guided plan before giving up. */
+const PLAN_NAMES = 1000;
+
+/**
+ * A guided seed's plan is not drawn from its seed: its replay command reads
+ * the plan saved here. Saved under the first of its names (chaos-guided-7.json,
+ * chaos-guided-7-2.json, ...) that is free or already holds this very plan, so
+ * no file is ever replaced; the failure then names that file.
+ */
+function saveGuidedPlan(f: CheckFailure, scenario: string, outputs: readonly string[]): CheckFailure {
+  if (!f.plan) return f;
+  const text = JSON.stringify({ ...f.plan.scenario, seed: f.seed }, null, 2) + '\n';
+  for (let nth = 1; nth <= PLAN_NAMES; nth++) {
+    const file = guidedPlanFile(scenario, f.seed, nth);
+    // a name this command writes later (--shrink-out, --html, --coverage) is not free either
+    if (outputs.some((o) => resolve(o) === resolve(file))) continue;
+    if (writeNewFile(file, text) !== 'taken') return withPlanFile(f, file);
+  }
+  throw new Error(`no free name for seed ${f.seed}'s plan: ${guidedPlanFile(scenario, f.seed)} to ${guidedPlanFile(scenario, f.seed, PLAN_NAMES)} are all taken`);
 }
 
 /** The flags checked, in the order the errors are reported, and turned into the checker's options. */

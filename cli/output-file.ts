@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, linkSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../machines/support';
 
@@ -61,5 +61,25 @@ export function writeFileAtomic(file: string, text: string): void {
       // nothing was written
     }
     throw err;
+  }
+}
+
+/**
+ * Writes `text` to `file` only if no file of that name exists (whole, through
+ * a temporary file linked into place, which fails rather than replace one).
+ * `same`: a file of that name already holds exactly this text; `taken`: it holds something else.
+ */
+export function writeNewFile(file: string, text: string): 'written' | 'same' | 'taken' {
+  const abs = resolve(file);
+  const tmp = join(dirname(abs), `.${basename(abs)}.${process.pid}.tmp`);
+  writeFileSync(tmp, text);
+  try {
+    linkSync(tmp, abs);
+    return 'written';
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    return statSync(abs).isFile() && readFileSync(abs, 'utf8') === text ? 'same' : 'taken';
+  } finally {
+    unlinkSync(tmp);
   }
 }

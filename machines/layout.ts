@@ -3,7 +3,7 @@ import { containerMachine } from './container.machine';
 import { failoverDnsMachine } from './failover-dns.machine';
 import { globalDatabaseMachine } from './global-database.machine';
 import { globalTableMachine } from './global-table.machine';
-import { ids } from './ids';
+import { ids, isKind, parseComponentId, regionOfId } from './ids';
 import { queueMachine } from './queue.machine';
 import { recordDestinationMachine } from './record-destination.machine';
 import { recordSourceMachine } from './record-source.machine';
@@ -38,6 +38,28 @@ export function queueNames(stages: readonly string[]): string[] {
   const last = stages[stages.length - 1];
   const between = stages.slice(1).map((s, i) => `${stages[i]}-${s}`);
   return [first, ...between, stages.length === 1 ? `${last}-out` : last];
+}
+
+/**
+ * The component a fault on `target` meets next to it, its peer: a container's
+ * same-stage container in the next other region; a queue's reader (the last
+ * queue's writer, its reader being the out-DNS); a table's or database's stage
+ * container in `region` (default the first); a DNS's first (in) or last (out)
+ * stage container in `region`. None for anything else (the network).
+ */
+export function peerOf(where: { stages: readonly string[]; regions: readonly number[] }, target: string, region?: number): string | undefined {
+  const { stages, regions } = where;
+  const inRegion = region ?? regionOfId(target) ?? regions[0];
+  if (isKind(target, 'dns')) return ids.container(target === ids.outDns ? stages[stages.length - 1] : stages[0], inRegion);
+  const parts = parseComponentId(target);
+  if (parts === undefined) return undefined;
+  if (parts.kind === 'table') return ids.container(parts.name, inRegion);
+  if (parts.kind === 'queue') {
+    const reader = queueNames(stages).indexOf(parts.name);
+    return reader < 0 ? undefined : ids.container(stages[Math.min(reader, stages.length - 1)], inRegion);
+  }
+  const next = regions[(regions.indexOf(inRegion) + 1) % regions.length];
+  return next === inRegion ? undefined : ids.container(parts.name, next);
 }
 
 export interface Layout {

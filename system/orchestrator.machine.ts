@@ -10,7 +10,7 @@ import { faultInjectorMachine } from './faults/fault-injector.machine';
 import { faultSchema } from './faults/fault-plan';
 import { NetworkConditions } from './faults/network';
 import { ids } from '../machines/ids';
-import { layoutOf, queueNames } from '../machines/layout';
+import { layoutOf, peerOf, queueNames } from '../machines/layout';
 import { scenarioDriverMachine, type ScenarioStep } from './scenarios/scenario-driver.machine';
 import { topologySchema } from '../machines/topology';
 
@@ -166,7 +166,7 @@ export const orchestratorMachine = setup({
       spawn('faultInjector', {
         id: ids.faults,
         systemId: ids.faults,
-        input: { faults, restartFailedContainers: restartFailedContainers ?? false, containers },
+        input: { faults, restartFailedContainers: restartFailedContainers ?? false, containers, peers: faults.map((f) => peerOf(layout, f.target, f.region) ?? null) },
       });
     }
     if (scenario) spawn('scenarioDriver', { id: ids.driver, systemId: ids.driver, input: { steps: scenario } });

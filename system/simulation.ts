@@ -31,6 +31,7 @@ import { resolveBudget } from './budget';
 import type { FaultInjectorContext } from './faults/fault-injector.machine';
 import type { FaultRecord } from './faults/fault-plan';
 import { NetworkConditions } from './faults/network';
+import { followFaultTrails } from './faults/trails';
 import { ids } from '../machines/ids';
 import { layoutOf, type ComponentKind, type Layout } from '../machines/layout';
 import { orchestratorMachine } from './orchestrator.machine';
@@ -269,6 +270,8 @@ interface RunningSystem {
   destination: AnyActorRef;
   source: AnyActorRef;
   error: () => unknown;
+  /** the fault log with the states each started fault's target went through */
+  faultLog: () => FaultRecord[];
 }
 
 /** Creates the orchestrator, wires the trace, the spec's observers and the virtual scheduler, and starts it. */
@@ -308,6 +311,7 @@ function startSystem(run: RunSetup, tap: TraceTap, holder: { spec?: AnyActorRef 
   });
   const system = root.system;
   interceptRelay(system, tap.record, afterDelivery);
+  const trails = followFaultTrails(system);
   if (options.onInspectionEvent) interceptInspection(system, options.onInspectionEvent);
   const actor = (id: string) => peer(system, id, 'simulation');
   const spec = actor(ids.spec);
@@ -321,6 +325,10 @@ function startSystem(run: RunSetup, tap: TraceTap, holder: { spec?: AnyActorRef 
     destination: actor(ids.destination),
     source: actor(ids.source),
     error: () => rootError,
+    faultLog: () => {
+      const injector = system.get(ids.faults) as AnyActorRef | undefined;
+      return trails.finish(injector ? contextOf<FaultInjectorContext>(injector).log : []);
+    },
   };
   // Facts are read as answers are sent (when they happen), not when they land.
   useVirtualScheduler(system, clock, (_source, target, event) => observe(target, event));
@@ -377,13 +385,12 @@ interface EndState {
 function readEndState(sys: RunningSystem): EndState {
   // The driver's declared output once it is done; its results so far when the run stopped it.
   const driver = sys.driver.getSnapshot() as SnapshotFrom<typeof scenarioDriverMachine>;
-  const faults = sys.system.get(ids.faults) as AnyActorRef | undefined;
   return {
     driverState: stateName(driver.value),
     steps: (driver.status === 'done' ? driver.output : driver.context).results,
     published: contextOf<RecordSourceContext>(sys.source).published,
     destination: contextOf<RecordDestinationContext>(sys.destination),
-    faults: faults ? contextOf<FaultInjectorContext>(faults).log : [],
+    faults: sys.faultLog(),
   };
 }
 

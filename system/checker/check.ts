@@ -469,8 +469,15 @@ async function runGuided(p: PreparedCheck, c: SeedCollector, run: (plan: RunPlan
   }
 }
 
-/** The scenario file a guided seed's failure saves its plan to, named in its replay command. */
-export const guidedPlanFile = (name: string, seed: number) => `${name}-guided-${seed}.json`;
+/** The scenario file a guided seed's failure saves its plan to, named in its replay command; the nth name to try when the ones before are taken. */
+export const guidedPlanFile = (name: string, seed: number, nth = 1) => `${name}-guided-${seed}${nth > 1 ? `-${nth}` : ''}.json`;
+
+/** A guided failure whose plan went to another file (its name was taken): the replay command and the report name that file. */
+export function withPlanFile(f: CheckFailure, file: string): CheckFailure {
+  if (!f.plan || f.plan.file === file) return f;
+  const flag = (name: string) => `--scenario-file ${shellQuote(name)} `;
+  return { ...f, replay: f.replay.replace(flag(f.plan.file), flag(file)), plan: { ...f.plan, file } };
+}
 
 /** A seed's failure, typed: its run's, or the checker's verdict on it (a crash, a hang). */
 export function seedFailure(r: SeedSummary): RunFailure {

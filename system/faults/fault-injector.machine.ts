@@ -13,6 +13,8 @@ export const faultInjectorInputSchema = z
     restartFailedContainers: z.boolean().default(false),
     /** systemIds of the containers, for that restart */
     containers: z.array(z.string()).default([]),
+    /** per fault, the component next to its target whose state it records at the start (machines/layout.ts peerOf) */
+    peers: z.array(z.string().nullable()).default([]),
   })
   .strict();
 export type FaultInjectorInput = z.input<typeof faultInjectorInputSchema>;
@@ -91,6 +93,9 @@ function currentRecordId(snapshot: AnyMachineSnapshot): number | undefined {
   return typeof id === 'number' ? id : undefined;
 }
 
+/** An actor's snapshot by systemId, if it is there. */
+const snapshotOf = (system: AnyActorRef['system'], id: string) => (system.get(id) as AnyActorRef | undefined)?.getSnapshot() as AnyMachineSnapshot | undefined;
+
 /** A fault's new status and log entry, as a context change (a new list each, the others shared). */
 function noted(context: FaultInjectorContext, index: number, status: Status, log: Partial<FaultRecord>) {
   return {
@@ -133,8 +138,13 @@ export const faultInjectorMachine = setup({
       const fault = context.faults[event.index];
       const now = systemNow(system);
       const hit = faultHitActor(fault);
-      const snapshot = hit ? (system.get(hit) as AnyActorRef | undefined)?.getSnapshot() as AnyMachineSnapshot | undefined : undefined;
-      const log = { start: now, hitState: snapshot ? stateName(snapshot.value) : null, hitRecordId: (snapshot && currentRecordId(snapshot)) ?? null };
+      const snapshot = hit ? snapshotOf(system, hit) : undefined;
+      const log: Partial<FaultRecord> = { start: now, hitState: snapshot ? stateName(snapshot.value) : null, hitRecordId: (snapshot && currentRecordId(snapshot)) ?? null };
+      const peer = context.log[event.index].peer;
+      if (peer !== undefined) {
+        const peerSnapshot = snapshotOf(system, peer);
+        log.peerState = peerSnapshot ? stateName(peerSnapshot.value) : null;
+      }
       enqueue.assign(noted(context, event.index, 'active', log));
       const { fail, beforeFail } = faultCommands(fault);
       if (beforeFail) enqueue.sendParent({ type: 'tps.control', command: beforeFail, replyTo: self } satisfies ControlEvent);
@@ -150,7 +160,7 @@ export const faultInjectorMachine = setup({
       enqueue.sendParent(recover);
       if (!context.restartFailedContainers) return;
       for (const id of context.containers) {
-        const snapshot = (system.get(id) as AnyActorRef | undefined)?.getSnapshot() as AnyMachineSnapshot | undefined;
+        const snapshot = snapshotOf(system, id);
         if (snapshot && stateMatches(snapshot.value, 'failedDependency'))
           enqueue.sendParent({ type: 'tps.control', command: { target: id, verb: 'recover' }, replyTo: self } satisfies ControlEvent);
       }
@@ -174,11 +184,11 @@ export const faultInjectorMachine = setup({
 }).createMachine({
   id: 'faultInjector',
   context: ({ input }) => {
-    const { faults, restartFailedContainers, containers } = parseInput(faultInjectorInputSchema, input, 'fault injector input');
+    const { faults, restartFailedContainers, containers, peers } = parseInput(faultInjectorInputSchema, input, 'fault injector input');
     return {
       faults,
       status: faults.map(() => 'pending'),
-      log: faults.map((f) => ({
+      log: faults.map((f, i) => ({
         id: f.id,
         kind: f.kind,
         target: f.target,
@@ -187,6 +197,7 @@ export const faultInjectorMachine = setup({
         end: null,
         hitState: null,
         hitRecordId: null,
+        ...(peers[i] ? { peer: peers[i], peerState: null } : {}),
         label: describeFault(f),
       })),
       restartFailedContainers,

@@ -128,7 +128,7 @@ export function faultCommands(f: Fault): { fail: ControlCommand; recover: Contro
 }
 
 /** The actor whose state a fault hits: the regional table for a one-region table fault. */
-export function faultHitActor(f: Fault): string | undefined {
+export function faultHitActor(f: Pick<Fault, 'kind' | 'target' | 'region'>): string | undefined {
   if (f.kind === 'table-region-fail') return inRegion(f.target, f.region as number);
   if (f.kind === 'slow-region') return undefined;
   return f.target;
@@ -148,6 +148,12 @@ export interface FaultRecord {
   hitState: string | null;
   /** for a container: the record it was working on */
   hitRecordId: number | null;
+  /** the component next to the target (machines/layout.ts peerOf), if it has one */
+  peer?: string;
+  /** that peer's state when the fault started */
+  peerState?: string | null;
+  /** the states the hit actor went through from the fault's start: the hit state, then its next few (system/faults/trails.ts) */
+  trail?: string[];
   label: string;
 }
 

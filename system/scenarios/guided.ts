@@ -12,7 +12,9 @@ import { swarmPlan } from './swarm';
  * Coverage-guided chaos (after P's feedback-guided scheduler): seeds run in
  * generations; a seed of the first generation draws a swarm plan, a later
  * one mostly mutates a plan of the corpus: the plans of earlier generations
- * that reached a fault-hit combination no earlier seed had reached. Every
+ * that reached a combination no earlier seed had reached (a fault hitting a
+ * state while its peer was in another, two faults in an order, a faulted
+ * component's sequence of states). Every
  * choice comes from a generator seeded by the seed, and the corpus only
  * from finished generations, so plans do not depend on the worker count.
  */
@@ -25,15 +27,23 @@ const FRESH = 0.25;
 const pick = <T>(rng: Prng, items: readonly T[]): T => items[rng.int(0, items.length - 1)];
 const busyStates = ['writingTable', 'publishing', 'confirmingForward', 'removing', 'awaitingRecord'] as const;
 
-/** What a run reached: each fault's kind, target kind and the state it hit, and each pair of successive faults (their order). */
+/**
+ * What a run reached: each fault's kind, target kind, the state it hit and
+ * its target's peer's state then; each pair of successive faults (their
+ * order); and each faulted component's trail, the states it went through
+ * from the fault's start (system/faults/trails.ts).
+ */
 export function hitCombinations(faults: readonly FaultRecord[]): string[] {
   const started = faults.filter((f) => f.start !== null).sort((a, b) => a.start! - b.start! || a.id.localeCompare(b.id));
-  const key = (f: FaultRecord) => `${f.kind} ${kindOfId(f.target)} while ${f.hitState ?? '-'}`;
-  const keys = new Set(started.map(key));
+  const what = (f: FaultRecord) => `${f.kind} ${kindOfId(f.target)}`;
+  const key = (f: FaultRecord) => `${what(f)} while ${f.hitState ?? '-'}`;
+  // A pair names its faults without their peers: pairs of peer states would be too many to be new news.
+  const keys = new Set(started.map((f) => (f.peer !== undefined ? `${key(f)}, peer ${f.peerState ?? '-'}` : key(f))));
   for (let i = 1; i < started.length; i++) {
     const same = started[i].target === started[i - 1].target ? ' (same target)' : '';
     keys.add(`${key(started[i - 1])} then ${key(started[i])}${same}`);
   }
+  for (const f of started) if (f.trail !== undefined && f.trail.length > 1) keys.add(`${what(f)}: ${f.trail.join(' > ')}`);
   return [...keys].sort();
 }
 
