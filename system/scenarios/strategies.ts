@@ -5,7 +5,9 @@ import { latencySchema, MAX_LATENCY_MS, type LatencyOptions } from '../../actors
 import type { Topology } from '../../machines/topology';
 import type { ScenarioFileInput as ScenarioFile } from './format';
 import { chaosPlan } from './generated';
+import { freshStrategy } from './guided';
 import { swarmPlan } from './swarm';
+import { targetedPlan } from './targeted';
 
 /**
  * Exploration strategies for seeded chaos: how a seed becomes a plan (and,
@@ -13,25 +15,30 @@ import { swarmPlan } from './swarm';
  * seed replays with `tps run chaos --seed S --strategy NAME`.
  *   random  today's chaos: one fixed distribution of fault plans
  *   swarm   per seed a latency model, fault kinds, count and clustering
+ *   targeted  faults started when an actor is in a state of its chart (targeted.ts)
  *   pct     random's plan, messages ordered PCT-style (actors/schedule-order.ts)
  *   fair-pct  the same for a prefix of the run, then the usual order
  * and `guided` (guided.ts), whose plans mutate earlier seeds' and so are not
  * drawn from the seed alone: the check carries them, and replays run the plan.
  */
-export const strategyNames = ['random', 'swarm', 'pct', 'fair-pct'] as const;
+export const strategyNames = ['random', 'swarm', 'targeted', 'pct', 'fair-pct'] as const;
 export type StrategyName = (typeof strategyNames)[number];
 
-/** What `--strategy` takes: a strategy, `guided` (checks only), or `portfolio` (a strategy per seed, rotating). */
+/** What `--strategy` takes: a strategy, `guided` (checks only), or `portfolio` (a strategy per seed, rotating; `tps check chaos`'s default). */
 export const strategyChoices = [...strategyNames, 'guided', 'portfolio'] as const;
 export type StrategyChoice = (typeof strategyChoices)[number];
 export const strategyChoiceSchema = z.enum(strategyChoices, { message: `must be one of ${strategyChoices.join(', ')}` });
 
-/** The strategies a portfolio rotates through, seed by seed. */
-export const portfolio: readonly StrategyName[] = ['random', 'swarm', 'pct', 'fair-pct'];
+/**
+ * The strategies a portfolio rotates through, seed by seed: targeted on every other seed (it kills
+ * the rare classes of planted bugs most often), swarm, random (today's mix, which still kills a
+ * refusal met while down most often) and pct between (docs/checking.md, the strategies table).
+ */
+export const portfolio: readonly StrategyName[] = ['targeted', 'swarm', 'targeted', 'random', 'targeted', 'pct'];
 
-/** The strategy a seed runs under: a portfolio gives seed S the (S mod n)-th of its strategies; guided's fresh plans are swarm's. */
+/** The strategy a seed runs under: a portfolio gives seed S the (S mod n)-th of its strategies; guided's fresh plans alternate swarm and targeted. */
 export function strategyForSeed(choice: StrategyChoice, seed: number): StrategyName {
-  if (choice === 'guided') return 'swarm';
+  if (choice === 'guided') return freshStrategy(seed);
   return choice === 'portfolio' ? portfolio[seed % portfolio.length] : choice;
 }
 
@@ -42,6 +49,8 @@ export function chaosPlanFor(strategy: StrategyName, seed: number, topology: Top
       return chaosPlan(seed, topology, latency);
     case 'swarm':
       return swarmPlan(seed, topology, latencyGiven ? latency : undefined);
+    case 'targeted':
+      return targetedPlan(seed, topology, latencyGiven ? latency : undefined);
     case 'pct':
     case 'fair-pct':
       return pctPlan(strategy, seed, topology, latency);

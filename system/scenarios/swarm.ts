@@ -40,7 +40,7 @@ function drawLatency(rng: Prng, topology: Topology): Latency {
 type Latency = z.infer<typeof latencySchema>;
 
 /** Components a fault on (or next to) a container can hit: itself, its queues, its table, its peer in the other region. */
-function neighbours(container: string, topology: Topology): { container: string; inQueue: string; outQueue: string; table: string; stage: string; region: number; peer: string } {
+export function neighbours(container: string, topology: Topology): { container: string; inQueue: string; outQueue: string; table: string; stage: string; region: number; peer: string } {
   const { stage, region } = containerParts(container);
   const names = queueNames(topology.stages);
   const at = topology.stages.indexOf(stage);
@@ -55,6 +55,29 @@ function neighbours(container: string, topology: Topology): { container: string;
     region,
     peer: ids.container(stage, others[0] ?? region),
   };
+}
+
+/**
+ * A fault of `kind` on or next to `container`: the container, one of its queues, its stage's table,
+ * its region's DNS or network. The target and factor are drawn before the duration (swarm's order).
+ */
+export function faultNear(rng: Prng, topology: Topology, kind: FaultKind, container: string, trigger: Fault['trigger'], duration: () => number): Omit<Fault, 'id'> {
+  const n = neighbours(container, topology);
+  switch (kind) {
+    case 'container-fail':
+      return { kind, target: container, trigger, duration: duration() };
+    case 'queue-fail':
+      return { kind, target: rng.next() < 0.5 ? n.inQueue : n.outQueue, trigger, duration: duration() };
+    case 'table-region-fail':
+      return { kind, target: n.table, region: n.region, trigger, duration: duration() };
+    case 'dns-offline':
+      return { kind, target: rng.next() < 0.5 ? ids.inDns : ids.outDns, region: n.region, trigger, duration: duration() };
+    case 'slow-region':
+      return { kind, target: NETWORK, region: n.region, factor: rng.int(2, 50), trigger, duration: duration() };
+    default:
+      // table-fail, replication-fail (and any whole-table kind): the stage's table
+      return { kind, target: n.table, trigger, duration: duration() };
+  }
 }
 
 /** Draws one swarm seed's plan. A given latency replaces the drawn one (the draw is still made, so the faults stay the same). */
@@ -84,25 +107,7 @@ export function swarmPlan(seed: number, topology: Topology, latencyOverride?: La
 
   const faults: Fault[] = [];
   const add = (f: Omit<Fault, 'id'>) => faults.push({ id: `f${faults.length + 1}`, ...f });
-  const faultAt = (kind: FaultKind, container: string) => {
-    const n = neighbours(container, topology);
-    const t = trigger(container);
-    switch (kind) {
-      case 'container-fail':
-        return add({ kind, target: container, trigger: t, duration: duration() });
-      case 'queue-fail':
-        return add({ kind, target: rng.next() < 0.5 ? n.inQueue : n.outQueue, trigger: t, duration: duration() });
-      case 'table-region-fail':
-        return add({ kind, target: n.table, region: n.region, trigger: t, duration: duration() });
-      case 'table-fail':
-      case 'replication-fail':
-        return add({ kind, target: n.table, trigger: t, duration: duration() });
-      case 'dns-offline':
-        return add({ kind, target: rng.next() < 0.5 ? ids.inDns : ids.outDns, region: n.region, trigger: t, duration: duration() });
-      case 'slow-region':
-        return add({ kind, target: NETWORK, region: n.region, factor: rng.int(2, 50), trigger: t, duration: duration() });
-    }
-  };
+  const faultAt = (kind: FaultKind, container: string) => add(faultNear(rng, topology, kind, container, trigger(container), duration));
 
   if (cluster === 'repeated-crash') {
     // The same container crashed in successive busy states, each crash short: a restart meets the answers of the last life.

@@ -8,6 +8,9 @@ import { checkScenario } from '../../system/checker/check';
 import { runScenario } from '../../system/run-scenario';
 import { scenarios, isPlanned, portfolio, strategyForSeed, strategyNames, type StrategyName } from '../../system/scenarios';
 import { defaultTopology, parseTopology } from '../../machines/topology';
+import { containerMachine } from '../../machines/container.machine';
+import { isReplicatorId, kindOfId } from '../../machines/ids';
+import { atomicStateNodes, statePath } from '../../actors/state-nodes';
 import { fakeIo } from '../support/fake-io';
 
 // Whole runs (a few hundred ms each), and a shrink: generous on a loaded machine (not a timing test).
@@ -24,6 +27,7 @@ const planOf = (strategy: StrategyName, seed: number) => chaos.plan(seed, topolo
 const kills: Record<StrategyName, { mutant: string; seed: number }> = {
   random: { mutant: 'container-no-in-doubt-guard', seed: 5 },
   swarm: { mutant: 'container-no-in-doubt-guard', seed: 5 },
+  targeted: { mutant: 'container-no-in-doubt-guard', seed: 27 },
   // random's plan for seed 25 passes this bug: the PCT order alone kills it
   pct: { mutant: 'container-no-in-doubt-guard', seed: 25 },
   'fair-pct': { mutant: 'container-no-in-doubt-guard', seed: 25 },
@@ -70,6 +74,23 @@ describe('exploration strategies', () => {
     const crashes = repeated.faults!.filter((f) => f.kind === 'container-fail');
     expect(crashes.length).toBeGreaterThanOrEqual(2);
     expect(new Set(crashes.map((f) => f.target)).size).toBe(1);
+  });
+
+  it('targeted draws its moments from the machines\' charts: every watched kind, states of each, second faults, stragglers, batch shapes', () => {
+    const plans = Array.from({ length: 120 }, (_, i) => planOf('targeted', i + 1));
+    const whens = plans.flatMap((p) => p.faults!.flatMap((f) => ('when' in f.trigger ? [f.trigger.when] : [])));
+    // every fault waits for a moment: an actor in a state
+    expect(whens.length).toBe(plans.reduce((n, p) => n + p.faults!.length, 0));
+    const kindsWatched = new Set(whens.map((w) => kindOfId(w.actor) + (isReplicatorId(w.actor) ? ':replicator' : '')));
+    expect(kindsWatched).toEqual(new Set(['container', 'queue', 'table', 'table:replicator']));
+    const containerStates = new Set(atomicStateNodes(containerMachine).map(statePath));
+    const watchedContainerStates = new Set(whens.filter((w) => kindOfId(w.actor) === 'container').map((w) => w.state));
+    expect(watchedContainerStates).toEqual(containerStates);
+    // a second fault on the same watched actor, in a later state
+    expect(plans.some((p) => p.faults!.some((f, i) => i > 0 && 'when' in f.trigger && 'when' in p.faults![i - 1].trigger && (p.faults![i - 1].trigger as { when: { actor: string } }).when.actor === f.trigger.when.actor))).toBe(true);
+    expect(plans.some((p) => p.faults!.some((f) => f.kind === 'container-fail' && f.stragglers !== undefined))).toBe(true);
+    expect(new Set(plans.map((p) => p.records.batches))).toEqual(new Set([3, 6, 10, 15]));
+    for (const p of plans) expect(p.records.batches * p.records.size).toBe(30);
   });
 
   it.each(strategyNames)('%s: a failing seed names its strategy and what it drew; its replay command reproduces the digest', async (strategy) => {
@@ -123,7 +144,7 @@ describe('exploration strategies', () => {
     expect(() => runScenario({ scenarioData: plan })).toThrow(/schedule\.changePoints: depth 5 takes 4 change points/);
   });
 
-  it('tps check chaos --strategy portfolio rotates the strategies: each failing seed names the strategy it ran under, and its replay reproduces it', async () => {
+  it('tps check chaos (the portfolio by default) rotates the strategies: each failing seed names the strategy it ran under, and its replay reproduces it', async () => {
     const { io, out } = fakeIo();
     expect(await main(['check', 'chaos', '--strategy', 'portfolio', '--seeds', String(portfolio.length), '--workers', '1', '--machines', mutant('dns-all-to-region-1'), '--no-shrink', '--json'], io)).toBe(1);
     const report = JSON.parse(out[0]);
@@ -140,7 +161,10 @@ describe('exploration strategies', () => {
       expect(await main([...args, '--json'], replay.io)).toBe(1);
       expect(JSON.parse(replay.out[0]).traceDigest).toBe(f.traceDigest);
     }
-    // The API keeps random unless asked, and a named strategy is kept.
+    // tps check chaos runs the portfolio unless told otherwise; the API keeps random unless asked.
+    const plain = fakeIo();
+    expect(await main(['check', 'chaos', '--seeds', '2', '--workers', '1', '--no-shrink', '--json'], plain.io)).toBe(0);
+    expect(JSON.parse(plain.out[0]).strategy).toBe('portfolio');
     expect((await checkScenario({ scenario: 'chaos', count: 1, workers: 0 })).strategy).toBeUndefined();
   });
 
