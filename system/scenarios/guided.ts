@@ -7,10 +7,11 @@ import type { Topology } from '../../machines/topology';
 import type { ScenarioFileInput as ScenarioFile } from './format';
 import { healingBound } from './generated';
 import { swarmPlan } from './swarm';
+import { targetedPlan, watchableStates } from './targeted';
 
 /**
  * Coverage-guided chaos (after P's feedback-guided scheduler): seeds run in
- * generations; a seed of the first generation draws a swarm plan, a later
+ * generations; a seed of the first generation draws a swarm or targeted plan, a later
  * one mostly mutates a plan of the corpus: the plans of earlier generations
  * that reached a combination no earlier seed had reached (a fault hitting a
  * state while its peer was in another, two faults in an order, a faulted
@@ -21,11 +22,10 @@ import { swarmPlan } from './swarm';
 
 /** Seeds per generation: a generation's plans see only the corpus of the generations before it. */
 export const GENERATION = 32;
-/** Of a later generation's seeds, the share that still draw a fresh swarm plan (new material for the corpus). */
+/** Of a later generation's seeds, the share that still draw a fresh plan (new material for the corpus). */
 const FRESH = 0.25;
 
 const pick = <T>(rng: Prng, items: readonly T[]): T => items[rng.int(0, items.length - 1)];
-const busyStates = ['writingTable', 'publishing', 'confirmingForward', 'removing', 'awaitingRecord'] as const;
 
 /**
  * What a run reached: each fault's kind, target kind, the state it hit and
@@ -62,10 +62,13 @@ export function learn(corpus: GuidedCorpus, plan: ScenarioFile, hits: readonly s
   return fresh.length > 0;
 }
 
-/** A guided seed's plan: a fresh swarm draw (first generation, or now and then), else 1-3 mutations of a corpus plan. */
+/** Fresh material: a swarm plan on odd seeds, a targeted one on even seeds. */
+export const freshStrategy = (seed: number): 'swarm' | 'targeted' => (seed % 2 === 1 ? 'swarm' : 'targeted');
+
+/** A guided seed's plan: a fresh draw (first generation, or now and then), else 1-3 mutations of a corpus plan. */
 export function guidedPlan(seed: number, corpus: readonly ScenarioFile[], topology: Topology, latency?: LatencyOptions): ScenarioFile {
   const rng = new Prng((seed ^ 0x6e1ded) >>> 0);
-  const fresh = swarmPlan(seed, topology, latency);
+  const fresh = freshStrategy(seed) === 'swarm' ? swarmPlan(seed, topology, latency) : targetedPlan(seed, topology, latency);
   if (corpus.length === 0 || rng.next() < FRESH) return withLatency({ ...fresh, description: `guided seed ${seed}, fresh: ${fresh.description}` }, topology, latency);
   const parentAt = rng.int(0, corpus.length - 1);
   let plan: ScenarioFile = { ...corpus[parentAt], seed, faults: [...(corpus[parentAt].faults ?? [])] };
@@ -88,7 +91,7 @@ function withLatency(plan: ScenarioFile, topology: Topology, given?: LatencyOpti
 
 type Mutation = [ScenarioFile, string];
 
-/** One mutation: move a fault, add one (from this seed's swarm draw), retarget one, or perturb the latency. */
+/** One mutation: move a fault, add one (from this seed's fresh draw), retarget one, or perturb the latency. */
 function mutate(plan: ScenarioFile, rng: Prng, donors: readonly Fault[], topology: Topology, latencyFixed: boolean): Mutation {
   const faults = plan.faults ?? [];
   const op = pick(rng, latencyFixed ? (['move', 'add', 'retarget'] as const) : (['move', 'add', 'retarget', 'latency'] as const));
@@ -104,7 +107,7 @@ function mutate(plan: ScenarioFile, rng: Prng, donors: readonly Fault[], topolog
   if (op === 'move') {
     const t = f.trigger;
     const moved: Fault['trigger'] =
-      'at' in t ? { at: Math.max(0, t.at + rng.int(-150, 150)) } : { ...t, when: { ...t.when, state: pick(rng, busyStates) }, from: Math.max(0, (t.from ?? 0) + rng.int(-50, 100)) };
+      'at' in t ? { at: Math.max(0, t.at + rng.int(-150, 150)) } : { ...t, when: { ...t.when, state: pick(rng, watchableStates(t.when.actor, topology) ?? [t.when.state]) }, from: Math.max(0, (t.from ?? 0) + rng.int(-50, 100)) };
     return [{ ...plan, faults: replace({ ...f, trigger: moved, duration: rng.next() < 0.5 ? f.duration : rng.int(0, 400) }) }, `move ${f.id}`];
   }
   if (op === 'retarget') {
