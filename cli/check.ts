@@ -157,9 +157,8 @@ function checkOptionsOf(values: CheckValues, positionals: string[]): { options: 
   const workers = workersGiven ?? Math.min(availableParallelism(), cap);
   const seedTimeoutS = parseIntFlag('--seed-timeout', values['seed-timeout'], { min: 1, max: 86_400, fallback: DEFAULT_SEED_TIMEOUT_S });
   const maxFailures = values['max-failures'] === undefined ? undefined : parseIntFlag('--max-failures', values['max-failures'], { min: 1, max: 10_000_000 });
-  // chaos: random unless a strategy is named. The portfolio is not the default yet: its swarm seeds
-  // raise a fifo alarm on the correct model (seeds 3537 and 5313) still to be settled.
-  const strategy = strategyFlag(values.strategy, scenario) ?? (takesStrategy(scenario) ? 'random' : undefined);
+  // chaos: the portfolio unless a strategy is named (tps run keeps random: a replay names its strategy).
+  const strategy = strategyFlag(values.strategy, scenario) ?? (takesStrategy(scenario) ? 'portfolio' : undefined);
   const latency = latencyFlagsGiven(values);
   // Read here, not only in the API, so that errors name the flags.
   readTopology(values.topology);

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { MAX_FACTOR } from '../actors/latency';
 import { TOPOLOGY_LIMITS as L } from '../machines/topology';
+import { portfolio } from '../system/scenarios/strategies';
 
 /**
  * The one source of the CLI's flags: per command, each flag's type, default and
@@ -150,14 +151,15 @@ an input (--topology, --machines, --scenario-file) is never written.`,
         'as a hang with its replay command; the other seeds go on (default 60)',
       ]),
       strategy: flag('NAME', [
-        "chaos only: how each seed's plan is drawn (default random): random (one fixed",
-        'mix), swarm (per seed a latency model, fault kinds, count, clustering),',
-        "pct (random's faults, messages in a PCT-style priority order), fair-pct",
-        '(pct for a prefix, then the usual order), guided (generations of 32 seeds',
-        'mutating the plans that reached a new fault-hit combination; a failing',
-        "seed's plan is saved as chaos-guided-SEED.json for its replay), portfolio",
-        "(rotates random, swarm, pct, fair-pct seed by seed); a failing seed's",
-        'replay names its own',
+        "chaos only: how each seed's plan is drawn (default portfolio): random (one",
+        'fixed mix), swarm (per seed a latency model, fault kinds, count, clustering),',
+        'targeted (faults when an actor is in a state of its chart, chains of them,',
+        "a crash's messages in flight late), pct (random's faults, messages in a",
+        'PCT-style priority order), fair-pct (pct for a prefix, then the usual order),',
+        'guided (generations of 32 seeds mutating the plans that reached a new',
+        "combination; a failing seed's plan is saved as chaos-guided-SEED.json for",
+        `its replay), portfolio (per seed, rotating: ${portfolio.slice(0, 3).join(', ')},`,
+        `${portfolio.slice(3).join(', ')}); a failing seed's replay names its own`,
       ]),
       'max-failures': flag('N', [
         'stop every worker once N seeds have failed (default: run every seed); the',

@@ -62,7 +62,7 @@ describe('a report reproduces its run from itself', () => {
     const file = join(dir, 'check.html');
     const min = join(dir, 'check-min.json');
     const { io, out } = fakeIo();
-    const code = await main(['check', 'chaos', '--seeds', '5', '--from', '5', '--workers', '1', '--machines', mutant, '--shrink-out', min, '--html', file], io);
+    const code = await main(['check', 'chaos', '--strategy', 'random', '--seeds', '5', '--from', '5', '--workers', '1', '--machines', mutant, '--shrink-out', min, '--html', file], io);
     expect(code).toBe(1);
     expect(out.join('\n')).toContain(`HTML report of seed 5's shrunk plan (${min}): ${file}`);
     const html = readFileSync(file, 'utf8');
