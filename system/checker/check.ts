@@ -49,7 +49,7 @@ export const checkOptionsSchema = z
     /** worker threads; 0 runs in-process (default: one per core) */
     workers: z.number().int().min(0).max(1024).optional(),
     latency: latencySchema.optional(),
-    /** chaos: the exploration strategy (strategies.ts), or `portfolio`: one per seed, rotating */
+    /** chaos: the exploration strategy (strategies.ts), or `portfolio`: one per seed, rotating (default here random; `tps check chaos` asks for the portfolio) */
     strategy: strategyChoiceSchema.optional(),
     /** a topology object, or ... */
     topology: z.unknown().optional(),

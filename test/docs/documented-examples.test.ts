@@ -7,15 +7,16 @@ import { fakeIo } from '../support/fake-io';
 const root = join(__dirname, '..', '..');
 const read = (file: string) => readFileSync(join(root, file), 'utf8');
 
-/** The `node dist/cli/tps.js run ...` lines of a markdown file's sh blocks: arguments and comment. */
-function runExamples(markdown: string): { line: string; args: string[]; comment: string }[] {
+/** The `node dist/cli/tps.js run ...` (or `tps run ...`) lines of a markdown file's sh blocks: arguments and comment. */
+function runExamples(markdown: string, prefix = 'node dist/cli/tps.js run '): { line: string; args: string[]; comment: string }[] {
   const blocks = [...markdown.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]);
+  const skip = prefix.split(' ').length - 2;
   return blocks
     .flatMap((b) => b.split('\n'))
-    .filter((l) => l.startsWith('node dist/cli/tps.js run '))
+    .filter((l) => l.startsWith(prefix))
     .map((line) => {
       const [command, ...comment] = line.split(/\s+#\s+/);
-      return { line, args: command.trim().split(/\s+/).slice(2), comment: comment.join(' # ') };
+      return { line, args: command.trim().split(/\s+/).slice(skip), comment: comment.join(' # ') };
     });
 }
 
@@ -55,6 +56,22 @@ describe('the documented examples run as documented', () => {
       'node dist/cli/tps.js run happy-path --topology my-topology.json --latency skewed --slow r2',
       'node dist/cli/tps.js run f2-fail-database --machines faulty.js  # swap in your own machines',
     ]);
+  });
+
+  it("docs/checking.md's tps run examples (the strategies' replays) run and pass on the correct model", async () => {
+    const examples = runExamples(read('docs/checking.md'), 'tps run ');
+    expect(examples.map((e) => e.args.slice(0, 6).join(' '))).toEqual(expect.arrayContaining(['run chaos --seed 2 --strategy targeted']));
+    const cwd = mkdtempSync(join(tmpdir(), 'tps-checking-run-'));
+    const here = process.cwd();
+    process.chdir(cwd);
+    try {
+      for (const { line, args } of examples) {
+        const { io, err } = fakeIo();
+        expect({ line, code: await main(args, io), err: err.join('\n') }).toEqual({ line, code: 0, err: '' });
+      }
+    } finally {
+      process.chdir(here);
+    }
   });
 
   it('docs/scenarios.md: the --explain example is what the command prints', async () => {
