@@ -74,6 +74,14 @@ describe('orchestrator', () => {
       event: { type: 'container.recover' },
       kind: 'container',
     });
+    // a crash's stragglers: the network delays a sender's messages in flight, within bounds
+    expect(resolveControl({ network: 'network' }, { target: 'network', verb: 'delayInFlight', args: { from: 'container:core:r1', ms: 40 } })).toEqual({
+      event: { type: 'network.delayInFlight', from: 'container:core:r1', ms: 40 },
+      kind: 'network',
+    });
+    expect(resolveControl({ network: 'network' }, { target: 'network', verb: 'delayInFlight', args: { from: 'container:core:r1', ms: 60_001 } })).toEqual({
+      error: expect.stringMatching(/^network 'network' delayInFlight: args\.ms: /),
+    });
   });
 
   it('rejects bad input naming the field', () => {

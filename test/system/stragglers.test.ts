@@ -1,4 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../cli/tps';
 import { machines as takesStaleReceive } from '../../mutants/queue-takes-stale-receive';
+import { fakeIo } from '../support/fake-io';
 import { shrinkPlan } from '../../system/checker/shrink';
 import { runScenario } from '../../system/run-scenario';
 import type { ScenarioFileInput } from '../../system/scenarios/format';
@@ -51,12 +56,19 @@ describe('a crash\'s stragglers (container-fail `stragglers`)', () => {
     expect(runScenario({ scenarioData: plan(100), seed: 1 }).report.faults[0].label).toMatch(/its messages in flight 100ms late/);
   });
 
-  it('only a container-fail takes stragglers, and they are bounded (the error names the field)', () => {
+  it('only a container-fail takes stragglers, and they are bounded (the error names the field; tps exits 2)', async () => {
     const queueFail = plan(5);
     queueFail.faults![0] = { ...queueFail.faults![0], kind: 'queue-fail', target: 'queue:preprocess-core:r1' };
     expect(() => runScenario({ scenarioData: queueFail })).toThrow(/faults\.0\.stragglers: only container-fail takes stragglers/);
     expect(() => runScenario({ scenarioData: plan(-1) })).toThrow(/faults\.0\.stragglers/);
     expect(() => runScenario({ scenarioData: plan(60_001) })).toThrow(/faults\.0\.stragglers/);
+    // from the command line: exit 2 naming the field, nothing run
+    const file = join(mkdtempSync(join(tmpdir(), 'tps-stragglers-')), 'bad.json');
+    writeFileSync(file, JSON.stringify(queueFail));
+    const { io, out, err } = fakeIo();
+    expect(await main(['run', '--scenario-file', file], io)).toBe(2);
+    expect(out).toEqual([]);
+    expect(err.join('\n')).toMatch(/faults\.0\.stragglers: only container-fail takes stragglers/);
   });
 
   it('a planted bug only stragglers reach: targeted seed 72 kills queue-takes-stale-receive; the same plan without stragglers does not', () => {
