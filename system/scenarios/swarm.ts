@@ -74,9 +74,12 @@ export function faultNear(rng: Prng, topology: Topology, kind: FaultKind, contai
       return { kind, target: rng.next() < 0.5 ? ids.inDns : ids.outDns, region: n.region, trigger, duration: duration() };
     case 'slow-region':
       return { kind, target: NETWORK, region: n.region, factor: rng.int(2, 50), trigger, duration: duration() };
-    default:
-      // table-fail, replication-fail (and any whole-table kind): the stage's table
+    case 'table-fail':
+    case 'replication-fail':
       return { kind, target: n.table, trigger, duration: duration() };
+    default:
+      // the active-passive design's kinds have no place next to an active-active container
+      throw new Error(`faultNear: '${kind}' is not an active-active fault kind`);
   }
 }
 
